@@ -1,0 +1,217 @@
+//! `dossier import PATH...`: reads files and folders, parses them on every core,
+//! and stores them batch by batch. A bad file is reported with its path and the
+//! rest of the import goes on; each batch lands whole or not at all.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use dossier_storage::{ImportItem, ItemOutcome, ItemResult, Store};
+use serde::Serialize;
+
+/// Files larger than this are refused rather than read into memory.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Items written in one transaction.
+const BATCH_SIZE: usize = 256;
+/// File endings taken when walking a folder; named files are always taken.
+const IMPORTED_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "json", "ndjson", "jsonl"];
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files and folders to import; folders are walked recursively
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Print a machine-readable summary on standard output
+    #[arg(long)]
+    json: bool,
+}
+
+/// The `--json` summary.
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    run: i64,
+    imported: usize,
+    present: usize,
+    failed: usize,
+    skipped: usize,
+    /// Every stored document, new or already present, in input order.
+    documents: Vec<DocumentEntry>,
+    failures: Vec<Failure>,
+}
+
+#[derive(Debug, Serialize)]
+struct DocumentEntry {
+    id: i64,
+    path: String,
+    outcome: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Failure {
+    path: String,
+    reason: String,
+}
+
+impl Args {
+    /// Arguments for importing `paths` with the human summary, as `serve --import` does.
+    pub fn quiet(paths: Vec<PathBuf>) -> Args {
+        Args { paths, json: false }
+    }
+}
+
+pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let store = crate::open_store(db).await?;
+    let summary = import_paths(&store, &args.paths).await?;
+    store.close().await;
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+    } else {
+        for failure in &summary.failures {
+            eprintln!("dossier: {}: {}", failure.path, failure.reason);
+        }
+        writeln!(
+            out,
+            "imported {}, already present {}, failed {}{} into {}",
+            summary.imported,
+            summary.present,
+            summary.failed,
+            if summary.skipped > 0 {
+                format!(", skipped {} (not an article format)", summary.skipped)
+            } else {
+                String::new()
+            },
+            db.display()
+        )?;
+    }
+    Ok(if summary.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Imports every file under `paths`; usable by any caller holding a store.
+async fn import_paths(store: &Store, paths: &[PathBuf]) -> anyhow::Result<Summary> {
+    let mut summary = Summary { run: store.begin_import().await?, ..Summary::default() };
+    let (files, walk_failures, skipped) = collect_files(paths);
+    summary.skipped = skipped;
+    for (path, reason) in walk_failures {
+        summary.failed += 1;
+        summary.failures.push(Failure { path, reason });
+    }
+    for chunk in files.chunks(BATCH_SIZE) {
+        let chunk = chunk.to_vec();
+        let items = tokio::task::spawn_blocking(move || read_and_parse_all(&chunk))
+            .await
+            .context("a parsing thread failed")?;
+        let results = store.import_batch(Some(summary.run), items).await?;
+        tally(&mut summary, results);
+    }
+    store.finish_import(summary.run).await?;
+    Ok(summary)
+}
+
+fn tally(summary: &mut Summary, results: Vec<ItemResult>) {
+    for ItemResult { location, outcome } in results {
+        match outcome {
+            ItemOutcome::Imported(ids) => {
+                summary.imported += 1;
+                summary.documents.extend(ids.into_iter().map(|id| DocumentEntry {
+                    id,
+                    path: location.clone(),
+                    outcome: "imported",
+                }));
+            }
+            ItemOutcome::Present(ids) => {
+                summary.present += 1;
+                summary.documents.extend(ids.into_iter().map(|id| DocumentEntry {
+                    id,
+                    path: location.clone(),
+                    outcome: "present",
+                }));
+            }
+            ItemOutcome::Failed(reason) => {
+                summary.failed += 1;
+                summary.failures.push(Failure { path: location, reason });
+            }
+        }
+    }
+}
+
+/// Expands folders (in a stable order) into files. Returns the files, the paths
+/// that could not be walked with why, and how many files were skipped for their type.
+fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>, usize) {
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    let mut skipped = 0;
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_dir() => {}
+                Ok(entry) => {
+                    if has_article_extension(entry.path()) {
+                        files.push(entry.into_path());
+                    } else {
+                        skipped += 1;
+                    }
+                }
+                Err(error) => {
+                    let at = error.path().unwrap_or(path).display().to_string();
+                    let reason = error.io_error().map_or_else(|| error.to_string(), ToString::to_string);
+                    failures.push((at, reason));
+                }
+            }
+        }
+    }
+    (files, failures, skipped)
+}
+
+fn has_article_extension(path: &Path) -> bool {
+    match path.extension() {
+        None => true,
+        Some(extension) => {
+            let extension = extension.to_string_lossy().to_ascii_lowercase();
+            IMPORTED_EXTENSIONS.contains(&extension.as_str())
+        }
+    }
+}
+
+/// Reads and parses files on every core, keeping their order.
+fn read_and_parse_all(files: &[PathBuf]) -> Vec<ImportItem> {
+    let workers = std::thread::available_parallelism().map_or(1, |count| count.get()).min(files.len().max(1));
+    let per_worker = files.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(per_worker)
+            .map(|part| scope.spawn(move || part.iter().map(|path| read_and_parse(path)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
+fn read_and_parse(path: &Path) -> ImportItem {
+    let location = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()).display().to_string();
+    let name = path.file_name().map(|name| name.to_string_lossy().into_owned());
+    let failed = |reason: String| ImportItem::failed(location.clone(), reason);
+    match std::fs::metadata(path) {
+        Err(error) => return failed(format!("cannot read: {error}")),
+        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+            return failed(format!("{} bytes is over the {MAX_FILE_BYTES}-byte limit", metadata.len()));
+        }
+        Ok(_) => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return failed(format!("cannot read: {error}")),
+    };
+    ImportItem::parse(location, name.as_deref(), bytes)
+}

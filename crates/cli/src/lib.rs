@@ -1,0 +1,119 @@
+//! dossier-cli: the `dossier` command. Parses arguments with clap and hands each
+//! subcommand to its module; every module reaches the archive through
+//! dossier-storage and parses through dossier-core.
+
+mod extract;
+mod import;
+mod serve;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Dossier: a self-hosted archive and reader for the news you follow.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about, long_about = None)]
+pub struct Cli {
+    /// The archive's SQLite file [default: $XDG_DATA_HOME/dossier/archive.db,
+    /// else ~/.local/share/dossier/archive.db]
+    #[arg(long, global = true, env = "DOSSIER_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import files and folders (recursively) into the archive
+    Import(import::Args),
+    /// Parse a file (or standard input) and print the document; touches no database
+    Extract(extract::ExtractArgs),
+    /// Print a stored document
+    Show(extract::ShowArgs),
+    /// Serve the reader over HTTP
+    Serve(serve::Args),
+}
+
+/// How `extract` and `show` print a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The document model's JSON (see docs/document-model.md)
+    Json,
+    /// The main text alone: body blocks separated by blank lines, no title
+    Text,
+    /// Markdown, starting with the title as a heading
+    Markdown,
+}
+
+/// Runs the command line and turns errors into a message and exit status 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(code) => code,
+        // A reader that stops early (`dossier extract … | head`) is not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("dossier: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let db = cli.db;
+    match cli.command {
+        Command::Extract(args) => extract::extract(args),
+        Command::Show(args) => runtime.block_on(extract::show(&database_path(db)?, args)),
+        Command::Import(args) => runtime.block_on(import::run(&database_path(db)?, args)),
+        Command::Serve(args) => runtime.block_on(serve::run(&database_path(db)?, args)),
+    }
+}
+
+/// `--db`/`DOSSIER_DB`, else the documented default under the user's data folder.
+fn database_path(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = explicit {
+        return Ok(path);
+    }
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .context("no --db given and neither XDG_DATA_HOME nor HOME is set")?;
+    let folder = data_home.join("dossier");
+    std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+    Ok(folder.join("archive.db"))
+}
+
+async fn open_store(path: &std::path::Path) -> anyhow::Result<dossier_storage::Store> {
+    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    dossier_storage::Store::open(path)
+        .await
+        .with_context(|| format!("opening the archive {}", path.display()))
+}

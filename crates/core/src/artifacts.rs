@@ -1,0 +1,306 @@
+//! Scraping artifacts in plain text: words glued across a lost link boundary
+//! (`dailymailMeta`) and a fragment repeated at a paragraph's end (`… data. users.`).
+//!
+//! Each finding becomes a diagnostic carrying the original text; the text is changed
+//! only when the repair is certain by the rules below, so nothing a reader needs is lost.
+
+use std::collections::HashMap;
+
+use crate::model::{Block, Diagnostic, DiagnosticCode, Document};
+
+/// How many earlier text blocks a repeated fragment may echo.
+const FRAGMENT_LOOKBACK: usize = 3;
+/// A stray fragment is a word or a few.
+const MAX_FRAGMENT_WORDS: usize = 4;
+
+/// Finds and, where certain, repairs artifacts in the document's paragraphs.
+/// `block_lines` holds each block's first input line.
+pub(crate) fn repair(document: &mut Document, block_lines: &[usize]) {
+    let counts = WordCounts::of(document);
+    let mut diagnostics = Vec::new();
+    let mut repaired = Vec::new();
+    for (index, block) in document.blocks.iter().enumerate() {
+        let line = block_lines.get(index).copied();
+        let Block::Paragraph { text: original } = block else {
+            continue;
+        };
+        let mut text = original.clone();
+        glued_words(&mut text, &counts, index, line, &mut diagnostics);
+        let earlier = &document.blocks[index.saturating_sub(FRAGMENT_LOOKBACK)..index];
+        repeated_fragment(&mut text, earlier, index, line, &mut diagnostics);
+        if text != *original {
+            repaired.push((index, text));
+        }
+    }
+    for (index, text) in repaired {
+        document.blocks[index] = Block::Paragraph { text };
+    }
+    document.diagnostics.extend(diagnostics);
+}
+
+fn locate(diagnostic: Diagnostic, block: usize, line: Option<usize>) -> Diagnostic {
+    let diagnostic = diagnostic.in_block(block);
+    match line {
+        Some(line) => diagnostic.at_line(line),
+        None => diagnostic,
+    }
+}
+
+/// How often each word occurs in the document, standalone and as a proper noun
+/// (capitalised in mid-sentence, so not merely sentence-initial).
+struct WordCounts<'a> {
+    standalone: HashMap<&'a str, usize>,
+    mid_sentence: HashMap<&'a str, usize>,
+}
+
+impl<'a> WordCounts<'a> {
+    fn of(document: &'a Document) -> WordCounts<'a> {
+        let mut counts = WordCounts {
+            standalone: HashMap::new(),
+            mid_sentence: HashMap::new(),
+        };
+        let texts = std::iter::once(document.title.as_str()).chain(
+            document.blocks.iter().filter_map(|block| match block {
+                Block::Paragraph { text }
+                | Block::Heading { text, .. }
+                | Block::Quote { text, .. } => Some(text.as_str()),
+                _ => None,
+            }),
+        );
+        for text in texts {
+            let mut sentence_start = true;
+            for raw in text.split_whitespace() {
+                let word = core_word(raw);
+                if !word.is_empty() {
+                    *counts.standalone.entry(word).or_default() += 1;
+                    if !sentence_start {
+                        *counts.mid_sentence.entry(word).or_default() += 1;
+                    }
+                }
+                sentence_start = raw.ends_with(['.', '!', '?', ':', '“', '"', '«']);
+            }
+        }
+        counts
+    }
+}
+
+/// The word without surrounding punctuation or a possessive `'s`.
+fn core_word(raw: &str) -> &str {
+    let word = raw.trim_matches(|character: char| !character.is_alphanumeric());
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .unwrap_or(word)
+}
+
+/// `dailymailMeta` → (`dailymail`, `Meta`): a lowercase run of three or more letters
+/// immediately followed by one capitalised word, and nothing else.
+fn split_glued(word: &str) -> Option<(&str, &str)> {
+    let boundary = word.find(|character: char| character.is_uppercase())?;
+    let (head, tail) = word.split_at(boundary);
+    let mut tail_characters = tail.chars();
+    tail_characters.next();
+    let rest = tail_characters.as_str();
+    let shaped = head.chars().count() >= 3
+        && head
+            .chars()
+            .all(|character| character.is_alphabetic() && character.is_lowercase())
+        && !rest.is_empty()
+        && rest
+            .chars()
+            .all(|character| character.is_alphabetic() && character.is_lowercase());
+    shaped.then_some((head, tail))
+}
+
+fn glued_words(
+    text: &mut String,
+    counts: &WordCounts,
+    block: usize,
+    line: Option<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if !text
+        .split_whitespace()
+        .any(|raw| split_glued(core_word(raw)).is_some())
+    {
+        return;
+    }
+    let mut words: Vec<String> = text.split(' ').map(str::to_owned).collect();
+    for raw in &mut words {
+        let word = core_word(raw);
+        let Some((head, tail)) = split_glued(word) else {
+            continue;
+        };
+        if counts.standalone.get(word).copied().unwrap_or(0) > 1 {
+            // A token used more than once is a word of the text (a name, a brand).
+            continue;
+        }
+        let tail_is_a_name = counts.mid_sentence.get(tail).copied().unwrap_or(0) > 0;
+        let original = word.to_owned();
+        if tail_is_a_name {
+            let replacement = format!("{head} {tail}");
+            diagnostics.push(locate(
+                Diagnostic::new(
+                    DiagnosticCode::GluedWords,
+                    format!("`{original}` reads as two words glued across a lost link; `{tail}` occurs on its own elsewhere"),
+                )
+                .repaired(original.clone(), replacement.clone()),
+                block,
+                line,
+            ));
+            *raw = raw.replacen(&original, &replacement, 1);
+        } else {
+            diagnostics.push(locate(
+                Diagnostic::new(
+                    DiagnosticCode::GluedWords,
+                    format!("`{original}` may be two words glued together; left as it is"),
+                )
+                .found(original),
+                block,
+                line,
+            ));
+        }
+    }
+    *text = words.join(" ");
+}
+
+/// Lowercased alphanumeric words, for comparing fragments.
+fn normalized_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|word| core_word(word).to_lowercase())
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+fn ends_with_words(text: &str, words: &[String]) -> bool {
+    let mut text_words = normalized_words(text);
+    if text_words.len() < words.len() {
+        return false;
+    }
+    let tail = text_words.split_off(text_words.len() - words.len());
+    tail == words
+}
+
+/// Abbreviations after which a lowercase word does not start a new sentence.
+fn is_abbreviation(word: &str) -> bool {
+    let bare = word.trim_end_matches('.');
+    bare.contains('.')
+        || bare.chars().count() == 1
+        || matches!(
+            bare.to_lowercase().as_str(),
+            "mr" | "mrs"
+                | "ms"
+                | "dr"
+                | "st"
+                | "jr"
+                | "sr"
+                | "inc"
+                | "co"
+                | "ltd"
+                | "corp"
+                | "vs"
+                | "etc"
+                | "no"
+                | "approx"
+                | "gen"
+                | "gov"
+                | "sen"
+                | "rep"
+                | "prof"
+        )
+}
+
+fn repeated_fragment(
+    text: &mut String,
+    earlier: &[Block],
+    block: usize,
+    line: Option<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let words: Vec<&str> = text.split(' ').collect();
+    if words.len() < 3 {
+        return;
+    }
+    // The fragment: the lowercase-initial words after the last sentence end.
+    let mut start = None;
+    for count in 1..=MAX_FRAGMENT_WORDS.min(words.len() - 1) {
+        let candidate = words.len() - count;
+        let previous = words[candidate - 1];
+        let ends_sentence = previous
+            .trim_end_matches(['”', '"', '’', '»', ')'])
+            .ends_with(['.', '!', '?']);
+        if ends_sentence {
+            if !is_abbreviation(previous.trim_end_matches(['”', '"', '’', '»', ')'])) {
+                start = Some(candidate);
+            }
+            break;
+        }
+    }
+    let Some(start) = start else { return };
+    let fragment_words = &words[start..];
+    let fragment = fragment_words.join(" ");
+    let starts_lowercase = fragment.chars().next().is_some_and(char::is_lowercase);
+    let inner_sentence_end = fragment_words[..fragment_words.len() - 1]
+        .iter()
+        .any(|word| word.ends_with(['.', '!', '?']));
+    if !starts_lowercase || inner_sentence_end {
+        return;
+    }
+    let kept = words[..start].join(" ");
+    let fragment_normalized = normalized_words(&fragment);
+    if fragment_normalized.is_empty() {
+        return;
+    }
+    let echoes_earlier_text = ends_with_words(&kept, &fragment_normalized)
+        || earlier.iter().any(|block| match block {
+            Block::Paragraph { text } | Block::Quote { text, .. } => {
+                ends_with_words(text, &fragment_normalized)
+            }
+            _ => false,
+        });
+    if echoes_earlier_text {
+        diagnostics.push(locate(
+            Diagnostic::new(
+                DiagnosticCode::RepeatedFragment,
+                format!("the fragment `{fragment}` at the paragraph's end repeats earlier text and was removed"),
+            )
+            .repaired(format!(" {fragment}"), ""),
+            block,
+            line,
+        ));
+        *text = kept;
+    } else {
+        diagnostics.push(locate(
+            Diagnostic::new(
+                DiagnosticCode::RepeatedFragment,
+                format!(
+                    "the fragment `{fragment}` at the paragraph's end may be stray; left in place"
+                ),
+            )
+            .found(fragment),
+            block,
+            line,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_glued;
+
+    #[test]
+    fn glued_shape() {
+        assert_eq!(split_glued("dailymailMeta"), Some(("dailymail", "Meta")));
+        for word in [
+            "YouTube",
+            "iPhone",
+            "McDonald",
+            "JavaScript",
+            "eBay",
+            "macOS",
+            "Meta",
+            "users",
+        ] {
+            assert_eq!(split_glued(word), None, "{word}");
+        }
+    }
+}

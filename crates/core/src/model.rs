@@ -1,0 +1,243 @@
+//! The document model: one `Document` per imported item, whatever its format.
+//!
+//! These types *are* the JSON contract described in `docs/document-model.md`;
+//! every serde attribute here is a decision about that contract, so change
+//! them only together with the document and the snapshot tests.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON shape. Bumped when a field changes meaning or is removed;
+/// adding a field does not bump it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Words a minute used for `reading_minutes`; a common figure for adults reading
+/// news prose on screen.
+pub const WORDS_PER_MINUTE: usize = 230;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    #[serde(default = "schema_version")]
+    pub version: u32,
+    pub title: String,
+    /// The standfirst or sub-title under the headline.
+    #[serde(default)]
+    pub dek: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// ISO 8601: `YYYY-MM-DD` or an RFC 3339 date-time.
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+    /// The outlet's name ("Daily Mail"), not its host.
+    #[serde(default)]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub canonical_url: Option<String>,
+    /// ISO 639-1 code.
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The lead image's address, as the source gave it.
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Where each metadata field came from: field name → origin
+    /// (`header`, `front-matter`, `first-line`, `json-ld`, `opengraph`, `detected` …).
+    #[serde(default)]
+    pub metadata_sources: BTreeMap<String, String>,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    #[serde(default)]
+    pub word_count: usize,
+    #[serde(default)]
+    pub reading_minutes: usize,
+    /// Hex digest of the normalised title and body: equal for exact duplicates.
+    #[serde(default)]
+    pub fingerprint: String,
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn schema_version() -> u32 {
+    SCHEMA_VERSION
+}
+
+/// One typed piece of the body, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Block {
+    Heading {
+        /// 2 to 6: level 1 is the document's title.
+        level: u8,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    Quote {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cite: Option<String>,
+    },
+    List {
+        #[serde(default)]
+        ordered: bool,
+        items: Vec<String>,
+    },
+    Image {
+        src: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        alt: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+    },
+    Code {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
+    },
+    Rule,
+}
+
+impl Block {
+    /// The block's readable text; list items joined by newlines.
+    pub fn text(&self) -> String {
+        match self {
+            Block::Heading { text, .. }
+            | Block::Paragraph { text }
+            | Block::Quote { text, .. }
+            | Block::Code { text, .. } => text.clone(),
+            Block::List { items, .. } => items.join("\n"),
+            Block::Image { caption, alt, .. } => {
+                caption.clone().or_else(|| alt.clone()).unwrap_or_default()
+            }
+            Block::Rule => String::new(),
+        }
+    }
+}
+
+/// A statement quoted in the text, with who said it when the text says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub text: String,
+    /// Null when the text does not say who spoke.
+    pub speaker: Option<String>,
+    /// Index into `blocks` of the block the quote starts in.
+    #[serde(default)]
+    pub block: usize,
+    /// The words that attribute it ("A Meta spokesperson told MailOnline").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}
+
+/// Something odd the parser noticed, and what it did about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub code: DiagnosticCode,
+    pub message: String,
+    /// 1-based line in the decoded input, where it helps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Index into `blocks`, where the finding concerns one block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<usize>,
+    /// The text as it was in the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// What the parser put in its place; absent when it only reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: DiagnosticCode, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            message: message.into(),
+            line: None,
+            block: None,
+            original: None,
+            replacement: None,
+        }
+    }
+
+    pub fn at_line(mut self, line: usize) -> Diagnostic {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn in_block(mut self, block: usize) -> Diagnostic {
+        self.block = Some(block);
+        self
+    }
+
+    pub fn repaired(
+        mut self,
+        original: impl Into<String>,
+        replacement: impl Into<String>,
+    ) -> Diagnostic {
+        self.original = Some(original.into());
+        self.replacement = Some(replacement.into());
+        self
+    }
+
+    pub fn found(mut self, original: impl Into<String>) -> Diagnostic {
+        self.original = Some(original.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosticCode {
+    /// The bytes were not UTF-8; another encoding was used or guessed.
+    Encoding,
+    /// Bytes that no encoding explains were replaced with U+FFFD.
+    InvalidBytes,
+    /// Text decoded twice (`â€™`) was repaired.
+    Mojibake,
+    /// Two words glued across a lost link boundary (`dailymailMeta`).
+    GluedWords,
+    /// A fragment repeated at a paragraph's end (`users. users.`).
+    RepeatedFragment,
+    /// A header line that could not be read (an unparseable date, say).
+    Header,
+    /// No line read like a title; one was derived from the text.
+    NoTitle,
+    /// A quotation mark that is never closed.
+    UnbalancedQuote,
+    /// Front matter or JSON that was malformed but partly usable.
+    Malformed,
+    /// Input cut short by a size limit.
+    Truncated,
+}
+
+/// The input formats dossier-core parses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+    Ndjson,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Properties every parser keeps on any input: no panic, bounded time, JSON that
+//! round-trips; plus the JSON/NDJSON contract and the linear-time guarantee.
+//!
+//! The proptest case count is fixed (256) so CI runs a bounded time; raise it locally
+//! with `PROPTEST_CASES=10000 cargo test -p dossier-core --test properties`.
+
+use std::time::{Duration, Instant};
+
+use dossier_core::{Document, Format, ParseError, render};
+use proptest::prelude::*;
+
+const FORMATS: [Format; 4] = [Format::Text, Format::Markdown, Format::Json, Format::Ndjson];
+
+/// Parses with every format and exercises everything a caller does with the result.
+fn exercise(bytes: &[u8]) {
+    let _ = dossier_core::detect_format(Some("x.txt"), bytes);
+    let _ = dossier_core::detect_format(None, bytes);
+    for format in FORMATS {
+        let Ok(documents) = dossier_core::parse(bytes, format) else {
+            continue;
+        };
+        for document in documents {
+            let _ = render::to_text(&document);
+            let _ = render::to_markdown(&document);
+            let json = serde_json::to_string(&document).expect("a document serialises");
+            let back: Document = serde_json::from_str(&json).expect("its JSON reads back");
+            assert_eq!(back, document);
+            for quote in &document.quotes {
+                assert!(quote.block < document.blocks.len());
+            }
+        }
+    }
+}
+
+/// Article-like pieces that exercise every rule, including pathological runs.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(" date 2024-04-02 \n".to_owned()),
+        Just("Title: A headline\nAuthor: Jane Doe\n".to_owned()),
+        Just("---\ntitle: \"Front\"\ntags: [a, b]\n---\n".to_owned()),
+        Just("+++\ntitle = \"T\"\n+++\n".to_owned()),
+        Just(
+            "{\"title\": \"J\", \"blocks\": [{\"type\": \"paragraph\", \"text\": \"x\"}]}\n"
+                .to_owned()
+        ),
+        Just("\n\n".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("\u{feff}".to_owned()),
+        Just("“".to_owned()),
+        Just("”".to_owned()),
+        Just("\"".to_owned()),
+        Just("«".to_owned()),
+        Just("»".to_owned()),
+        Just("„".to_owned()),
+        Just("A Meta spokesperson told MailOnline: “".to_owned()),
+        Just("”, she said. ".to_owned()),
+        Just(", said Jane Doe, who ".to_owned()),
+        Just("according to X, ".to_owned()),
+        Just("« », a-t-il déclaré. ".to_owned()),
+        Just("dailymailMeta Meta ".to_owned()),
+        Just(" users. users.".to_owned()),
+        Just("- item\n".to_owned()),
+        Just("1. item\n".to_owned()),
+        Just("## Heading\n".to_owned()),
+        Just("> quote\n> — Name\n".to_owned()),
+        Just("â€™Ã©".to_owned()),
+        Just("\t\u{a0} ".to_owned()),
+        Just("By Jane Doe\n".to_owned()),
+        "[a-zA-Z .,:;!?\n\"“”«»-]{0,40}",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        exercise(&bytes);
+    }
+
+    #[test]
+    fn article_like_text_never_panics(pieces in proptest::collection::vec(piece(), 0..40)) {
+        let text: String = pieces.concat();
+        exercise(text.as_bytes());
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        exercise(&utf16);
+    }
+}
+
+/// Pathological inputs that would show quadratic behaviour, parsed within a time bound.
+#[test]
+fn pathological_inputs_stay_fast() {
+    let inputs = [
+        "“".repeat(200_000),
+        "\"a ".repeat(200_000),
+        "« ".repeat(200_000),
+        " ".repeat(1_000_000),
+        "a. ".repeat(200_000),
+        "x said “y” ".repeat(50_000),
+        "\n".repeat(500_000) + "text",
+        "- a\n".repeat(100_000),
+        "Ã©".repeat(300_000),
+        format!("Title\n\n{}", "word ".repeat(300_000)),
+    ];
+    for input in inputs {
+        let started = Instant::now();
+        exercise(input.as_bytes());
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "took {:?} on {:?}…",
+            started.elapsed(),
+            &input[..20]
+        );
+    }
+}
+
+fn generated_article(target_bytes: usize) -> String {
+    let paragraphs = [
+        "Court documents, filed on March 23, claim that Netflix had access to Facebook users' messages for nearly a decade.",
+        "“We will be watching the contractors closely,” Okafor added. “The first segment has to open before the school year starts.”",
+        "A Meta spokesperson told MailOnline: “Meta did not share people's private messages with the service.",
+        "The lawyers alleged that “within a month” of Hastings joining the board, the companies signed an “inbox API” agreement.",
+        "According to the social network, none of its partners protect the privacy of users",
+        "Sub-heading without punctuation",
+        "- a list item about the lawsuit\n- another item about the settlement",
+    ];
+    let mut article =
+        String::from(" date 2024-04-02 \n\nA lawsuit says Facebook let Netflix read messages.\n\n");
+    let mut index = 0;
+    while article.len() < target_bytes {
+        article.push_str(paragraphs[index % paragraphs.len()]);
+        article.push_str("\n\n");
+        index += 1;
+    }
+    article
+}
+
+fn fastest_parse(input: &str) -> Duration {
+    (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let documents =
+                dossier_core::parse(input.as_bytes(), Format::Text).expect("the article parses");
+            assert!(!documents[0].blocks.is_empty());
+            started.elapsed()
+        })
+        .min()
+        .expect("three runs")
+}
+
+/// Parsing is linear: ten times the input takes at most ~20× the time (a ratio against
+/// a peer in the same run, not an absolute figure), and with optimisations a 10 MB
+/// article parses well under a second.
+#[test]
+fn parse_time_is_linear() {
+    let small = generated_article(1_000_000);
+    let large = generated_article(10_000_000);
+    let small_time = fastest_parse(&small);
+    let large_time = fastest_parse(&large);
+    let ratio = large_time.as_secs_f64() / small_time.as_secs_f64().max(1e-6);
+    eprintln!("1 MB: {small_time:?}, 10 MB: {large_time:?}, ratio {ratio:.1}");
+    assert!(
+        ratio <= 20.0,
+        "10 MB took {ratio:.1}× the 1 MB parse ({small_time:?} vs {large_time:?})"
+    );
+    if !cfg!(debug_assertions) {
+        assert!(
+            large_time < Duration::from_secs(1),
+            "10 MB took {large_time:?}"
+        );
+    }
+}
+
+#[test]
+fn json_round_trip_through_the_parser() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../seeds/000_b389a61e5b667c13.txt");
+    let bytes = std::fs::read(path).expect("the seed is readable");
+    let document = dossier_core::parse(&bytes, Format::Text)
+        .expect("the seed parses")
+        .remove(0);
+    let json = serde_json::to_string_pretty(&document).expect("serialises");
+    assert_eq!(
+        serde_json::from_str::<Document>(&json).expect("reads back"),
+        document
+    );
+    // Parsing our own JSON gives the same document back.
+    let reparsed = dossier_core::parse(json.as_bytes(), Format::Json)
+        .expect("our JSON parses")
+        .remove(0);
+    assert_eq!(reparsed, document);
+    assert_eq!(
+        dossier_core::detect_format(None, json.as_bytes()),
+        Format::Json
+    );
+}
+
+#[test]
+fn json_input_rederives_and_defaults() {
+    let input = br#"{"title": "The title", "text": "First paragraph here.\n\nSecond one.", "word_count": 999, "fingerprint": "bogus"}"#;
+    let document = dossier_core::parse(input, Format::Json)
+        .expect("parses")
+        .remove(0);
+    assert_eq!(document.blocks.len(), 2);
+    assert_eq!(document.word_count, 5);
+    assert_ne!(document.fingerprint, "bogus");
+    let text_version = dossier_core::parse(
+        b"The title\n\nFirst paragraph here.\n\nSecond one.",
+        Format::Text,
+    )
+    .expect("parses")
+    .remove(0);
+    assert_eq!(document.fingerprint, text_version.fingerprint);
+}
+
+#[test]
+fn ndjson_bad_line_and_errors() {
+    let input = b"{\"title\": \"One\", \"text\": \"Body one.\"}\nnot json\n\n{\"title\": \"Two\", \"text\": \"Body two.\"}\n";
+    let documents = dossier_core::parse(input, Format::Ndjson).expect("parses");
+    assert_eq!(documents.len(), 2);
+    let diagnostic = &documents[0].diagnostics[0];
+    assert_eq!(diagnostic.line, Some(2));
+    assert!(
+        diagnostic.message.contains("line 2"),
+        "{}",
+        diagnostic.message
+    );
+
+    let error = dossier_core::parse(b"\n\nnot json\n", Format::Ndjson).expect_err("nothing parses");
+    assert!(
+        matches!(error, ParseError::Json { line: 3, .. }),
+        "{error:?}"
+    );
+    let error = dossier_core::parse(b"{\"title\": ", Format::Json).expect_err("invalid JSON");
+    assert!(
+        matches!(error, ParseError::Json { line: 1, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        dossier_core::parse(b"  \n", Format::Text),
+        Err(ParseError::Empty)
+    );
+}
+
+#[test]
+fn detects_formats() {
+    assert_eq!(
+        dossier_core::detect_format(Some("a.md"), b"x"),
+        Format::Markdown
+    );
+    assert_eq!(
+        dossier_core::detect_format(None, b"---\ntitle: x\n---\nbody"),
+        Format::Markdown
+    );
+    assert_eq!(
+        dossier_core::detect_format(None, b"+++\ntitle = 'x'\n+++\nbody"),
+        Format::Markdown
+    );
+    assert_eq!(
+        dossier_core::detect_format(None, b"{\"a\": 1}\n{\"a\": 2}\n"),
+        Format::Ndjson
+    );
+    assert_eq!(
+        dossier_core::detect_format(None, b"[{\"title\": \"x\"}]"),
+        Format::Json
+    );
+    assert_eq!(
+        dossier_core::detect_format(None, b" date 2024-04-02 \n\nTitle"),
+        Format::Text
+    );
+}

@@ -1,0 +1,189 @@
+//! Explicit assertions on the seed article, read as a careful person reads it.
+//! The JSON snapshot in `snapshots_test.rs` shows everything; these pin what matters,
+//! because a snapshot can be blessed wrong.
+
+use dossier_core::{Block, DiagnosticCode, Document, Format};
+
+fn seed() -> Document {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../seeds/000_b389a61e5b667c13.txt");
+    let bytes = std::fs::read(path).expect("the seed is readable");
+    let mut documents = dossier_core::parse(&bytes, Format::Text).expect("the seed parses");
+    assert_eq!(documents.len(), 1);
+    documents.remove(0)
+}
+
+#[test]
+fn seed_metadata() {
+    let document = seed();
+    assert_eq!(
+        document.title,
+        "According to a lawsuit, Facebook allowed Netflix to view users' text messages without their consent."
+    );
+    assert_eq!(document.published.as_deref(), Some("2024-04-02"));
+    assert_eq!(document.language.as_deref(), Some("en"));
+    assert_eq!(
+        document
+            .metadata_sources
+            .get("published")
+            .map(String::as_str),
+        Some("header")
+    );
+    assert_eq!(
+        document.metadata_sources.get("title").map(String::as_str),
+        Some("first-line")
+    );
+}
+
+#[test]
+fn seed_heading_and_paragraphs() {
+    let document = seed();
+    let headings: Vec<&Block> = document
+        .blocks
+        .iter()
+        .filter(|block| matches!(block, Block::Heading { .. }))
+        .collect();
+    assert_eq!(
+        headings,
+        vec![&Block::Heading {
+            level: 2,
+            text: "For almost 10 years Netflix had access to Facebook users' messages".into()
+        }]
+    );
+    // Long and without closing punctuation, but a paragraph, not a heading.
+    assert!(document.blocks.iter().any(|block| matches!(block,
+        Block::Paragraph { text } if text.starts_with("Let us remember that in 2018,") && text.ends_with("protect the privacy of users"))));
+    assert!(
+        document
+            .blocks
+            .iter()
+            .all(|block| matches!(block, Block::Paragraph { .. } | Block::Heading { .. }))
+    );
+    assert_eq!(document.blocks.len(), 9);
+}
+
+#[test]
+fn seed_spokesperson_quote() {
+    let document = seed();
+    let quote = document
+        .quotes
+        .iter()
+        .find(|quote| {
+            quote
+                .text
+                .starts_with("Meta did not share people's private messages")
+        })
+        .expect("the spokesperson's statement is a quote");
+    assert_eq!(quote.speaker.as_deref(), Some("Meta spokesperson"));
+    assert_eq!(
+        quote.attribution.as_deref(),
+        Some("A Meta spokesperson told MailOnline")
+    );
+    assert_eq!(
+        quote.text,
+        "Meta did not share people's private messages with the service. As the document says, the agreement \
+         allowed people to message their friends on Facebook about what they were watching on the platform, \
+         directly from the Netflix app. These types of agreements are common in the sector. We trust that the \
+         facts demonstrate that this complaint is unfounded."
+    );
+    assert_eq!(quote.block, 8);
+}
+
+#[test]
+fn seed_other_quotes_and_terms() {
+    let document = seed();
+    let speaker_of = |start: &str| {
+        document
+            .quotes
+            .iter()
+            .find(|quote| quote.text.starts_with(start))
+            .map(|quote| quote.speaker.clone())
+    };
+    assert_eq!(
+        speaker_of("enjoyed a special relationship"),
+        Some(Some("class action lawsuit".into()))
+    );
+    assert_eq!(
+        speaker_of("allowed Netflix programmatic access"),
+        Some(Some("lawyers".into()))
+    );
+    assert_eq!(
+        speaker_of("custom partnerships and integrations"),
+        Some(None)
+    );
+    // One to three quoted words are terms, not statements.
+    for term in [
+        "inbox API",
+        "tailored access",
+        "within a month",
+        "private Facebook users",
+    ] {
+        assert_eq!(speaker_of(term), None, "{term} is not a statement");
+    }
+    assert_eq!(document.quotes.len(), 4);
+}
+
+#[test]
+fn seed_glued_words_repaired() {
+    let document = seed();
+    assert!(document.blocks.iter().any(|block| {
+        block
+            .text()
+            .starts_with("In accordance with dailymail Meta, Facebook's parent company")
+    }));
+    assert!(
+        !document
+            .blocks
+            .iter()
+            .any(|block| block.text().contains("dailymailMeta"))
+    );
+    let diagnostic = document
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.code == DiagnosticCode::GluedWords)
+        .expect("a glued-words diagnostic");
+    assert_eq!(diagnostic.original.as_deref(), Some("dailymailMeta"));
+    assert_eq!(diagnostic.replacement.as_deref(), Some("dailymail Meta"));
+    assert_eq!(diagnostic.line, Some(19));
+    assert_eq!(diagnostic.block, Some(1));
+}
+
+#[test]
+fn seed_repeated_fragment_removed() {
+    let document = seed();
+    let paragraph = document.blocks[3].text();
+    assert!(paragraph.starts_with("The class action lawsuit"));
+    assert!(
+        paragraph.ends_with("“tailored access” to user data."),
+        "{paragraph}"
+    );
+    let diagnostic = document
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.code == DiagnosticCode::RepeatedFragment)
+        .expect("a repeated-fragment diagnostic");
+    assert_eq!(diagnostic.original.as_deref(), Some(" users."));
+    assert_eq!(diagnostic.replacement.as_deref(), Some(""));
+    assert_eq!(diagnostic.block, Some(3));
+    assert_eq!(diagnostic.line, Some(23));
+    // The original paragraph is recoverable: repaired text + original fragment.
+    assert!(
+        format!(
+            "{paragraph}{}",
+            diagnostic.original.as_deref().unwrap_or_default()
+        )
+        .ends_with("to user data. users.")
+    );
+}
+
+#[test]
+fn seed_derived_data() {
+    let document = seed();
+    assert!(
+        document.word_count > 300 && document.word_count < 330,
+        "{}",
+        document.word_count
+    );
+    assert_eq!(document.reading_minutes, 2);
+    assert_eq!(document.fingerprint.len(), 32);
+}

@@ -1,0 +1,78 @@
+//! dossier-storage: the archive on disk. Opens (and migrates) the SQLite database,
+//! stores parsed documents with their sources and original bytes, records every
+//! import run, and reads documents back for the CLI and the web reader.
+//!
+//! Architecture Invariant: all SQL of the project lives in this crate. Its public
+//! functions take and return dossier-core types or the plain structs defined here;
+//! row types stay private.
+
+mod import;
+mod read;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use import::{ImportItem, ItemOutcome, ItemResult};
+pub use read::{DocumentSummary, SourceRecord, StoredDocument};
+
+/// The schema, embedded at build time from `migrations/sqlite/`.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// How long a connection waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no document with id {0}")]
+    NotFound(i64),
+    #[error("cannot open the database at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a stored document is corrupt (id {id}): {message}")]
+    Corrupt { id: i64, message: String },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A handle on one archive. Cheap to clone: clones share the connection pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens the SQLite database at `path`, creating it (and its parent folder's
+    /// file) if needed, and applies any pending migration.
+    pub async fn open(path: &Path) -> Result<Store> {
+        let open_error = |source| Error::Open { path: path.to_owned(), source };
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(open_error)?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool =
+            SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// Closes every connection, checkpointing the write-ahead log.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}

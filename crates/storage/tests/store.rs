@@ -1,0 +1,149 @@
+//! Storage tests on real SQLite files in a temporary folder.
+
+use std::path::{Path, PathBuf};
+
+use dossier_storage::{ImportItem, ItemOutcome, Store};
+
+const SEED: &str = "000_b389a61e5b667c13.txt";
+
+fn seed_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds").join(SEED)
+}
+
+fn seed_item() -> ImportItem {
+    let bytes = std::fs::read(seed_path()).expect("the seed is in the repository");
+    ImportItem::parse(format!("seeds/{SEED}"), Some(SEED), bytes)
+}
+
+fn text_item(location: &str, text: &str) -> ImportItem {
+    ImportItem::parse(location.to_owned(), Some(location), text.as_bytes().to_vec())
+}
+
+async fn open_temporary() -> (tempfile::TempDir, Store) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let store = Store::open(&folder.path().join("archive.db")).await.expect("the archive opens");
+    (folder, store)
+}
+
+fn ids(outcome: &ItemOutcome) -> Vec<i64> {
+    match outcome {
+        ItemOutcome::Imported(ids) | ItemOutcome::Present(ids) => ids.clone(),
+        ItemOutcome::Failed(reason) => panic!("unexpected failure: {reason}"),
+    }
+}
+
+#[tokio::test]
+async fn the_seed_is_stored_and_read_back_whole() {
+    let (_folder, store) = open_temporary().await;
+    let run = store.begin_import().await.unwrap();
+    let results = store.import_batch(Some(run), vec![seed_item()]).await.unwrap();
+    assert!(matches!(results[0].outcome, ItemOutcome::Imported(_)), "{results:?}");
+    let id = ids(&results[0].outcome)[0];
+
+    let stored = store.document(id).await.unwrap();
+    assert!(stored.document.title.starts_with("According to a lawsuit, Facebook allowed Netflix"));
+    assert_eq!(stored.document.published.as_deref(), Some("2024-04-02"));
+    assert_eq!(stored.sources.len(), 1);
+    assert_eq!(stored.sources[0].location, format!("seeds/{SEED}"));
+
+    // The original bytes come back exactly, so the document can be parsed again.
+    let original = store.original(&stored.sources[0].original_sha256).await.unwrap().unwrap();
+    assert_eq!(original, std::fs::read(seed_path()).unwrap());
+
+    let listed = store.list_documents(10, 0).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, id);
+    assert!(listed[0].excerpt.starts_with("Court documents, filed on March 23"));
+    assert_eq!(listed[0].first_location.as_deref(), Some(format!("seeds/{SEED}").as_str()));
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_stores_it_once() {
+    let (_folder, store) = open_temporary().await;
+    let first = store.import_batch(None, vec![seed_item()]).await.unwrap();
+    let second = store.import_batch(None, vec![seed_item()]).await.unwrap();
+    assert!(matches!(second[0].outcome, ItemOutcome::Present(_)), "{second:?}");
+    assert_eq!(ids(&first[0].outcome), ids(&second[0].outcome));
+    assert_eq!(store.count_documents().await.unwrap(), 1);
+    assert_eq!(store.document(ids(&first[0].outcome)[0]).await.unwrap().sources.len(), 1);
+}
+
+#[tokio::test]
+async fn the_same_text_from_another_place_is_one_document_with_two_sources() {
+    let (_folder, store) = open_temporary().await;
+    let text = "A title that reads like one\n\nA first paragraph of the story, told plainly.\n";
+    let layout_only =
+        "A title that reads like one\r\n\r\nA first   paragraph of the story, told plainly.\r\n";
+    let results = store
+        .import_batch(None, vec![text_item("a.txt", text), text_item("b.txt", layout_only)])
+        .await
+        .unwrap();
+    assert_eq!(ids(&results[0].outcome), ids(&results[1].outcome));
+    let stored = store.document(ids(&results[0].outcome)[0]).await.unwrap();
+    let locations: Vec<&str> = stored.sources.iter().map(|source| source.location.as_str()).collect();
+    assert_eq!(locations, ["a.txt", "b.txt"]);
+}
+
+#[tokio::test]
+async fn a_failed_item_is_recorded_and_the_batch_goes_on() {
+    let (folder, store) = open_temporary().await;
+    let run = store.begin_import().await.unwrap();
+    let results = store
+        .import_batch(
+            Some(run),
+            vec![
+                text_item("empty.txt", "  \n\n"),
+                seed_item(),
+                ImportItem::failed("gone.txt".into(), "cannot read".into()),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(&results[0].outcome, ItemOutcome::Failed(reason) if reason.contains("empty")),
+        "{results:?}"
+    );
+    assert!(matches!(results[1].outcome, ItemOutcome::Imported(_)));
+    assert!(matches!(&results[2].outcome, ItemOutcome::Failed(reason) if reason == "cannot read"));
+    store.finish_import(run).await.unwrap();
+    assert_eq!(store.count_documents().await.unwrap(), 1);
+    store.close().await;
+
+    // The import history is on disk: read it with SQLite itself.
+    let history = sqlite_rows(
+        &folder.path().join("archive.db"),
+        "SELECT location || ':' || outcome FROM import_items ORDER BY id",
+    )
+    .await;
+    assert_eq!(history, ["empty.txt:failed", format!("seeds/{SEED}:imported").as_str(), "gone.txt:failed"]);
+}
+
+#[tokio::test]
+async fn unknown_ids_are_not_found() {
+    let (_folder, store) = open_temporary().await;
+    assert!(matches!(store.document(42).await, Err(dossier_storage::Error::NotFound(42))));
+}
+
+#[tokio::test]
+async fn the_database_uses_wal_and_survives_reopening() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("nested-name.db");
+    let store = Store::open(&path).await.unwrap();
+    store.import_batch(None, vec![seed_item()]).await.unwrap();
+    store.close().await;
+
+    assert_eq!(sqlite_rows(&path, "PRAGMA journal_mode").await, ["wal"]);
+    let reopened = Store::open(&path).await.unwrap();
+    assert_eq!(reopened.count_documents().await.unwrap(), 1);
+    let applied = sqlite_rows(&path, "SELECT CAST(version AS TEXT) FROM _sqlx_migrations").await;
+    assert_eq!(applied.len(), dossier_storage::MIGRATOR.iter().count());
+}
+
+/// Runs a query returning one text column through a connection of its own.
+async fn sqlite_rows(path: &Path, query: &'static str) -> Vec<String> {
+    use sqlx::Connection;
+    let mut connection =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let rows: Vec<(String,)> = sqlx::query_as(query).fetch_all(&mut connection).await.unwrap();
+    rows.into_iter().map(|(value,)| value).collect()
+}

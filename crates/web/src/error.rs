@@ -1,0 +1,70 @@
+//! The web error type: each variant is an HTTP outcome. Server errors are logged
+//! with their cause and shown to the reader without internals.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<dossier_storage::Error> for WebError {
+    fn from(error: dossier_storage::Error) -> WebError {
+        match error {
+            dossier_storage::Error::NotFound(_) => WebError::NotFound,
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    heading: &'static str,
+    message: &'static str,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, page) = match &self {
+            WebError::NotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorPage {
+                    heading: "Not found",
+                    message: "There is nothing at this address in the archive.",
+                },
+            ),
+            WebError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorPage {
+                        heading: "Something went wrong",
+                        message: "The archive could not answer. The error was logged.",
+                    },
+                )
+            }
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(error) => {
+                tracing::error!(%error, "rendering the error page failed");
+                (status, page.heading).into_response()
+            }
+        }
+    }
+}
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+/// Renders a template, turning a rendering failure into a logged 500.
+pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
+    template.render().map(Html).map_err(|error| WebError::Internal(format!("rendering failed: {error}")))
+}

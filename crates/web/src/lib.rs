@@ -1,0 +1,50 @@
+//! dossier-web: the server-rendered reader. `app(state)` builds the whole router,
+//! so tests drive it without a socket and `dossier serve` binds it to an address.
+//!
+//! Architecture Invariant: no SQL here and no source markup on any page. Handlers
+//! extract, call dossier-storage, and render askama templates that escape every
+//! value; every response carries a Content-Security-Policy that forbids scripts and
+//! any request to another host.
+
+mod documents;
+mod error;
+mod security;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use dossier_storage::Store;
+
+pub use error::WebError;
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        AppState { store }
+    }
+}
+
+/// The whole reader.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(documents::router())
+        .route("/static/style.css", get(stylesheet))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+const STYLESHEET: &str = include_str!("../static/style.css");
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        STYLESHEET,
+    )
+}

@@ -1,0 +1,268 @@
+//! End-to-end tests: the real `dossier` binary on real files and a real SQLite
+//! archive, then the reader over that archive, in-process and over a socket.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use dossier_storage::Store;
+use dossier_web::{AppState, app};
+use serde_json::Value;
+use tower::ServiceExt;
+
+#[path = "support/html.rs"]
+mod html;
+
+use html::unescape;
+
+const TITLE: &str =
+    "According to a lawsuit, Facebook allowed Netflix to view users' text messages without their consent.";
+const SUB_HEADING: &str = "For almost 10 years Netflix had access to Facebook users' messages";
+
+fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds")
+}
+
+/// The real binary, isolated from the developer's own archive and settings.
+fn dossier(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    command
+        .env_remove("DOSSIER_DB")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", home)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null());
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    let output = command.output().expect("dossier runs");
+    assert!(
+        output.status.code().is_some(),
+        "dossier was killed by a signal\nstderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn json_of(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "not JSON ({error}):\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+async fn get(store: &Store, uri: &str) -> (StatusCode, String) {
+    let response = app(AppState::new(store.clone()))
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20).await.unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn the_imported_seed_reads_in_the_web_app() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let output = run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(seeds()));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary = json_of(&output);
+    assert_eq!(summary["imported"], 1, "{summary}");
+    assert_eq!(summary["failed"], 0, "{summary}");
+    let id = summary["documents"][0]["id"].as_i64().expect("the stored document's id");
+
+    let store = Store::open(&db).await.unwrap();
+    let (status, library) = get(&store, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let library = unescape(&library);
+    assert!(library.contains(TITLE), "{library}");
+    assert!(library.contains(&format!("href=\"/documents/{id}\"")), "{library}");
+    assert!(library.contains("2 April 2024"), "the date is shown: {library}");
+    assert!(library.contains("Court documents, filed on March 23"), "the excerpt is shown: {library}");
+
+    let (status, page) = get(&store, &format!("/documents/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = unescape(&page);
+    assert!(page.contains(&format!("<h1>{TITLE}</h1>")), "{page}");
+    assert!(page.contains(&format!("<h2>{SUB_HEADING}</h2>")), "the sub-heading is a heading: {page}");
+    assert!(
+        page.contains("<p>Court documents, filed on March 23, claim that Netflix"),
+        "paragraphs are paragraphs: {page}"
+    );
+    let (status, _) = get(&store, &format!("/documents/{}", id + 1)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn importing_the_same_file_twice_stores_it_once() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let seed = seeds().join("000_b389a61e5b667c13.txt");
+    // --db before the subcommand, then after it, then through DOSSIER_DB.
+    let first =
+        json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&seed)));
+    let second =
+        json_of(&run(dossier(home.path()).args(["import", "--json"]).arg(&seed).arg("--db").arg(&db)));
+    let third =
+        json_of(&run(dossier(home.path()).env("DOSSIER_DB", &db).args(["import", "--json"]).arg(seeds())));
+    assert_eq!((first["imported"].as_i64(), first["present"].as_i64()), (Some(1), Some(0)), "{first}");
+    for later in [&second, &third] {
+        assert_eq!((later["imported"].as_i64(), later["present"].as_i64()), (Some(0), Some(1)), "{later}");
+        assert_eq!(later["documents"][0]["id"], first["documents"][0]["id"]);
+    }
+    let shown =
+        json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["show", "1", "--format", "json"])));
+    assert_eq!(shown["title"], TITLE);
+    assert_eq!(shown["sources"].as_array().map(Vec::len), Some(1), "one source, however often imported");
+}
+
+#[test]
+fn without_db_the_archive_is_in_the_users_data_folder() {
+    let home = tempfile::tempdir().unwrap();
+    let output = run(dossier(home.path()).args(["import"]).arg(seeds()));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(home.path().join(".local/share/dossier/archive.db").is_file());
+    let data_home = home.path().join("data");
+    run(dossier(home.path()).env("XDG_DATA_HOME", &data_home).args(["import"]).arg(seeds()));
+    assert!(data_home.join("dossier/archive.db").is_file());
+}
+
+#[test]
+fn bad_files_are_reported_by_path_and_the_rest_is_imported() {
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("clippings");
+    std::fs::create_dir_all(folder.join("nested")).unwrap();
+    std::fs::write(folder.join("empty.txt"), "   \n\n").unwrap();
+    std::fs::write(folder.join("good.txt"), "A first headline\n\nThe first story's only paragraph.\n")
+        .unwrap();
+    std::fs::write(folder.join("nested/other.txt"), "A second headline\n\nA different story entirely.\n")
+        .unwrap();
+    std::fs::write(folder.join("photo.jpg"), [0xff, 0xd8, 0xff, 0xe0]).unwrap();
+    let missing = home.path().join("no-such-file.txt");
+    let db = home.path().join("archive.db");
+
+    let output =
+        run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&folder).arg(&missing));
+    assert_eq!(output.status.code(), Some(1), "failures make the exit status 1");
+    let summary = json_of(&output);
+    assert_eq!(summary["imported"], 2, "{summary}");
+    assert_eq!(summary["failed"], 2, "{summary}");
+    assert_eq!(summary["skipped"], 1, "the photo is not an article: {summary}");
+    let failures = summary["failures"].as_array().unwrap();
+    let reason_for = |name: &str| {
+        failures
+            .iter()
+            .find(|failure| failure["path"].as_str().unwrap().ends_with(name))
+            .map(|failure| failure["reason"].as_str().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("no failure for {name}: {summary}"))
+    };
+    assert!(reason_for("empty.txt").contains("empty"));
+    assert!(reason_for("no-such-file.txt").contains("No such file"));
+    let stored: Vec<i64> =
+        summary["documents"].as_array().unwrap().iter().map(|entry| entry["id"].as_i64().unwrap()).collect();
+    assert_eq!(stored.len(), 2);
+
+    // Without --json, each failure is named on standard error.
+    let output = run(dossier(home.path()).arg("--db").arg(&db).arg("import").arg(&folder));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("empty.txt: the input is empty"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("already present 2"));
+}
+
+#[test]
+fn extract_prints_the_document_without_touching_a_database() {
+    let home = tempfile::tempdir().unwrap();
+    let seed = std::fs::read(seeds().join("000_b389a61e5b667c13.txt")).unwrap();
+    let extract = |format: &str| {
+        let mut child = dossier(home.path())
+            .env("DOSSIER_DB", home.path().join("never.db"))
+            .args(["extract", "-", "--format", format])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&seed).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let text = extract("text");
+    assert!(text.starts_with("Court documents, filed on March 23"), "no title in the main text: {text}");
+    assert!(text.contains(&format!("\n\n{SUB_HEADING}\n\n")), "blocks separated by blank lines: {text}");
+    let markdown = extract("markdown");
+    assert!(markdown.starts_with(&format!("# {TITLE}\n")), "{markdown}");
+    assert!(markdown.contains(&format!("\n## {SUB_HEADING}\n")), "{markdown}");
+    let json: Value = serde_json::from_str(&extract("json")).unwrap();
+    assert_eq!(json["title"], TITLE);
+    assert_eq!(json["published"], "2024-04-02");
+    assert!(!home.path().join("never.db").exists());
+    assert!(!home.path().join(".local").exists());
+}
+
+#[test]
+fn serve_answers_over_http_and_stops_on_interrupt() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let mut child = dossier(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0", "--import"])
+        .arg(seeds())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    // The import summary, then the address.
+    while !line.contains("http://") {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before printing its address");
+    }
+    let address = line.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_owned();
+    assert!(address.starts_with("127.0.0.1:"), "{line}");
+
+    let (status, body) = http_get(&address, "/");
+    assert_eq!(status, 200);
+    assert!(unescape(&body).contains(TITLE));
+    let (status, body) = http_get(&address, "/documents/12345");
+    assert_eq!(status, 404);
+    assert!(body.contains("Not found"));
+
+    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    let output =
+        receiver.recv_timeout(Duration::from_secs(30)).expect("serve stops within 30 s of Ctrl-C").unwrap();
+    assert!(
+        output.status.success(),
+        "graceful shutdown exits 0: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A minimal HTTP/1.1 GET over loopback; returns the status code and body.
+fn http_get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    (status, body.to_owned())
+}
