@@ -12,6 +12,8 @@ CREATE TABLE documents (
     site         TEXT,
     language     TEXT,
     url          TEXT,
+    -- The authors' names joined by '; ', for the `author:` search filter.
+    authors      TEXT    NOT NULL DEFAULT '',
     excerpt      TEXT    NOT NULL,
     word_count   INTEGER NOT NULL,
     model        TEXT    NOT NULL,
@@ -19,6 +21,46 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_by_added ON documents (added_at DESC, id DESC);
 CREATE INDEX documents_by_published ON documents (published DESC, id DESC);
+CREATE INDEX documents_by_url ON documents (url) WHERE url IS NOT NULL;
+CREATE INDEX documents_by_site ON documents (site);
+
+-- Earlier versions of a document: the same URL imported again with changed text
+-- moves the previous model here and the new one into `documents`.
+CREATE TABLE revisions (
+    id            INTEGER PRIMARY KEY,
+    document_id   INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    fingerprint   TEXT    NOT NULL,
+    model         TEXT    NOT NULL,
+    superseded_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX revisions_by_document ON revisions (document_id, id);
+CREATE INDEX revisions_by_fingerprint ON revisions (fingerprint);
+
+CREATE TABLE tags (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE document_tags (
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    tag_id      INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    PRIMARY KEY (document_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX document_tags_by_tag ON document_tags (tag_id, document_id);
+
+-- Full-text index over title and body. Contentless: the text itself lives once,
+-- in `documents.model`; snippets are cut from it for the few hits shown.
+-- rowid = documents.id.
+CREATE VIRTUAL TABLE documents_fts USING fts5 (
+    title,
+    body,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+-- Per-term document counts, to plan a query before running it.
+CREATE VIRTUAL TABLE documents_fts_terms USING fts5vocab (documents_fts, 'row');
 
 -- The original bytes of every imported input, compressed, once per content hash,
 -- so that any document can be parsed again by a newer parser.
@@ -52,7 +94,7 @@ CREATE TABLE import_items (
     id           INTEGER PRIMARY KEY,
     run_id       INTEGER NOT NULL REFERENCES import_runs (id) ON DELETE CASCADE,
     location     TEXT    NOT NULL,
-    outcome      TEXT    NOT NULL CHECK (outcome IN ('imported', 'present', 'failed')),
+    outcome      TEXT    NOT NULL CHECK (outcome IN ('imported', 'revised', 'present', 'failed')),
     document_id  INTEGER REFERENCES documents (id) ON DELETE SET NULL,
     error        TEXT
 );

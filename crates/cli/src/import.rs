@@ -32,6 +32,8 @@ pub struct Args {
 struct Summary {
     run: i64,
     imported: usize,
+    /// Items that brought a new revision of a document already stored (same URL).
+    revised: usize,
     present: usize,
     failed: usize,
     skipped: usize,
@@ -74,8 +76,9 @@ pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
         }
         writeln!(
             out,
-            "imported {}, already present {}, failed {}{} into {}",
+            "imported {}, revised {}, already present {}, failed {}{} into {}",
             summary.imported,
+            summary.revised,
             summary.present,
             summary.failed,
             if summary.skipped > 0 {
@@ -113,20 +116,16 @@ async fn import_paths(store: &Store, paths: &[PathBuf]) -> anyhow::Result<Summar
 fn tally(summary: &mut Summary, results: Vec<ItemResult>) {
     for ItemResult { location, outcome } in results {
         match outcome {
-            ItemOutcome::Imported(ids) => {
-                summary.imported += 1;
-                summary.documents.extend(ids.into_iter().map(|id| DocumentEntry {
-                    id,
+            ItemOutcome::Stored(refs) => {
+                match ItemOutcome::Stored(refs.clone()).as_str() {
+                    "imported" => summary.imported += 1,
+                    "revised" => summary.revised += 1,
+                    _ => summary.present += 1,
+                }
+                summary.documents.extend(refs.into_iter().map(|stored| DocumentEntry {
+                    id: stored.id,
                     path: location.clone(),
-                    outcome: "imported",
-                }));
-            }
-            ItemOutcome::Present(ids) => {
-                summary.present += 1;
-                summary.documents.extend(ids.into_iter().map(|id| DocumentEntry {
-                    id,
-                    path: location.clone(),
-                    outcome: "present",
+                    outcome: stored.change.as_str(),
                 }));
             }
             ItemOutcome::Failed(reason) => {

@@ -4,6 +4,7 @@
 
 mod extract;
 mod import;
+mod search;
 mod serve;
 
 use std::io::IsTerminal;
@@ -34,6 +35,8 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Print a stored document
     Show(extract::ShowArgs),
+    /// Search the archive
+    Search(search::Args),
     /// Serve the reader over HTTP
     Serve(serve::Args),
 }
@@ -90,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::extract(args),
         Command::Show(args) => runtime.block_on(extract::show(&database_path(db)?, args)),
         Command::Import(args) => runtime.block_on(import::run(&database_path(db)?, args)),
+        Command::Search(args) => runtime.block_on(search::run(&database_path(db)?, args)),
         Command::Serve(args) => runtime.block_on(serve::run(&database_path(db)?, args)),
     }
 }

@@ -1,5 +1,10 @@
 //! Writing imports: each batch of parsed items lands in one transaction, so a
-//! document is stored whole (with its source and original bytes) or not at all.
+//! document is stored whole (with its source, original bytes, tags and search
+//! entry) or not at all.
+//!
+//! Identity: a document is the same document when its fingerprint (normalised
+//! text) matches a stored one or an earlier revision of one; when its URL matches
+//! a stored document but the text differs, it becomes that document's new revision.
 
 use std::io::Read;
 
@@ -43,11 +48,62 @@ pub struct ItemResult {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemOutcome {
-    /// New documents were stored; their ids.
-    Imported(Vec<i64>),
-    /// Every document was already in the archive (by fingerprint); their ids.
-    Present(Vec<i64>),
+    /// The item's documents, each with what storing it changed.
+    Stored(Vec<StoredRef>),
     Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredRef {
+    pub id: i64,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A document new to the archive.
+    New,
+    /// A new revision of a document with the same URL; the old text is kept.
+    Revised,
+    /// Already in the archive with this text; only the source was recorded.
+    Present,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::New => "imported",
+            Change::Revised => "revised",
+            Change::Present => "present",
+        }
+    }
+}
+
+impl ItemOutcome {
+    /// `imported` if anything new was stored, `revised` if only revisions were,
+    /// `present` if nothing changed, or `failed`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ItemOutcome::Failed(_) => "failed",
+            ItemOutcome::Stored(refs) => {
+                if refs.iter().any(|stored| stored.change == Change::New) {
+                    "imported"
+                } else if refs.iter().any(|stored| stored.change == Change::Revised) {
+                    "revised"
+                } else {
+                    "present"
+                }
+            }
+        }
+    }
+
+    /// The ids of the item's documents, whatever the change.
+    pub fn ids(&self) -> Vec<i64> {
+        match self {
+            ItemOutcome::Stored(refs) => refs.iter().map(|stored| stored.id).collect(),
+            ItemOutcome::Failed(_) => Vec::new(),
+        }
+    }
 }
 
 impl Store {
@@ -80,32 +136,23 @@ impl Store {
                 Err(reason) => ItemOutcome::Failed(reason.clone()),
                 Ok(documents) => {
                     let original_sha256 = store_original(&mut transaction, &item.bytes).await?;
-                    let mut new_ids = Vec::new();
-                    let mut present_ids = Vec::new();
+                    let mut refs = Vec::with_capacity(documents.len());
                     for document in documents {
-                        let (id, is_new) = store_document(&mut transaction, document).await?;
-                        if is_new {
-                            new_ids.push(id);
-                        } else {
-                            present_ids.push(id);
-                        }
+                        let stored = store_document(&mut transaction, document).await?;
+                        store_tags(&mut transaction, stored.id, &document.tags).await?;
                         sqlx::query(
                             "INSERT INTO sources (document_id, location, format, original_sha256) VALUES (?, ?, ?, ?)
                              ON CONFLICT (document_id, location, original_sha256) DO NOTHING",
                         )
-                        .bind(id)
+                        .bind(stored.id)
                         .bind(&item.location)
                         .bind(item.format.as_str())
                         .bind(&original_sha256)
                         .execute(&mut *transaction)
                         .await?;
+                        refs.push(stored);
                     }
-                    if new_ids.is_empty() {
-                        ItemOutcome::Present(present_ids)
-                    } else {
-                        new_ids.extend(present_ids);
-                        ItemOutcome::Imported(new_ids)
-                    }
+                    ItemOutcome::Stored(refs)
                 }
             };
             if let Some(run_id) = run_id {
@@ -141,32 +188,117 @@ async fn store_original(transaction: &mut Transaction<'_>, bytes: &[u8]) -> Resu
     Ok(sha256)
 }
 
-/// Returns the document's id and whether it is new to the archive.
-async fn store_document(transaction: &mut Transaction<'_>, document: &Document) -> Result<(i64, bool)> {
-    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM documents WHERE fingerprint = ?")
-        .bind(&document.fingerprint)
-        .fetch_optional(&mut **transaction)
-        .await?;
-    if let Some((id,)) = existing {
-        return Ok((id, false));
+async fn store_document(transaction: &mut Transaction<'_>, document: &Document) -> Result<StoredRef> {
+    let known: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM documents WHERE fingerprint = ?1
+         UNION ALL
+         SELECT document_id FROM revisions WHERE fingerprint = ?1
+         LIMIT 1",
+    )
+    .bind(&document.fingerprint)
+    .fetch_optional(&mut **transaction)
+    .await?;
+    if let Some((id,)) = known {
+        return Ok(StoredRef { id, change: Change::Present });
     }
     let model = serde_json::to_string(document).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let url = document.canonical_url.as_ref().or(document.url.as_ref());
+    let same_url: Option<(i64,)> = match url {
+        Some(url) => {
+            sqlx::query_as("SELECT id FROM documents WHERE url = ? ORDER BY id LIMIT 1")
+                .bind(url)
+                .fetch_optional(&mut **transaction)
+                .await?
+        }
+        None => None,
+    };
+    if let Some((id,)) = same_url {
+        sqlx::query("INSERT INTO revisions (document_id, fingerprint, model) SELECT id, fingerprint, model FROM documents WHERE id = ?")
+            .bind(id)
+            .execute(&mut **transaction)
+            .await?;
+        sqlx::query(
+            "UPDATE documents SET fingerprint = ?, title = ?, published = ?, site = ?, language = ?, authors = ?,
+                    excerpt = ?, word_count = ?, model = ?
+             WHERE id = ?",
+        )
+        .bind(&document.fingerprint)
+        .bind(&document.title)
+        .bind(&document.published)
+        .bind(&document.site)
+        .bind(&document.language)
+        .bind(document.authors.join("; "))
+        .bind(excerpt(document))
+        .bind(document.word_count as i64)
+        .bind(&model)
+        .bind(id)
+        .execute(&mut **transaction)
+        .await?;
+        sqlx::query("DELETE FROM documents_fts WHERE rowid = ?").bind(id).execute(&mut **transaction).await?;
+        index_document(transaction, id, document).await?;
+        return Ok(StoredRef { id, change: Change::Revised });
+    }
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO documents (fingerprint, title, published, site, language, url, excerpt, word_count, model)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO documents (fingerprint, title, published, site, language, url, authors, excerpt, word_count, model)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&document.fingerprint)
     .bind(&document.title)
     .bind(&document.published)
     .bind(&document.site)
     .bind(&document.language)
-    .bind(document.canonical_url.as_ref().or(document.url.as_ref()))
+    .bind(url)
+    .bind(document.authors.join("; "))
     .bind(excerpt(document))
     .bind(document.word_count as i64)
     .bind(model)
     .fetch_one(&mut **transaction)
     .await?;
-    Ok((id, true))
+    index_document(transaction, id, document).await?;
+    Ok(StoredRef { id, change: Change::New })
+}
+
+async fn index_document(transaction: &mut Transaction<'_>, id: i64, document: &Document) -> Result<()> {
+    sqlx::query("INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)")
+        .bind(id)
+        .bind(&document.title)
+        .bind(searchable_body(document))
+        .execute(&mut **transaction)
+        .await?;
+    Ok(())
+}
+
+/// The text the body column indexes: the dek and every block's text.
+pub(crate) fn searchable_body(document: &Document) -> String {
+    let mut body = document.dek.clone().unwrap_or_default();
+    for block in &document.blocks {
+        let text = block.text();
+        if !text.is_empty() {
+            if !body.is_empty() {
+                body.push_str("\n\n");
+            }
+            body.push_str(&text);
+        }
+    }
+    body
+}
+
+async fn store_tags(transaction: &mut Transaction<'_>, document_id: i64, tags: &[String]) -> Result<()> {
+    for tag in tags.iter().map(|tag| tag.trim()).filter(|tag| !tag.is_empty()) {
+        sqlx::query("INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
+            .bind(tag)
+            .execute(&mut **transaction)
+            .await?;
+        sqlx::query(
+            "INSERT INTO document_tags (document_id, tag_id) SELECT ?, id FROM tags WHERE name = ?
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(document_id)
+        .bind(tag)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn record_item(
@@ -175,25 +307,24 @@ async fn record_item(
     location: &str,
     outcome: &ItemOutcome,
 ) -> Result<()> {
-    let (name, document_id, error) = match outcome {
-        ItemOutcome::Imported(ids) => ("imported", ids.first().copied(), None),
-        ItemOutcome::Present(ids) => ("present", ids.first().copied(), None),
-        ItemOutcome::Failed(reason) => ("failed", None, Some(reason.as_str())),
+    let error = match outcome {
+        ItemOutcome::Failed(reason) => Some(reason.as_str()),
+        ItemOutcome::Stored(_) => None,
     };
     sqlx::query(
         "INSERT INTO import_items (run_id, location, outcome, document_id, error) VALUES (?, ?, ?, ?, ?)",
     )
     .bind(run_id)
     .bind(location)
-    .bind(name)
-    .bind(document_id)
+    .bind(outcome.as_str())
+    .bind(outcome.ids().first().copied())
     .bind(error)
     .execute(&mut **transaction)
     .await?;
     Ok(())
 }
 
-/// The first paragraph (or the description), cut at a word boundary near 280 characters.
+/// The description, or the first paragraph, cut at a word boundary near 280 characters.
 fn excerpt(document: &Document) -> String {
     const LIMIT: usize = 280;
     let source = document.description.clone().or_else(|| {

@@ -7,7 +7,9 @@
 //! row types stay private.
 
 mod import;
+pub mod query;
 mod read;
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -17,8 +19,9 @@ use sqlx::SqlitePool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use import::{ImportItem, ItemOutcome, ItemResult};
-pub use read::{DocumentSummary, SourceRecord, StoredDocument};
+pub use import::{Change, ImportItem, ItemOutcome, ItemResult, StoredRef};
+pub use read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
+pub use search::{Facets, Hit, RANKING_WINDOW, SearchRequest, SearchResults, Snippet, SortOrder};
 
 /// The schema, embedded at build time from `migrations/sqlite/`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -38,6 +41,8 @@ pub enum Error {
     },
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
     #[error("a stored document is corrupt (id {id}): {message}")]
     Corrupt { id: i64, message: String },
     #[error(transparent)]
@@ -50,6 +55,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// See `search`: the most matches a relevance-ranked search scores.
+    ranking_window: i64,
 }
 
 impl Store {
@@ -68,7 +75,14 @@ impl Store {
         let pool =
             SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, ranking_window: RANKING_WINDOW })
+    }
+
+    /// Changes how many matches a relevance-ranked search scores before it ranks
+    /// only the most recent documents (default `RANKING_WINDOW`).
+    pub fn with_ranking_window(mut self, matches: i64) -> Store {
+        self.ranking_window = matches.max(1);
+        self
     }
 
     /// Closes every connection, checkpointing the write-ahead log.

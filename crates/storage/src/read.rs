@@ -37,6 +37,14 @@ pub struct SourceRecord {
     pub imported_at: String,
 }
 
+/// An earlier version of a document, replaced when its URL was imported again
+/// with changed text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub document: Document,
+    pub superseded_at: String,
+}
+
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
@@ -113,6 +121,22 @@ impl Store {
                 })
                 .collect(),
         })
+    }
+
+    /// Earlier versions of a document, oldest first.
+    pub async fn revisions(&self, id: i64) -> Result<Vec<Revision>> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT model, superseded_at FROM revisions WHERE document_id = ? ORDER BY id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(model, superseded_at)| {
+                let document = serde_json::from_str(&model)
+                    .map_err(|error| Error::Corrupt { id, message: error.to_string() })?;
+                Ok(Revision { document, superseded_at })
+            })
+            .collect()
     }
 
     /// The original bytes stored under a content hash, as they were imported.

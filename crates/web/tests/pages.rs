@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use dossier_storage::{ImportItem, ItemOutcome, Store};
+use dossier_storage::{ImportItem, Store};
 use dossier_web::{AppState, app};
 use tower::ServiceExt;
 
@@ -38,8 +38,8 @@ async fn archive_with(text: &str) -> (tempfile::TempDir, Store, i64) {
     let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
     let item = ImportItem::parse("hostile.txt".into(), Some("hostile.txt"), text.as_bytes().to_vec());
     let results = store.import_batch(None, vec![item]).await.unwrap();
-    let ItemOutcome::Imported(ids) = &results[0].outcome else { panic!("{results:?}") };
-    (folder, store, ids[0])
+    assert_eq!(results[0].outcome.as_str(), "imported", "{results:?}");
+    (folder, store, results[0].outcome.ids()[0])
 }
 
 const HOSTILE: &str = "title: <script>alert('title')</script> & friends\n\n\

@@ -1,0 +1,100 @@
+//! A writer killed in the middle of an import leaves a consistent archive: whole
+//! batches or nothing, never a document without its source or search entry.
+//!
+//! The test binary runs itself as the writer (selected by an environment variable),
+//! waits until that child reports committed batches, kills it with SIGKILL while it
+//! is writing the next one, and then inspects the database.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use dossier_storage::{ImportItem, Store};
+
+const WRITER: &str = "DOSSIER_CRASH_TEST_WRITER_DB";
+const BATCH: usize = 200;
+
+fn batch(number: usize) -> Vec<ImportItem> {
+    (0..BATCH)
+        .map(|index| {
+            let text = format!(
+                "Story {number}-{index}\n\nThe body of story {index} in batch {number}, long enough to take a moment to store.\n\n{}\n",
+                "Filler sentence to give the write some weight. ".repeat(40)
+            );
+            ImportItem::parse(format!("{number}/{index}.txt"), None, text.into_bytes())
+        })
+        .collect()
+}
+
+/// The child: writes batches until it is killed, reporting each commit.
+fn write_forever(db: &Path) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let store = Store::open(db).await.unwrap();
+        for number in 0.. {
+            store.import_batch(None, batch(number)).await.unwrap();
+            println!("committed {number}");
+        }
+    });
+}
+
+#[test]
+fn a_writer_killed_mid_batch_leaves_no_partial_documents() {
+    if let Some(db) = std::env::var_os(WRITER) {
+        write_forever(Path::new(&db));
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let db = folder.path().join("archive.db");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "a_writer_killed_mid_batch_leaves_no_partial_documents", "--nocapture"])
+        .env(WRITER, &db)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut committed = 0;
+    while committed < 3 {
+        let line = lines.next().expect("the writer reports commits").unwrap();
+        if line.starts_with("committed ") {
+            committed += 1;
+        }
+    }
+    // The writer went straight on to the next batch: kill it mid-transaction.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let scalar = |sql: &'static str| sqlx::query_as::<_, (i64,)>(sql);
+        let (integrity,): (String,) =
+            sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut connection).await.unwrap();
+        assert_eq!(integrity, "ok");
+        let (documents,) = scalar("SELECT count(*) FROM documents").fetch_one(&mut connection).await.unwrap();
+        assert!(documents >= 3 * BATCH as i64, "every reported commit survived: {documents}");
+        assert_eq!(documents % BATCH as i64, 0, "whole batches only: {documents}");
+        let (without_source,) = scalar(
+            "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.document_id = d.id)",
+        )
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+        assert_eq!(without_source, 0);
+        let (orphan_sources,) = scalar(
+            "SELECT count(*) FROM sources s WHERE NOT EXISTS (SELECT 1 FROM originals o WHERE o.sha256 = s.original_sha256)",
+        )
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+        assert_eq!(orphan_sources, 0);
+        let (indexed,) = scalar("SELECT count(*) FROM documents_fts").fetch_one(&mut connection).await.unwrap();
+        assert_eq!(indexed, documents, "every document, and only those, is searchable");
+    });
+    // And the archive opens and takes more work.
+    runtime.block_on(async {
+        let store = Store::open(&db).await.unwrap();
+        store.import_batch(None, batch(999)).await.unwrap();
+    });
+}

@@ -1,0 +1,189 @@
+//! Search over a small archive of related stories on a real SQLite file.
+
+use dossier_storage::{ImportItem, SearchRequest, SortOrder, Store};
+
+/// (file name, text) of articles on overlapping topics.
+const ARTICLES: &[(&str, &str)] = &[
+    (
+        "netflix-inbox.txt",
+        "title: Netflix had access to Facebook message inboxes\ndate: 2024-04-02\nsite: Daily Mail\n\
+         author: Jane Reporter\ntags: privacy, lawsuits\nlanguage: en\n\n\
+         Court documents claim that Netflix could read private message inboxes for nearly a decade.\n\n\
+         The lawsuit names Reed Hastings and Mark Zuckerberg.\n",
+    ),
+    (
+        "meta-fine.txt",
+        "title: Meta fined over data transfers\ndate: 2023-05-22\nsite: The Guardian\nauthor: Sam Writer\n\
+         tags: privacy\n\n\
+         Regulators fined Meta a record sum for moving European users' data to America.\n\n\
+         Facebook's parent company said it would appeal.\n",
+    ),
+    (
+        "streaming-prices.txt",
+        "title: Streaming prices rise again\ndate: 2024-01-10\nsite: The Guardian\n\n\
+         Netflix and its rivals raised prices this winter, citing the cost of new shows.\n\n\
+         Analysts expect subscribers to keep paying.\n",
+    ),
+    (
+        "election.txt",
+        "title: Turnout climbs in the regional election\ndate: 2022-09-01\nsite: Local Paper\n\n\
+         More voters went to the polls than in any election this century.\n\n\
+         Officials credited early voting and a close race.\n",
+    ),
+];
+
+async fn archive() -> (tempfile::TempDir, Store) {
+    let folder = tempfile::tempdir().unwrap();
+    let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
+    let items = ARTICLES
+        .iter()
+        .map(|(name, text)| ImportItem::parse(name.to_string(), Some(name), text.as_bytes().to_vec()))
+        .collect();
+    let results = store.import_batch(None, items).await.unwrap();
+    for result in &results {
+        assert_eq!(result.outcome.as_str(), "imported", "{result:?}");
+    }
+    (folder, store)
+}
+
+async fn titles(store: &Store, query: &str) -> Vec<String> {
+    let results = store.search(&SearchRequest::new(query)).await.unwrap();
+    results.hits.into_iter().map(|hit| hit.title).collect()
+}
+
+#[tokio::test]
+async fn words_must_all_match_and_title_matches_rank_first() {
+    let (_folder, store) = archive().await;
+    assert_eq!(titles(&store, "netflix").await.len(), 2);
+    // "Netflix" is in the first title and only the body of the third.
+    assert_eq!(titles(&store, "netflix").await[0], "Netflix had access to Facebook message inboxes");
+    assert_eq!(titles(&store, "netflix prices").await, ["Streaming prices rise again"]);
+    assert!(titles(&store, "netflix election").await.is_empty());
+}
+
+#[tokio::test]
+async fn phrases_exclusions_alternatives_and_prefixes() {
+    let (_folder, store) = archive().await;
+    assert_eq!(titles(&store, "\"message inboxes\"").await.len(), 1);
+    assert!(titles(&store, "\"inboxes message\"").await.is_empty());
+    assert_eq!(titles(&store, "netflix -lawsuit").await, ["Streaming prices rise again"]);
+    assert_eq!(titles(&store, "voters OR regulators").await.len(), 2);
+    assert_eq!(titles(&store, "zucker*").await, ["Netflix had access to Facebook message inboxes"]);
+    // Only exclusions: everything else.
+    assert_eq!(titles(&store, "-netflix").await.len(), 2);
+}
+
+#[tokio::test]
+async fn filters_narrow_by_site_author_language_tag_and_date() {
+    let (_folder, store) = archive().await;
+    assert_eq!(titles(&store, "site:\"the guardian\"").await.len(), 2);
+    assert_eq!(titles(&store, "netflix site:\"The Guardian\"").await, ["Streaming prices rise again"]);
+    assert_eq!(titles(&store, "author:writer").await, ["Meta fined over data transfers"]);
+    assert_eq!(titles(&store, "tag:privacy").await.len(), 2);
+    assert_eq!(titles(&store, "tag:lawsuits").await.len(), 1);
+    assert_eq!(titles(&store, "after:2024").await.len(), 2);
+    assert_eq!(titles(&store, "before:2023-06 after:2023").await, ["Meta fined over data transfers"]);
+    assert!(store.search(&SearchRequest::new("before:soon")).await.is_err());
+}
+
+#[tokio::test]
+async fn hits_carry_highlighted_snippets_scores_and_facets() {
+    let (_folder, store) = archive().await;
+    let results = store.search(&SearchRequest::new("appeal")).await.unwrap();
+    assert_eq!(results.total, 1);
+    assert!(results.exhaustive);
+    let hit = &results.hits[0];
+    assert!(hit.score > 0.0);
+    assert!(hit.snippet.text.contains("said it would appeal."), "{:?}", hit.snippet);
+    let marked: Vec<&str> =
+        hit.snippet.highlights.iter().map(|range| &hit.snippet.text[range.clone()]).collect();
+    assert_eq!(marked, ["appeal"]);
+
+    let results = store.search(&SearchRequest::new("")).await.unwrap();
+    assert_eq!(results.total, 4);
+    assert_eq!(results.facets.sites[0], ("The Guardian".to_owned(), 2));
+    assert!(results.facets.years.contains(&("2024".to_owned(), 2)));
+}
+
+#[tokio::test]
+async fn sorting_and_pagination() {
+    let (_folder, store) = archive().await;
+    let mut request = SearchRequest::new("");
+    request.sort = SortOrder::Published;
+    let newest_first = store.search(&request).await.unwrap();
+    let dates: Vec<_> = newest_first.hits.iter().map(|hit| hit.published.clone().unwrap()).collect();
+    assert_eq!(dates, ["2024-04-02", "2024-01-10", "2023-05-22", "2022-09-01"]);
+    request.limit = 2;
+    request.offset = 2;
+    let page = store.search(&request).await.unwrap();
+    assert_eq!(page.hits.len(), 2);
+    assert_eq!(page.hits[0].published.as_deref(), Some("2023-05-22"));
+    assert_eq!(page.total, 4);
+}
+
+#[tokio::test]
+async fn a_changed_page_at_the_same_url_becomes_a_revision() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
+    let version = |body: &str| {
+        let text = format!("title: Breaking story\nurl: https://news.example/story\n\n{body}\n");
+        ImportItem::parse("story.txt".into(), Some("story.txt"), text.into_bytes())
+    };
+    let first = store.import_batch(None, vec![version("The first account of events.")]).await.unwrap();
+    let second =
+        store.import_batch(None, vec![version("An updated account with new casualties.")]).await.unwrap();
+    let again = store.import_batch(None, vec![version("The first account of events.")]).await.unwrap();
+    assert_eq!(first[0].outcome.as_str(), "imported");
+    assert_eq!(second[0].outcome.as_str(), "revised", "{second:?}");
+    assert_eq!(again[0].outcome.as_str(), "present", "an old revision is not new: {again:?}");
+    assert_eq!(first[0].outcome.ids(), second[0].outcome.ids());
+    assert_eq!(store.count_documents().await.unwrap(), 1);
+
+    let id = first[0].outcome.ids()[0];
+    let current = store.document(id).await.unwrap();
+    assert!(dossier_core::render::to_text(&current.document).contains("updated account"));
+    let revisions = store.revisions(id).await.unwrap();
+    assert_eq!(revisions.len(), 1);
+    assert!(dossier_core::render::to_text(&revisions[0].document).contains("first account"));
+    // Search sees the current text only.
+    assert_eq!(titles(&store, "casualties").await, ["Breaking story"]);
+    assert!(titles(&store, "\"first account\"").await.is_empty());
+}
+
+#[tokio::test]
+async fn very_common_words_rank_only_the_most_recent_matches() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = Store::open(&folder.path().join("archive.db")).await.unwrap().with_ranking_window(50);
+    let items = (0..400)
+        .map(|number| {
+            let text = format!(
+                "Report {number}\n\nA common word in story {number}, and a rare one: {}.\n",
+                number % 97
+            );
+            ImportItem::parse(format!("{number}.txt"), None, text.into_bytes())
+        })
+        .collect();
+    store.import_batch(None, items).await.unwrap();
+
+    // 400 matches, a window of 50: only recent documents are ranked, and it says so.
+    let common = store.search(&SearchRequest::new("common")).await.unwrap();
+    assert!(!common.exhaustive);
+    assert!(common.total >= 400, "the total is an upper bound: {}", common.total);
+    assert_eq!(common.hits.len(), 20);
+    assert!(
+        common.hits.iter().all(|hit| hit.id > 400 - 100),
+        "{:?}",
+        common.hits.iter().map(|hit| hit.id).collect::<Vec<_>>()
+    );
+
+    // A rare term is ranked exactly, however old its documents.
+    let rare = store.search(&SearchRequest::new("common 5")).await.unwrap();
+    assert!(rare.exhaustive);
+    assert_eq!(rare.total, 5, "documents 5, 102, 199, 296, 393 ({:?})", rare.hits);
+    // Sorting by date never needs the window.
+    let mut by_date = SearchRequest::new("common");
+    by_date.sort = SortOrder::Added;
+    let by_date = store.search(&by_date).await.unwrap();
+    assert!(by_date.exhaustive);
+    assert_eq!(by_date.total, 400);
+}
