@@ -123,6 +123,7 @@ fn importing_the_same_file_twice_stores_it_once() {
     let shown =
         json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["show", "1", "--format", "json"])));
     assert_eq!(shown["title"], TITLE);
+    assert_eq!(shown["story"], shown["id"], "a story of its own");
     assert_eq!(shown["sources"].as_array().map(Vec::len), Some(1), "one source, however often imported");
 }
 

@@ -16,6 +16,9 @@ CREATE TABLE documents (
     authors      TEXT    NOT NULL DEFAULT '',
     excerpt      TEXT    NOT NULL,
     word_count   INTEGER NOT NULL,
+    -- The story cluster: the id of the cluster's first document. Rewrites and
+    -- syndicated copies of one story share it.
+    story_id     INTEGER NOT NULL DEFAULT 0,
     model        TEXT    NOT NULL,
     added_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
@@ -23,6 +26,19 @@ CREATE INDEX documents_by_added ON documents (added_at DESC, id DESC);
 CREATE INDEX documents_by_published ON documents (published DESC, id DESC);
 CREATE INDEX documents_by_url ON documents (url) WHERE url IS NOT NULL;
 CREATE INDEX documents_by_site ON documents (site);
+CREATE INDEX documents_by_story ON documents (story_id);
+
+-- Near-duplicate detection: each document's bottom-k sketch of hashed word pairs
+-- (see dossier-storage's similarity module), and its smallest hashes as lookup keys.
+CREATE TABLE document_sketches (
+    document_id  INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+    sketch       BLOB    NOT NULL
+);
+CREATE TABLE sketch_keys (
+    key          INTEGER NOT NULL,
+    document_id  INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    PRIMARY KEY (key, document_id)
+) WITHOUT ROWID;
 
 -- Earlier versions of a document: the same URL imported again with changed text
 -- moves the previous model here and the new one into `documents`.

@@ -68,6 +68,7 @@ pub async fn show(db: &Path, args: ShowArgs) -> anyhow::Result<ExitCode> {
         if let Some(object) = value.as_object_mut() {
             object.insert("id".into(), stored.id.into());
             object.insert("added_at".into(), stored.added_at.clone().into());
+            object.insert("story".into(), stored.story.into());
             let sources: Vec<serde_json::Value> = stored
                 .sources
                 .iter()

@@ -25,6 +25,10 @@ pub struct Args {
     /// Print a machine-readable summary on standard output
     #[arg(long)]
     json: bool,
+    /// How similar (0–1, an estimated Jaccard index of word pairs) a document must be
+    /// to a stored one to join its story
+    #[arg(long, value_name = "SIMILARITY", default_value_t = dossier_storage::similarity::DEFAULT_THRESHOLD)]
+    story_threshold: f64,
 }
 
 /// The `--json` summary.
@@ -58,12 +62,17 @@ struct Failure {
 impl Args {
     /// Arguments for importing `paths` with the human summary, as `serve --import` does.
     pub fn quiet(paths: Vec<PathBuf>) -> Args {
-        Args { paths, json: false }
+        Args { paths, json: false, story_threshold: dossier_storage::similarity::DEFAULT_THRESHOLD }
     }
 }
 
 pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let store = crate::open_store(db).await?;
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&args.story_threshold),
+        "--story-threshold takes a number from 0 to 1, not {}",
+        args.story_threshold
+    );
+    let store = crate::open_store(db).await?.with_story_threshold(args.story_threshold);
     let summary = import_paths(&store, &args.paths).await?;
     store.close().await;
 
@@ -101,37 +110,42 @@ async fn import_paths(store: &Store, paths: &[PathBuf]) -> anyhow::Result<Summar
         summary.failed += 1;
         summary.failures.push(Failure { path, reason });
     }
-    for chunk in files.chunks(BATCH_SIZE) {
-        let chunk = chunk.to_vec();
-        let items = tokio::task::spawn_blocking(move || read_and_parse_all(&chunk))
-            .await
-            .context("a parsing thread failed")?;
+    // Parsing runs one batch ahead of writing: while the writer commits batch k,
+    // every core parses batch k+1. The channel's bound keeps memory flat.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(1);
+    let parser = tokio::task::spawn_blocking(move || {
+        for chunk in files.chunks(BATCH_SIZE) {
+            if sender.blocking_send(read_and_parse_all(chunk)).is_err() {
+                break; // the writer stopped on an error; it reports it
+            }
+        }
+    });
+    while let Some(items) = receiver.recv().await {
         let results = store.import_batch(Some(summary.run), items).await?;
         tally(&mut summary, results);
     }
+    parser.await.context("a parsing thread failed")?;
     store.finish_import(summary.run).await?;
     Ok(summary)
 }
 
 fn tally(summary: &mut Summary, results: Vec<ItemResult>) {
     for ItemResult { location, outcome } in results {
+        match outcome.as_str() {
+            "imported" => summary.imported += 1,
+            "revised" => summary.revised += 1,
+            "present" => summary.present += 1,
+            _ => summary.failed += 1,
+        }
         match outcome {
             ItemOutcome::Stored(refs) => {
-                match ItemOutcome::Stored(refs.clone()).as_str() {
-                    "imported" => summary.imported += 1,
-                    "revised" => summary.revised += 1,
-                    _ => summary.present += 1,
-                }
                 summary.documents.extend(refs.into_iter().map(|stored| DocumentEntry {
                     id: stored.id,
                     path: location.clone(),
                     outcome: stored.change.as_str(),
                 }));
             }
-            ItemOutcome::Failed(reason) => {
-                summary.failed += 1;
-                summary.failures.push(Failure { path: location, reason });
-            }
+            ItemOutcome::Failed(reason) => summary.failures.push(Failure { path: location, reason }),
         }
     }
 }

@@ -11,7 +11,7 @@ use std::io::Read;
 use dossier_core::{Document, Format};
 use sha2::{Digest, Sha256};
 
-use crate::{Result, Store};
+use crate::{Result, Store, similarity};
 
 /// One input as the importer read and parsed it.
 #[derive(Debug)]
@@ -139,6 +139,9 @@ impl Store {
                     let mut refs = Vec::with_capacity(documents.len());
                     for document in documents {
                         let stored = store_document(&mut transaction, document).await?;
+                        if stored.change != Change::Present {
+                            assign_story(&mut transaction, stored.id, document, self.story_threshold).await?;
+                        }
                         store_tags(&mut transaction, stored.id, &document.tags).await?;
                         sqlx::query(
                             "INSERT INTO sources (document_id, location, format, original_sha256) VALUES (?, ?, ?, ?)
@@ -256,6 +259,76 @@ async fn store_document(transaction: &mut Transaction<'_>, document: &Document) 
     .await?;
     index_document(transaction, id, document).await?;
     Ok(StoredRef { id, change: Change::New })
+}
+
+/// Puts a new or revised document into the story of the stored documents it is
+/// similar to, merging their stories if it bridges several, or starts its own.
+async fn assign_story(
+    transaction: &mut Transaction<'_>,
+    id: i64,
+    document: &Document,
+    threshold: f64,
+) -> Result<()> {
+    let sketch = similarity::sketch(document);
+    sqlx::query("DELETE FROM sketch_keys WHERE document_id = ?").bind(id).execute(&mut **transaction).await?;
+    let mut stories: Vec<i64> = Vec::new();
+    let mut examined: Vec<i64> = vec![id];
+    for key in sketch.iter().take(similarity::KEYS) {
+        let candidates: Vec<(i64, Vec<u8>, i64)> = sqlx::query_as(
+            "SELECT k.document_id, s.sketch, d.story_id FROM sketch_keys k
+             JOIN document_sketches s ON s.document_id = k.document_id
+             JOIN documents d ON d.id = k.document_id
+             WHERE k.key = ? ORDER BY k.document_id DESC LIMIT ?",
+        )
+        .bind(i64::from(*key))
+        .bind(similarity::CANDIDATES_PER_KEY)
+        .fetch_all(&mut **transaction)
+        .await?;
+        for (candidate, candidate_sketch, story) in candidates {
+            if examined.contains(&candidate) {
+                continue;
+            }
+            examined.push(candidate);
+            if similarity::similarity(&sketch, &similarity::decode(&candidate_sketch)) >= threshold
+                && !stories.contains(&story)
+            {
+                stories.push(story);
+            }
+        }
+    }
+    let current: (i64,) = sqlx::query_as("SELECT story_id FROM documents WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut **transaction)
+        .await?;
+    if current.0 != 0 && !stories.contains(&current.0) {
+        stories.push(current.0);
+    }
+    let story = stories.iter().copied().min().unwrap_or(id);
+    sqlx::query("UPDATE documents SET story_id = ? WHERE id = ?")
+        .bind(story)
+        .bind(id)
+        .execute(&mut **transaction)
+        .await?;
+    for other in stories.iter().filter(|other| **other != story) {
+        sqlx::query("UPDATE documents SET story_id = ? WHERE story_id = ?")
+            .bind(story)
+            .bind(other)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    sqlx::query("INSERT OR REPLACE INTO document_sketches (document_id, sketch) VALUES (?, ?)")
+        .bind(id)
+        .bind(similarity::encode(&sketch))
+        .execute(&mut **transaction)
+        .await?;
+    for key in sketch.iter().take(similarity::KEYS) {
+        sqlx::query("INSERT OR IGNORE INTO sketch_keys (key, document_id) VALUES (?, ?)")
+            .bind(i64::from(*key))
+            .bind(id)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn index_document(transaction: &mut Transaction<'_>, id: i64, document: &Document) -> Result<()> {

@@ -10,6 +10,7 @@ mod import;
 pub mod query;
 mod read;
 mod search;
+pub mod similarity;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -57,6 +58,8 @@ pub struct Store {
     pool: SqlitePool,
     /// See `search`: the most matches a relevance-ranked search scores.
     ranking_window: i64,
+    /// Estimated Jaccard similarity above which documents join one story.
+    story_threshold: f64,
 }
 
 impl Store {
@@ -75,13 +78,20 @@ impl Store {
         let pool =
             SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, ranking_window: RANKING_WINDOW })
+        Ok(Store { pool, ranking_window: RANKING_WINDOW, story_threshold: similarity::DEFAULT_THRESHOLD })
     }
 
     /// Changes how many matches a relevance-ranked search scores before it ranks
     /// only the most recent documents (default `RANKING_WINDOW`).
     pub fn with_ranking_window(mut self, matches: i64) -> Store {
         self.ranking_window = matches.max(1);
+        self
+    }
+
+    /// Changes the similarity (an estimated Jaccard index of word pairs, 0 to 1)
+    /// above which an imported document joins a stored document's story.
+    pub fn with_story_threshold(mut self, threshold: f64) -> Store {
+        self.story_threshold = threshold.clamp(0.0, 1.0);
         self
     }
 

@@ -24,6 +24,8 @@ pub struct DocumentSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredDocument {
     pub id: i64,
+    /// The story cluster it belongs to, shared by every rewrite of one story.
+    pub story: i64,
     pub document: Document,
     pub added_at: String,
     pub sources: Vec<SourceRecord>,
@@ -93,12 +95,12 @@ impl Store {
 
     /// One document with its sources; `Error::NotFound` when there is none.
     pub async fn document(&self, id: i64) -> Result<StoredDocument> {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT model, added_at FROM documents WHERE id = ?")
+        let row: Option<(String, String, i64)> =
+            sqlx::query_as("SELECT model, added_at, story_id FROM documents WHERE id = ?")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        let (model, added_at) = row.ok_or(Error::NotFound(id))?;
+        let (model, added_at, story) = row.ok_or(Error::NotFound(id))?;
         let document: Document = serde_json::from_str(&model)
             .map_err(|error| Error::Corrupt { id, message: error.to_string() })?;
         let sources: Vec<(String, String, String, String)> = sqlx::query_as(
@@ -109,6 +111,7 @@ impl Store {
         .await?;
         Ok(StoredDocument {
             id,
+            story,
             document,
             added_at,
             sources: sources
@@ -121,6 +124,15 @@ impl Store {
                 })
                 .collect(),
         })
+    }
+
+    /// The ids of a story's documents, oldest first.
+    pub async fn story_members(&self, story: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT id FROM documents WHERE story_id = ? ORDER BY id")
+            .bind(story)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     /// Earlier versions of a document, oldest first.

@@ -1,0 +1,127 @@
+//! Near-duplicate detection: which stored documents tell the same story.
+//!
+//! A document's body becomes a set of shingles — pairs of consecutive content
+//! words, with function words left out so that shared phrasing ("of the") does not
+//! count as shared content — and the set becomes a bottom-k sketch: the `SKETCH`
+//! smallest 32-bit hashes. Two sketches estimate the Jaccard similarity of the two
+//! shingle sets. Rewrites of one story (another headline, sentences reordered or
+//! dropped, a fifth of the words changed, boilerplate added) keep a Jaccard of
+//! roughly 0.3 to 0.7 on these pairs; unrelated articles on the same topic, which
+//! share vocabulary but not sentences, stay near 0.
+//!
+//! Candidates are found through the `KEYS` smallest hashes of each sketch, stored
+//! as lookup keys: two sets with Jaccard J share one of them with probability of
+//! about 1 - (1 - J)^KEYS (0.86 at J = 0.15), and members of a story connect through
+//! any of their pairs.
+
+use dossier_core::Document;
+
+/// Hashes kept per document, for estimating similarity.
+pub const SKETCH: usize = 64;
+/// Smallest hashes stored as lookup keys, for finding candidates.
+pub const KEYS: usize = 12;
+/// The default Jaccard estimate above which two documents are one story.
+pub const DEFAULT_THRESHOLD: f64 = 0.15;
+/// Candidates examined per key: a key shared by very many documents is a common
+/// phrase, not a story; the most recent documents are the likeliest matches.
+pub const CANDIDATES_PER_KEY: i64 = 64;
+
+const FUNCTION_WORDS: &[&str] = &[
+    // English
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before",
+    "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her",
+    "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "more", "most", "my", "no",
+    "not", "of", "on", "one", "or", "our", "out", "over", "said", "says", "she", "so", "some", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "up", "us",
+    "was", "we", "were", "what", "when", "which", "while", "who", "will", "with", "would", "you", "your",
+    // French, Spanish, German
+    "le", "la", "les", "de", "des", "du", "un", "une", "et", "est", "en", "que", "qui", "dans", "pour", "par",
+    "sur", "au", "aux", "il", "elle", "el", "los", "las", "y", "es", "por", "con", "para", "del", "se", "lo",
+    "der", "die", "das", "und", "ist", "den", "dem", "ein", "eine", "zu", "mit", "von", "auf", "im", "nicht",
+];
+
+/// The sorted bottom-`SKETCH` hashes of the body's content-word pairs; empty when
+/// the body has fewer than two content words.
+pub fn sketch(document: &Document) -> Vec<u32> {
+    let mut words: Vec<String> = Vec::new();
+    for block in &document.blocks {
+        for token in block.text().split(|character: char| !character.is_alphanumeric()) {
+            if token.is_empty() {
+                continue;
+            }
+            let token = token.to_lowercase();
+            if !FUNCTION_WORDS.contains(&token.as_str()) {
+                words.push(token);
+            }
+        }
+    }
+    let mut hashes: Vec<u32> = words.windows(2).map(|pair| hash_pair(&pair[0], &pair[1])).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes.truncate(SKETCH);
+    hashes
+}
+
+/// Estimates the Jaccard similarity of the sets behind two sketches: of the
+/// smallest `SKETCH` hashes of their union, the share found in both.
+pub fn similarity(left: &[u32], right: &[u32]) -> f64 {
+    let size = left.len().min(right.len());
+    if size == 0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut seen, mut shared) = (0, 0, 0, 0);
+    while seen < size && i < left.len() && j < right.len() {
+        match left[i].cmp(&right[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+        seen += 1;
+    }
+    shared as f64 / seen.max(1) as f64
+}
+
+/// FNV-1a over both words, then a SplitMix64 finaliser folded to 32 bits: stable
+/// across versions and platforms, which matters because sketches are stored.
+fn hash_pair(first: &str, second: &str) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in first.bytes().chain([0x1f]).chain(second.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
+    (hash >> 32) as u32
+}
+
+pub(crate) fn encode(sketch: &[u32]) -> Vec<u8> {
+    sketch.iter().flat_map(|hash| hash.to_le_bytes()).collect()
+}
+
+pub(crate) fn decode(bytes: &[u8]) -> Vec<u32> {
+    bytes.chunks_exact(4).map(|chunk| u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, encode, similarity};
+
+    #[test]
+    fn similarity_of_sketches() {
+        let a: Vec<u32> = (0..64).map(|n| n * 10).collect();
+        assert_eq!(similarity(&a, &a), 1.0);
+        let b: Vec<u32> = (0..64).map(|n| n * 10 + 5).collect();
+        assert_eq!(similarity(&a, &b), 0.0);
+        // Half of the union's smallest hashes are shared.
+        let c: Vec<u32> = (0..64).map(|n| if n % 2 == 0 { n * 10 } else { n * 10 + 5 }).collect();
+        let estimate = similarity(&a, &c);
+        assert!((0.3..0.7).contains(&estimate), "{estimate}");
+        assert_eq!(similarity(&a, &[]), 0.0);
+        assert_eq!(decode(&encode(&a)), a);
+    }
+}
