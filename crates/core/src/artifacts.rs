@@ -16,7 +16,12 @@ const MAX_FRAGMENT_WORDS: usize = 4;
 /// Finds and, where certain, repairs artifacts in the document's paragraphs.
 /// `block_lines` holds each block's first input line.
 pub(crate) fn repair(document: &mut Document, block_lines: &[usize]) {
-    let counts = WordCounts::of(document);
+    // Counting words is the costly part: only do it when some token has the glued shape.
+    let has_glued_shape = document.blocks.iter().any(|block| match block {
+        Block::Paragraph { text } => text.split_whitespace().any(|raw| split_glued(core_word(raw)).is_some()),
+        _ => false,
+    });
+    let counts = if has_glued_shape { WordCounts::of(document) } else { WordCounts::empty() };
     let mut diagnostics = Vec::new();
     let mut repaired = Vec::new();
     for (index, block) in document.blocks.iter().enumerate() {
@@ -25,7 +30,9 @@ pub(crate) fn repair(document: &mut Document, block_lines: &[usize]) {
             continue;
         };
         let mut text = original.clone();
-        glued_words(&mut text, &counts, index, line, &mut diagnostics);
+        if has_glued_shape {
+            glued_words(&mut text, &counts, index, line, &mut diagnostics);
+        }
         let earlier = &document.blocks[index.saturating_sub(FRAGMENT_LOOKBACK)..index];
         repeated_fragment(&mut text, earlier, index, line, &mut diagnostics);
         if text != *original {
@@ -54,24 +61,27 @@ struct WordCounts<'a> {
 }
 
 impl<'a> WordCounts<'a> {
+    fn empty() -> WordCounts<'a> {
+        WordCounts { standalone: HashMap::new(), mid_sentence: HashMap::new() }
+    }
+
     fn of(document: &'a Document) -> WordCounts<'a> {
-        let mut counts = WordCounts {
-            standalone: HashMap::new(),
-            mid_sentence: HashMap::new(),
-        };
-        let texts = std::iter::once(document.title.as_str()).chain(
-            document.blocks.iter().filter_map(|block| match block {
-                Block::Paragraph { text }
-                | Block::Heading { text, .. }
-                | Block::Quote { text, .. } => Some(text.as_str()),
-                _ => None,
-            }),
-        );
+        let mut counts = WordCounts { standalone: HashMap::new(), mid_sentence: HashMap::new() };
+        let texts =
+            std::iter::once(document.title.as_str()).chain(document.blocks.iter().filter_map(|block| {
+                match block {
+                    Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. } => {
+                        Some(text.as_str())
+                    }
+                    _ => None,
+                }
+            }));
         for text in texts {
             let mut sentence_start = true;
             for raw in text.split_whitespace() {
                 let word = core_word(raw);
-                if !word.is_empty() {
+                // Only words with a capital can be a glued token or its tail.
+                if word.chars().any(char::is_uppercase) {
                     *counts.standalone.entry(word).or_default() += 1;
                     if !sentence_start {
                         *counts.mid_sentence.entry(word).or_default() += 1;
@@ -87,9 +97,7 @@ impl<'a> WordCounts<'a> {
 /// The word without surrounding punctuation or a possessive `'s`.
 fn core_word(raw: &str) -> &str {
     let word = raw.trim_matches(|character: char| !character.is_alphanumeric());
-    word.strip_suffix("'s")
-        .or_else(|| word.strip_suffix("’s"))
-        .unwrap_or(word)
+    word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word)
 }
 
 /// `dailymailMeta` → (`dailymail`, `Meta`): a lowercase run of three or more letters
@@ -101,13 +109,9 @@ fn split_glued(word: &str) -> Option<(&str, &str)> {
     tail_characters.next();
     let rest = tail_characters.as_str();
     let shaped = head.chars().count() >= 3
-        && head
-            .chars()
-            .all(|character| character.is_alphabetic() && character.is_lowercase())
+        && head.chars().all(|character| character.is_alphabetic() && character.is_lowercase())
         && !rest.is_empty()
-        && rest
-            .chars()
-            .all(|character| character.is_alphabetic() && character.is_lowercase());
+        && rest.chars().all(|character| character.is_alphabetic() && character.is_lowercase());
     shaped.then_some((head, tail))
 }
 
@@ -118,10 +122,7 @@ fn glued_words(
     line: Option<usize>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if !text
-        .split_whitespace()
-        .any(|raw| split_glued(core_word(raw)).is_some())
-    {
+    if !text.split_whitespace().any(|raw| split_glued(core_word(raw)).is_some()) {
         return;
     }
     let mut words: Vec<String> = text.split(' ').map(str::to_owned).collect();
@@ -225,9 +226,7 @@ fn repeated_fragment(
     for count in 1..=MAX_FRAGMENT_WORDS.min(words.len() - 1) {
         let candidate = words.len() - count;
         let previous = words[candidate - 1];
-        let ends_sentence = previous
-            .trim_end_matches(['”', '"', '’', '»', ')'])
-            .ends_with(['.', '!', '?']);
+        let ends_sentence = previous.trim_end_matches(['”', '"', '’', '»', ')']).ends_with(['.', '!', '?']);
         if ends_sentence {
             if !is_abbreviation(previous.trim_end_matches(['”', '"', '’', '»', ')'])) {
                 start = Some(candidate);
@@ -239,9 +238,8 @@ fn repeated_fragment(
     let fragment_words = &words[start..];
     let fragment = fragment_words.join(" ");
     let starts_lowercase = fragment.chars().next().is_some_and(char::is_lowercase);
-    let inner_sentence_end = fragment_words[..fragment_words.len() - 1]
-        .iter()
-        .any(|word| word.ends_with(['.', '!', '?']));
+    let inner_sentence_end =
+        fragment_words[..fragment_words.len() - 1].iter().any(|word| word.ends_with(['.', '!', '?']));
     if !starts_lowercase || inner_sentence_end {
         return;
     }
@@ -261,7 +259,9 @@ fn repeated_fragment(
         diagnostics.push(locate(
             Diagnostic::new(
                 DiagnosticCode::RepeatedFragment,
-                format!("the fragment `{fragment}` at the paragraph's end repeats earlier text and was removed"),
+                format!(
+                    "the fragment `{fragment}` at the paragraph's end repeats earlier text and was removed"
+                ),
             )
             .repaired(format!(" {fragment}"), ""),
             block,
@@ -272,9 +272,7 @@ fn repeated_fragment(
         diagnostics.push(locate(
             Diagnostic::new(
                 DiagnosticCode::RepeatedFragment,
-                format!(
-                    "the fragment `{fragment}` at the paragraph's end may be stray; left in place"
-                ),
+                format!("the fragment `{fragment}` at the paragraph's end may be stray; left in place"),
             )
             .found(fragment),
             block,
@@ -290,16 +288,7 @@ mod tests {
     #[test]
     fn glued_shape() {
         assert_eq!(split_glued("dailymailMeta"), Some(("dailymail", "Meta")));
-        for word in [
-            "YouTube",
-            "iPhone",
-            "McDonald",
-            "JavaScript",
-            "eBay",
-            "macOS",
-            "Meta",
-            "users",
-        ] {
+        for word in ["YouTube", "iPhone", "McDonald", "JavaScript", "eBay", "macOS", "Meta", "users"] {
             assert_eq!(split_glued(word), None, "{word}");
         }
     }

@@ -17,37 +17,29 @@ pub fn normalize(value: &str) -> Option<String> {
     {
         return Some(date.to_string());
     }
-    let t_separated =
-        if value.len() > 10 && value.as_bytes()[10] == b' ' && value.is_char_boundary(10) {
-            format!("{}T{}", &value[..10], &value[11..])
-        } else {
-            value.to_owned()
-        };
+    let t_separated = if value.len() > 10 && value.as_bytes()[10] == b' ' && value.is_char_boundary(10) {
+        format!("{}T{}", &value[..10], &value[11..])
+    } else {
+        value.to_owned()
+    };
     if t_separated.parse::<jiff::Timestamp>().is_ok() {
         return Some(t_separated);
     }
     if let Ok(date_time) = t_separated.parse::<DateTime>() {
         return Some(date_time.strftime("%Y-%m-%dT%H:%M:%S").to_string());
     }
-    numeric(value)
-        .or_else(|| with_month_name(value))
-        .map(|date| date.to_string())
+    numeric(value).or_else(|| with_month_name(value)).map(|date| date.to_string())
 }
 
 /// `2024/04/02`, `2024.04.02`, `02/04/2024` (only when unambiguous).
 fn numeric(value: &str) -> Option<Date> {
     let parts: Vec<&str> = value.split(['/', '.', '-']).collect();
     if parts.len() != 3
-        || parts
-            .iter()
-            .any(|part| part.is_empty() || !part.bytes().all(|byte| byte.is_ascii_digit()))
+        || parts.iter().any(|part| part.is_empty() || !part.bytes().all(|byte| byte.is_ascii_digit()))
     {
         return None;
     }
-    let numbers: Vec<i32> = parts
-        .iter()
-        .map(|part| part.parse().ok())
-        .collect::<Option<_>>()?;
+    let numbers: Vec<i32> = parts.iter().map(|part| part.parse().ok()).collect::<Option<_>>()?;
     let (year, month, day) = if parts[0].len() == 4 {
         (numbers[0], numbers[1], numbers[2])
     } else if parts[2].len() == 4 {
@@ -87,9 +79,7 @@ fn with_month_name(value: &str) -> Option<Date> {
             .or_else(|| word.strip_suffix("th"))
             .or_else(|| word.strip_suffix("er"));
         if let Some(number) = ordinal.filter(|digits| {
-            !digits.is_empty()
-                && digits.len() <= 2
-                && digits.bytes().all(|byte| byte.is_ascii_digit())
+            !digits.is_empty() && digits.len() <= 2 && digits.bytes().all(|byte| byte.is_ascii_digit())
         }) {
             if day.is_none() {
                 day = number.parse().ok();
@@ -106,9 +96,7 @@ fn with_month_name(value: &str) -> Option<Date> {
 fn month_number(word: &str) -> Option<i32> {
     const MONTHS: [&[&str]; 12] = [
         &["january", "jan", "janvier", "janv", "enero", "ene"],
-        &[
-            "february", "feb", "février", "fevrier", "févr", "fevr", "febrero",
-        ],
+        &["february", "feb", "février", "fevrier", "févr", "fevr", "febrero"],
         &["march", "mar", "mars", "marzo"],
         &["april", "apr", "avril", "avr", "abril", "abr"],
         &["may", "mai", "mayo"],
@@ -118,32 +106,16 @@ fn month_number(word: &str) -> Option<i32> {
         &["september", "sep", "sept", "septembre", "septiembre"],
         &["october", "oct", "octobre", "octubre"],
         &["november", "nov", "novembre", "noviembre"],
-        &[
-            "december",
-            "dec",
-            "décembre",
-            "decembre",
-            "déc",
-            "diciembre",
-            "dic",
-        ],
+        &["december", "dec", "décembre", "decembre", "déc", "diciembre", "dic"],
     ];
-    MONTHS
-        .iter()
-        .position(|names| names.contains(&word))
-        .map(|index| index as i32 + 1)
+    MONTHS.iter().position(|names| names.contains(&word)).map(|index| index as i32 + 1)
 }
 
 fn build(year: i32, month: i32, day: i32) -> Option<Date> {
     if !(1000..=9999).contains(&year) {
         return None;
     }
-    Date::new(
-        year as i16,
-        i8::try_from(month).ok()?,
-        i8::try_from(day).ok()?,
-    )
-    .ok()
+    Date::new(year as i16, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
 #[cfg(test)]
@@ -153,28 +125,13 @@ mod tests {
     #[test]
     fn reads_common_dates() {
         assert_eq!(normalize("2024-04-02").as_deref(), Some("2024-04-02"));
-        assert_eq!(
-            normalize("2024-04-02T10:30:00Z").as_deref(),
-            Some("2024-04-02T10:30:00Z")
-        );
-        assert_eq!(
-            normalize("2024-04-02 10:30").as_deref(),
-            Some("2024-04-02T10:30:00")
-        );
+        assert_eq!(normalize("2024-04-02T10:30:00Z").as_deref(), Some("2024-04-02T10:30:00Z"));
+        assert_eq!(normalize("2024-04-02 10:30").as_deref(), Some("2024-04-02T10:30:00"));
         assert_eq!(normalize("April 2, 2024").as_deref(), Some("2024-04-02"));
-        assert_eq!(
-            normalize("Tuesday 2nd April 2024").as_deref(),
-            Some("2024-04-02")
-        );
+        assert_eq!(normalize("Tuesday 2nd April 2024").as_deref(), Some("2024-04-02"));
         assert_eq!(normalize("2 avril 2024").as_deref(), Some("2024-04-02"));
-        assert_eq!(
-            normalize("2 de abril de 2024").as_deref(),
-            Some("2024-04-02")
-        );
-        assert_eq!(
-            normalize("Tue, 02 Apr 2024 10:00:00 +0000").as_deref(),
-            Some("2024-04-02")
-        );
+        assert_eq!(normalize("2 de abril de 2024").as_deref(), Some("2024-04-02"));
+        assert_eq!(normalize("Tue, 02 Apr 2024 10:00:00 +0000").as_deref(), Some("2024-04-02"));
         assert_eq!(normalize("2024/04/02").as_deref(), Some("2024-04-02"));
         assert_eq!(normalize("25/03/2024").as_deref(), Some("2024-03-25"));
     }

@@ -37,10 +37,7 @@ pub fn decode(bytes: &[u8]) -> (String, Vec<Diagnostic>) {
         if had_errors {
             diagnostics.push(Diagnostic::new(
                 DiagnosticCode::InvalidBytes,
-                format!(
-                    "bytes invalid in {} were replaced with U+FFFD",
-                    encoding.name()
-                ),
+                format!("bytes invalid in {} were replaced with U+FFFD", encoding.name()),
             ));
         }
         return (text.into_owned(), diagnostics);
@@ -59,10 +56,7 @@ pub fn decode(bytes: &[u8]) -> (String, Vec<Diagnostic>) {
     if had_errors {
         diagnostics.push(Diagnostic::new(
             DiagnosticCode::InvalidBytes,
-            format!(
-                "bytes invalid in {} were replaced with U+FFFD",
-                encoding.name()
-            ),
+            format!("bytes invalid in {} were replaced with U+FFFD", encoding.name()),
         ));
     }
     (text.into_owned(), diagnostics)
@@ -122,7 +116,7 @@ pub fn clean_line(line: &str) -> String {
 
 /// Repairs UTF-8 that was decoded as windows-1252 (`â€™` → `’`, `Ã©` → `é`) line by
 /// line, recording a `mojibake` diagnostic with the original line for each line changed.
-pub fn repair_mojibake_lines(lines: &mut [(usize, String)], diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn repair_mojibake_lines(lines: &mut [(usize, String)], diagnostics: &mut Vec<Diagnostic>) {
     let mut repaired_lines = 0;
     for (line_number, line) in lines.iter_mut() {
         let Some(repaired) = repair_mojibake(line) else {
@@ -131,12 +125,9 @@ pub fn repair_mojibake_lines(lines: &mut [(usize, String)], diagnostics: &mut Ve
         repaired_lines += 1;
         if repaired_lines <= MAX_LINE_DIAGNOSTICS {
             diagnostics.push(
-                Diagnostic::new(
-                    DiagnosticCode::Mojibake,
-                    "UTF-8 text decoded as windows-1252 was repaired",
-                )
-                .at_line(*line_number)
-                .repaired(line.clone(), repaired.clone()),
+                Diagnostic::new(DiagnosticCode::Mojibake, "UTF-8 text decoded as windows-1252 was repaired")
+                    .at_line(*line_number)
+                    .repaired(line.clone(), repaired.clone()),
             );
         }
         *line = repaired;
@@ -144,10 +135,7 @@ pub fn repair_mojibake_lines(lines: &mut [(usize, String)], diagnostics: &mut Ve
     if repaired_lines > MAX_LINE_DIAGNOSTICS {
         diagnostics.push(Diagnostic::new(
             DiagnosticCode::Mojibake,
-            format!(
-                "{} more lines with mojibake were repaired",
-                repaired_lines - MAX_LINE_DIAGNOSTICS
-            ),
+            format!("{} more lines with mojibake were repaired", repaired_lines - MAX_LINE_DIAGNOSTICS),
         ));
     }
 }
@@ -160,10 +148,7 @@ pub fn repair_mojibake_lines(lines: &mut [(usize, String)], diagnostics: &mut Ve
 /// by a windows-1252 continuation byte character in ordinary prose.
 pub fn repair_mojibake(text: &str) -> Option<String> {
     // Fast path: every mojibake sequence starts with one of these lead characters.
-    if !text
-        .chars()
-        .any(|character| ('\u{c2}'..='\u{f4}').contains(&character))
-    {
+    if !text.chars().any(|character| ('\u{c2}'..='\u{f4}').contains(&character)) {
         return None;
     }
     let characters: Vec<char> = text.chars().collect();
@@ -250,14 +235,8 @@ mod tests {
 
     #[test]
     fn repairs_common_mojibake() {
-        assert_eq!(
-            repair_mojibake("Facebookâ€™s cafÃ©").as_deref(),
-            Some("Facebook’s café")
-        );
-        assert_eq!(
-            repair_mojibake("â€œHelloâ€\u{9d}").as_deref(),
-            Some("“Hello”")
-        );
+        assert_eq!(repair_mojibake("Facebookâ€™s cafÃ©").as_deref(), Some("Facebook’s café"));
+        assert_eq!(repair_mojibake("â€œHelloâ€\u{9d}").as_deref(), Some("“Hello”"));
     }
 
     #[test]

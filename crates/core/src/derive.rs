@@ -28,24 +28,17 @@ pub(crate) fn finish_with(document: &mut Document, extract_quotes: bool) {
         && let Some(language) = detect_language(document)
     {
         document.language = Some(language);
-        document
-            .metadata_sources
-            .insert("language".into(), "detected".into());
+        document.metadata_sources.insert("language".into(), "detected".into());
     }
     let body: Vec<String> = document.blocks.iter().map(|block| block.text()).collect();
     document.word_count = body.iter().map(|text| count_words(text)).sum();
-    document.reading_minutes = if document.word_count == 0 {
-        0
-    } else {
-        document.word_count.div_ceil(WORDS_PER_MINUTE)
-    };
+    document.reading_minutes =
+        if document.word_count == 0 { 0 } else { document.word_count.div_ceil(WORDS_PER_MINUTE) };
     document.fingerprint = fingerprint(&document.title, &body);
 }
 
 fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|word| word.chars().any(char::is_alphanumeric))
-        .count()
+    text.split_whitespace().filter(|word| word.chars().any(char::is_alphanumeric)).count()
 }
 
 /// Hex SHA-256 (first 128 bits) of the title and body, lowercased with every run of
@@ -55,29 +48,35 @@ pub fn fingerprint(title: &str, body: &[String]) -> String {
     let mut hasher = Sha256::new();
     let mut pending_space = false;
     let mut started = false;
+    // Normalised text is fed in chunks: hashing per character costs more than the rest
+    // of the derivation together.
+    let mut buffer = String::with_capacity(64 * 1024);
     for part in std::iter::once(title).chain(body.iter().map(String::as_str)) {
         for character in part.chars() {
             if character.is_alphanumeric() {
                 if pending_space && started {
-                    hasher.update(b" ");
+                    buffer.push(' ');
                 }
                 pending_space = false;
                 started = true;
-                for lower in character.to_lowercase() {
-                    let mut buffer = [0u8; 4];
-                    hasher.update(lower.encode_utf8(&mut buffer).as_bytes());
+                if character.is_ascii() {
+                    buffer.push(character.to_ascii_lowercase());
+                } else {
+                    buffer.extend(character.to_lowercase());
                 }
             } else {
                 pending_space = true;
             }
         }
         pending_space = true;
+        if buffer.len() >= 60 * 1024 {
+            hasher.update(buffer.as_bytes());
+            buffer.clear();
+        }
     }
+    hasher.update(buffer.as_bytes());
     let digest = hasher.finalize();
-    digest[..16]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    digest[..16].iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Detects the body's language with whatlang; `None` when the text is too short or
@@ -94,10 +93,7 @@ fn detect_language(document: &Document) -> Option<String> {
         sample.push('\n');
         sample.push_str(&block.text());
     }
-    let cut = sample
-        .char_indices()
-        .nth(LANGUAGE_SAMPLE_CHARS)
-        .map_or(sample.len(), |(offset, _)| offset);
+    let cut = sample.char_indices().nth(LANGUAGE_SAMPLE_CHARS).map_or(sample.len(), |(offset, _)| offset);
     let info = whatlang::detect(&sample[..cut])?;
     if !info.is_reliable() && info.confidence() < 0.5 {
         return None;

@@ -38,23 +38,13 @@ pub(crate) fn split(input: &str) -> (FrontMatter, &str, usize) {
     let content_start = offset;
     let mut line_number = 2;
     while offset < input.len() {
-        let line_end = input[offset..]
-            .find('\n')
-            .map_or(input.len(), |position| offset + position);
+        let line_end = input[offset..].find('\n').map_or(input.len(), |position| offset + position);
         let line = input[offset..line_end].trim_end();
-        let closes = if is_toml {
-            line == "+++"
-        } else {
-            line == "---" || line == "..."
-        };
+        let closes = if is_toml { line == "+++" } else { line == "---" || line == "..." };
         if closes {
             let content = &input[content_start..offset];
             let body = &input[(line_end + 1).min(input.len())..];
-            let front_matter = if is_toml {
-                parse_toml(content)
-            } else {
-                parse_yaml(content)
-            };
+            let front_matter = if is_toml { parse_toml(content) } else { parse_yaml(content) };
             return (front_matter, body, line_number + 1);
         }
         offset = line_end + 1;
@@ -62,11 +52,8 @@ pub(crate) fn split(input: &str) -> (FrontMatter, &str, usize) {
     }
     let mut front_matter = FrontMatter::default();
     front_matter.diagnostics.push(
-        Diagnostic::new(
-            DiagnosticCode::Malformed,
-            "front matter is never closed; it was read as body text",
-        )
-        .at_line(1),
+        Diagnostic::new(DiagnosticCode::Malformed, "front matter is never closed; it was read as body text")
+            .at_line(1),
     );
     (front_matter, input, 1)
 }
@@ -105,12 +92,9 @@ fn parse_yaml(content: &str) -> FrontMatter {
         }
         let Some((key, raw_value)) = line.split_once(':') else {
             front_matter.diagnostics.push(
-                Diagnostic::new(
-                    DiagnosticCode::Malformed,
-                    "front matter line is not `key: value`; skipped",
-                )
-                .at_line(line_number)
-                .found(line),
+                Diagnostic::new(DiagnosticCode::Malformed, "front matter line is not `key: value`; skipped")
+                    .at_line(line_number)
+                    .found(line),
             );
             continue;
         };
@@ -120,10 +104,7 @@ fn parse_yaml(content: &str) -> FrontMatter {
             let mut items = Vec::new();
             while index < lines.len() {
                 let next = lines[index].trim();
-                if let Some(item) = next
-                    .strip_prefix("- ")
-                    .or_else(|| (next == "-").then_some(""))
-                {
+                if let Some(item) = next.strip_prefix("- ").or_else(|| (next == "-").then_some("")) {
                     items.push(scalar(strip_comment(item.trim())));
                     index += 1;
                 } else if next.is_empty() || next.starts_with('#') {
@@ -164,11 +145,7 @@ fn parse_yaml(content: &str) -> FrontMatter {
                 parts.push(lines[index].trim());
                 index += 1;
             }
-            let separator = if raw_value.starts_with('|') {
-                "\n"
-            } else {
-                " "
-            };
+            let separator = if raw_value.starts_with('|') { "\n" } else { " " };
             Value::Text(parts.join(separator).trim().to_owned())
         } else {
             Value::Text(scalar(raw_value))
@@ -222,9 +199,7 @@ fn parse_toml(content: &str) -> FrontMatter {
         Ok(table) => table,
         Err(error) => {
             let line = error.span().map_or(2, |span| {
-                2 + content[..span.start.min(content.len())]
-                    .matches('\n')
-                    .count()
+                2 + content.get(..span.start).map_or(0, |prefix| prefix.matches('\n').count())
             });
             front_matter.diagnostics.push(
                 Diagnostic::new(
@@ -275,18 +250,9 @@ mod tests {
         );
         assert_eq!(body, "Body\n");
         assert_eq!(body_line, 9);
-        assert_eq!(
-            front_matter.fields[0].1,
-            Value::Text("A \"quoted\" title".into())
-        );
-        assert_eq!(
-            front_matter.fields[1].1,
-            Value::List(vec!["Ana Ruiz".into(), "Tom O'Neil".into()])
-        );
-        assert_eq!(
-            front_matter.fields[2].1,
-            Value::List(vec!["one".into(), "two".into()])
-        );
+        assert_eq!(front_matter.fields[0].1, Value::Text("A \"quoted\" title".into()));
+        assert_eq!(front_matter.fields[1].1, Value::List(vec!["Ana Ruiz".into(), "Tom O'Neil".into()]));
+        assert_eq!(front_matter.fields[2].1, Value::List(vec!["one".into(), "two".into()]));
         assert_eq!(front_matter.fields[3].1, Value::Text("2024-04-02".into()));
         assert!(front_matter.diagnostics.is_empty());
     }
@@ -295,10 +261,6 @@ mod tests {
     fn toml_front_matter() {
         let (front_matter, body, _) = split("+++\ntitle = \"T\"\ndate = 2024-04-02\n+++\nBody");
         assert_eq!(body, "Body");
-        assert!(front_matter.fields.contains(&(
-            "date".into(),
-            Value::Text("2024-04-02".into()),
-            3
-        )));
+        assert!(front_matter.fields.contains(&("date".into(), Value::Text("2024-04-02".into()), 3)));
     }
 }

@@ -36,11 +36,7 @@ pub fn parse_json(bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
         other => match document_from_value(other) {
             Ok(document) => documents.push(document),
             Err(why) => {
-                return Err(ParseError::Json {
-                    line: 1,
-                    column: 1,
-                    message: why,
-                });
+                return Err(ParseError::Json { line: 1, column: 1, message: why });
             }
         },
     }
@@ -74,11 +70,7 @@ pub fn parse_ndjson(bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
                     )
                     .at_line(line_number),
                 );
-                first_error.get_or_insert(ParseError::Json {
-                    line: line_number,
-                    column,
-                    message,
-                });
+                first_error.get_or_insert(ParseError::Json { line: line_number, column, message });
             }
         }
     }
@@ -123,9 +115,7 @@ pub(crate) fn document_from_value(value: Value) -> Result<Document, String> {
     if let Some(version) = object.get("version").and_then(Value::as_u64)
         && version > u64::from(SCHEMA_VERSION)
     {
-        problems.push(format!(
-            "written for schema version {version}; read as version {SCHEMA_VERSION}"
-        ));
+        problems.push(format!("written for schema version {version}; read as version {SCHEMA_VERSION}"));
     }
 
     let fields: [(&str, Field); 12] = [
@@ -151,18 +141,12 @@ pub(crate) fn document_from_value(value: Value) -> Result<Document, String> {
         });
         match value {
             None | Some(Value::Null) => {}
-            Some(Value::String(text)) => {
-                text::apply_field(&mut document, field, &text, "json", None)
-            }
+            Some(Value::String(text)) => text::apply_field(&mut document, field, &text, "json", None),
             Some(Value::Array(items)) if matches!(field, Field::Authors | Field::Tags) => {
-                let strings: Vec<String> = items
-                    .iter()
-                    .filter_map(|item| item.as_str().map(str::to_owned))
-                    .collect();
+                let strings: Vec<String> =
+                    items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect();
                 if strings.len() != items.len() {
-                    problems.push(format!(
-                        "`{key}` holds values that are not strings; they were skipped"
-                    ));
+                    problems.push(format!("`{key}` holds values that are not strings; they were skipped"));
                 }
                 if field == Field::Authors {
                     document.authors = strings;
@@ -179,6 +163,13 @@ pub(crate) fn document_from_value(value: Value) -> Result<Document, String> {
         Some(Value::Array(items)) => {
             for (index, item) in items.into_iter().enumerate() {
                 match serde_json::from_value::<Block>(item) {
+                    Ok(Block::Heading { level, text }) if !(2..=6).contains(&level) => {
+                        problems.push(format!(
+                            "block {index} has heading level {level}; read as {}",
+                            level.clamp(2, 6)
+                        ));
+                        document.blocks.push(Block::Heading { level: level.clamp(2, 6), text });
+                    }
                     Ok(block) => document.blocks.push(block),
                     Err(error) => problems.push(format!("block {index} was skipped: {error}")),
                 }
@@ -205,9 +196,7 @@ pub(crate) fn document_from_value(value: Value) -> Result<Document, String> {
         Some(given) => match serde_json::from_value::<Vec<Quote>>(given) {
             Ok(quotes) => Some(quotes),
             Err(error) => {
-                problems.push(format!(
-                    "`quotes` was not understood ({error}); they were extracted again"
-                ));
+                problems.push(format!("`quotes` was not understood ({error}); they were extracted again"));
                 None
             }
         },
@@ -217,9 +206,7 @@ pub(crate) fn document_from_value(value: Value) -> Result<Document, String> {
         document.metadata_sources = string_map(sources);
     }
     for problem in problems {
-        document
-            .diagnostics
-            .push(Diagnostic::new(DiagnosticCode::Malformed, problem));
+        document.diagnostics.push(Diagnostic::new(DiagnosticCode::Malformed, problem));
     }
     let extract_quotes = given_quotes.is_none();
     if let Some(quotes) = given_quotes {

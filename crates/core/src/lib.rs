@@ -27,11 +27,7 @@ pub enum ParseError {
     #[error("the input has no readable text")]
     NoText,
     #[error("invalid JSON at line {line}, column {column}: {message}")]
-    Json {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Json { line: usize, column: usize, message: String },
 }
 
 /// Guesses the format from a file name (when there is one) and the content.
@@ -41,9 +37,8 @@ pub enum ParseError {
 /// `# ` heading is Markdown, `{` is JSON (NDJSON when a second line also starts an
 /// object), `[` followed by `{` is a JSON array, and anything else is plain text.
 pub fn detect_format(name: Option<&str>, bytes: &[u8]) -> Format {
-    let extension = name
-        .and_then(|name| name.rsplit_once('.'))
-        .map(|(_, extension)| extension.to_ascii_lowercase());
+    let extension =
+        name.and_then(|name| name.rsplit_once('.')).map(|(_, extension)| extension.to_ascii_lowercase());
     match extension.as_deref() {
         Some("md" | "markdown" | "mdown" | "mkd") => return Format::Markdown,
         Some("json") => return Format::Json,
@@ -72,11 +67,7 @@ pub fn detect_format(name: Option<&str>, bytes: &[u8]) -> Format {
             .take(3)
             .filter(|line| line.trim_ascii().starts_with(b"{") && line.trim_ascii().ends_with(b"}"))
             .count();
-        return if objects_on_lines >= 2 {
-            Format::Ndjson
-        } else {
-            Format::Json
-        };
+        return if objects_on_lines >= 2 { Format::Ndjson } else { Format::Json };
     }
     if start.starts_with(b"[") && start[1..].trim_ascii_start().starts_with(b"{") {
         return Format::Json;

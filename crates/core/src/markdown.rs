@@ -38,15 +38,11 @@ pub fn parse_str(input: &str) -> Result<Document, ParseError> {
         match (field, value) {
             (Field::Authors, Value::List(names)) => {
                 document.authors = names;
-                document
-                    .metadata_sources
-                    .insert("authors".into(), "front-matter".into());
+                document.metadata_sources.insert("authors".into(), "front-matter".into());
             }
             (Field::Tags, Value::List(tags)) => {
                 document.tags = tags;
-                document
-                    .metadata_sources
-                    .insert("tags".into(), "front-matter".into());
+                document.metadata_sources.insert("tags".into(), "front-matter".into());
             }
             (field, Value::List(values)) => {
                 if let Some(first) = values.first() {
@@ -124,8 +120,7 @@ impl Builder {
 }
 
 fn read_body(body: &str, document: &mut Document) {
-    let options =
-        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
     let mut builder = Builder::default();
     for event in Parser::new_ext(body, options) {
         match event {
@@ -138,19 +133,14 @@ fn read_body(body: &str, document: &mut Document) {
                 if let Some(text) = builder.finish_inline() {
                     if level == 1 && document.title.is_empty() && builder.blocks.is_empty() {
                         document.title = text;
-                        document
-                            .metadata_sources
-                            .insert("title".into(), "heading".into());
+                        document.metadata_sources.insert("title".into(), "heading".into());
                     } else if level == 1
                         && builder.blocks.is_empty()
                         && text.eq_ignore_ascii_case(&document.title)
                     {
                         // The front matter's title repeated as the first heading.
                     } else {
-                        builder.blocks.push(Block::Heading {
-                            level: level.max(2),
-                            text,
-                        });
+                        builder.blocks.push(Block::Heading { level: level.max(2), text });
                     }
                 }
             }
@@ -173,10 +163,9 @@ fn read_body(body: &str, document: &mut Document) {
                 if builder.quote_depth == 0 && !builder.quote.is_empty() {
                     let text = std::mem::take(&mut builder.quote).join("\n");
                     let block = match quotes::split_signature(&text) {
-                        Some((body, name)) => Block::Quote {
-                            text: body.to_owned(),
-                            cite: Some(name.to_owned()),
-                        },
+                        Some((body, name)) => {
+                            Block::Quote { text: body.to_owned(), cite: Some(name.to_owned()) }
+                        }
                         None => Block::Quote { text, cite: None },
                     };
                     builder.blocks.push(block);
@@ -199,10 +188,7 @@ fn read_body(body: &str, document: &mut Document) {
                 builder.list_depth = builder.list_depth.saturating_sub(1);
                 if builder.list_depth == 0 && !builder.items.is_empty() {
                     let items = std::mem::take(&mut builder.items);
-                    let list = Block::List {
-                        ordered: builder.list_ordered,
-                        items,
-                    };
+                    let list = Block::List { ordered: builder.list_ordered, items };
                     if builder.quote_depth > 0 {
                         builder.quote.push(list.text());
                     } else {

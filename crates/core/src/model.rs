@@ -117,9 +117,7 @@ impl Block {
             | Block::Quote { text, .. }
             | Block::Code { text, .. } => text.clone(),
             Block::List { items, .. } => items.join("\n"),
-            Block::Image { caption, alt, .. } => {
-                caption.clone().or_else(|| alt.clone()).unwrap_or_default()
-            }
+            Block::Image { caption, alt, .. } => caption.clone().or_else(|| alt.clone()).unwrap_or_default(),
             Block::Rule => String::new(),
         }
     }
@@ -180,11 +178,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn repaired(
-        mut self,
-        original: impl Into<String>,
-        replacement: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn repaired(mut self, original: impl Into<String>, replacement: impl Into<String>) -> Diagnostic {
         self.original = Some(original.into());
         self.replacement = Some(replacement.into());
         self

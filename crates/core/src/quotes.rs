@@ -25,11 +25,7 @@ const PLACEHOLDER: &str = "\u{2063}q\u{2063}";
 
 /// Finds every quoted statement in the document's paragraphs and quote blocks.
 pub(crate) fn extract(document: &Document) -> (Vec<Quote>, Vec<Diagnostic>) {
-    let mut extractor = Extractor {
-        quotes: Vec::new(),
-        diagnostics: Vec::new(),
-        named_speakers: Vec::new(),
-    };
+    let mut extractor = Extractor { quotes: Vec::new(), diagnostics: Vec::new(), named_speakers: Vec::new() };
     // The last quote of the previous paragraph, when it was left open: news style
     // opens each paragraph of a long statement and closes only the last one.
     let mut open_from_previous: Option<usize> = None;
@@ -88,9 +84,8 @@ fn find_spans(text: &str) -> Vec<Span> {
             None => {
                 let opens = match character {
                     '“' | '„' | '«' => true,
-                    '"' => previous.is_none_or(|previous| {
-                        previous.is_whitespace() || "([{—–-:/".contains(previous)
-                    }),
+                    '"' => previous
+                        .is_none_or(|previous| previous.is_whitespace() || "([{—–-:/".contains(previous)),
                     _ => false,
                 };
                 if opens {
@@ -151,8 +146,8 @@ fn sentence_starts(text: &str, spans: &[Span]) -> Vec<usize> {
             continue;
         }
         if matches!(bytes[offset], b'.' | b'!' | b'?')
-            && !ends_with_abbreviation(&text[..offset + 1])
             && let Some(start) = next_sentence_start(text, offset + 1)
+            && !ends_with_abbreviation(&text[floor_boundary(text, offset.saturating_sub(32))..offset + 1])
         {
             starts.push(start);
         }
@@ -175,9 +170,7 @@ fn next_sentence_start(text: &str, offset: usize) -> Option<usize> {
 
 fn ends_with_abbreviation(text: &str) -> bool {
     let word = text.rsplit(char::is_whitespace).next().unwrap_or_default();
-    let bare = word
-        .trim_end_matches('.')
-        .trim_start_matches(|character: char| !character.is_alphanumeric());
+    let bare = word.trim_end_matches('.').trim_start_matches(|character: char| !character.is_alphanumeric());
     bare.contains('.')
         || bare.chars().count() == 1
         || matches!(
@@ -275,38 +268,33 @@ impl Extractor {
                 continue;
             }
 
+            let words = content.split_whitespace().count();
+            let ends_in_punctuation =
+                text[span.content_start..span.content_end].trim_end().ends_with(['.', ',', '!', '?', '…']);
+            if words <= MAX_TERM_WORDS && !ends_in_punctuation {
+                // A term (“inbox API”): not a statement, whatever surrounds it.
+                continue;
+            }
             let pre = masked(
                 text,
                 sentence_start.max(floor_boundary(text, span.open.saturating_sub(PRE_WINDOW))),
                 span.open,
                 &spans[..span_index],
             );
-            let next_open = spans
-                .get(span_index + 1)
-                .map_or(text.len(), |next| next.open);
-            let post_end = ceil_boundary(
-                text,
-                sentence_end
-                    .min(next_open)
-                    .min(span.close_end + POST_WINDOW),
-            );
+            let next_open = spans.get(span_index + 1).map_or(text.len(), |next| next.open);
+            let post_end = ceil_boundary(text, sentence_end.min(next_open).min(span.close_end + POST_WINDOW));
             let post = &text[span.close_end..post_end.max(span.close_end)];
 
             let post_attribution = attribution_after(post);
             let directly_attributed = post_attribution.is_some() || pre.trim_end().ends_with(':');
-            let words = content.split_whitespace().count();
-            let ends_in_punctuation = text[span.content_start..span.content_end]
-                .trim_end()
-                .ends_with(['.', ',', '!', '?', '…']);
             if words <= MAX_TERM_WORDS && !(directly_attributed && ends_in_punctuation) {
                 continue;
             }
             let attribution = post_attribution.or_else(|| attribution_before(&pre));
             let (speaker, attribution_words) = match attribution {
                 Some(attribution) => {
-                    let before_sentence =
-                        &text[floor_boundary(text, sentence_start.saturating_sub(PRE_WINDOW))
-                            ..sentence_start];
+                    let before_sentence = &text
+                        [floor_boundary(text, sentence_start.saturating_sub(PRE_WINDOW))..sentence_start];
                     (
                         self.resolve(document, block, text, before_sentence, &attribution.speaker),
                         Some(attribution.words),
@@ -314,12 +302,7 @@ impl Extractor {
                 }
                 None => (None, None),
             };
-            self.quotes.push(Quote {
-                text: content,
-                speaker,
-                block,
-                attribution: attribution_words,
-            });
+            self.quotes.push(Quote { text: content, speaker, block, attribution: attribution_words });
 
             if !span.reopened_at.is_empty() {
                 self.diagnostics.push(
@@ -361,10 +344,7 @@ impl Extractor {
         if body.is_empty() {
             return;
         }
-        let speaker = cite
-            .map(str::to_owned)
-            .or(dash_speaker)
-            .and_then(|speaker| clean_speaker(&speaker));
+        let speaker = cite.map(str::to_owned).or(dash_speaker).and_then(|speaker| clean_speaker(&speaker));
         if let Some(speaker) = &speaker {
             self.remember(speaker.clone());
         }
@@ -426,37 +406,30 @@ impl Extractor {
     }
 
     /// The full name an earlier speaker or nearby text gives for `surname`.
-    fn full_name(
-        &self,
-        document: &Document,
-        block: usize,
-        paragraph: &str,
-        surname: &str,
-    ) -> Option<String> {
+    fn full_name(&self, document: &Document, block: usize, paragraph: &str, surname: &str) -> Option<String> {
         if let Some(known) = self.named_speakers.iter().rev().find(|name| {
             name.split_whitespace().count() > 1 && name.split_whitespace().last() == Some(surname)
         }) {
             return Some(known.clone());
         }
         // Names mentioned (not quoted) earlier: "Chief executive Ana Ruiz announced …".
-        let earlier = document.blocks[block.saturating_sub(5)..block]
-            .iter()
-            .filter_map(|block| match block {
+        let earlier =
+            document.blocks[block.saturating_sub(5)..block].iter().filter_map(|block| match block {
                 Block::Paragraph { text } | Block::Heading { text, .. } => Some(text.as_str()),
                 _ => None,
             });
         for text in std::iter::once(paragraph).chain(earlier) {
             let window = &text[floor_boundary(text, text.len().saturating_sub(4000))..];
-            let words: Vec<&str> = window.split_whitespace().collect();
-            for (index, word) in words.iter().enumerate() {
-                if word.trim_end_matches(|character: char| !character.is_alphanumeric()) != surname
-                    || index == 0
-                {
+            for (position, _) in window.match_indices(surname) {
+                let after = &window[position + surname.len()..];
+                let whole_word = window[..position].ends_with(char::is_whitespace)
+                    && !after.starts_with(char::is_alphanumeric);
+                if !whole_word {
                     continue;
                 }
-                let mut first = index;
-                while first > 0 && index - first < 3 {
-                    let candidate = words[first - 1];
+                // Up to three capitalised words right before the surname.
+                let mut given: Vec<&str> = Vec::new();
+                for candidate in window[..position].split_whitespace().rev().take(3) {
                     let capitalised = candidate.chars().next().is_some_and(char::is_uppercase)
                         && candidate.chars().all(|character| {
                             character.is_alphabetic() || character == '-' || character == '\''
@@ -464,15 +437,11 @@ impl Extractor {
                     if !capitalised || is_honorific(candidate) {
                         break;
                     }
-                    first -= 1;
+                    given.push(candidate);
                 }
-                if first < index {
-                    return Some(
-                        words[first..=index]
-                            .join(" ")
-                            .trim_end_matches(|character: char| !character.is_alphanumeric())
-                            .to_owned(),
-                    );
+                if !given.is_empty() {
+                    given.reverse();
+                    return Some(format!("{} {surname}", given.join(" ")));
                 }
             }
         }
@@ -531,8 +500,7 @@ fn masked(text: &str, from: usize, to: usize, earlier: &[Span]) -> String {
 
 /// The bare lowercase word, without surrounding punctuation.
 fn bare(word: &str) -> String {
-    word.trim_matches(|character: char| !character.is_alphanumeric())
-        .to_lowercase()
+    word.trim_matches(|character: char| !character.is_alphanumeric()).to_lowercase()
 }
 
 fn is_speech_verb(word: &str) -> bool {
@@ -585,17 +553,7 @@ fn inverted_verb(word: &str) -> Option<(bool, &'static str)> {
 fn is_pronoun(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
-        "he" | "she"
-            | "they"
-            | "it"
-            | "él"
-            | "ella"
-            | "ellos"
-            | "ellas"
-            | "il"
-            | "elle"
-            | "ils"
-            | "elles"
+        "he" | "she" | "they" | "it" | "él" | "ella" | "ellos" | "ellas" | "il" | "elle" | "ils" | "elles"
     )
 }
 
@@ -721,10 +679,7 @@ fn clean_speaker(written: &str) -> Option<String> {
         })
         .filter(|word| !word.is_empty())
         .collect();
-    while words
-        .first()
-        .is_some_and(|word| is_article(word) || is_opener_word(&word.to_lowercase()))
-    {
+    while words.first().is_some_and(|word| is_article(word) || is_opener_word(&word.to_lowercase())) {
         words.remove(0);
     }
     if let Some(first) = words.first_mut() {
@@ -748,17 +703,10 @@ fn clean_speaker(written: &str) -> Option<String> {
 /// `The class action lawsuit, filed by …,` → `The class action lawsuit`;
 /// `In a statement, the company` → `the company`.
 fn subject_head(subject: &str) -> &str {
-    let segments: Vec<&str> = subject
-        .split(',')
-        .map(str::trim)
-        .filter(|segment| !segment.is_empty())
-        .collect();
+    let segments: Vec<&str> =
+        subject.split(',').map(str::trim).filter(|segment| !segment.is_empty()).collect();
     let Some(start) = segments.iter().position(|segment| {
-        let first_word = segment
-            .split_whitespace()
-            .next()
-            .map(bare)
-            .unwrap_or_default();
+        let first_word = segment.split_whitespace().next().map(bare).unwrap_or_default();
         !is_opener_word(&first_word)
             && !segment
                 .split_whitespace()
@@ -778,9 +726,7 @@ fn subject_head(subject: &str) -> &str {
 fn is_proper_name(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     (1..=4).contains(&words.len())
-        && words
-            .first()
-            .is_some_and(|word| word.chars().next().is_some_and(char::is_uppercase))
+        && words.first().is_some_and(|word| word.chars().next().is_some_and(char::is_uppercase))
         && words.iter().all(|word| {
             word.chars().next().is_some_and(char::is_uppercase)
                 || matches!(
@@ -791,28 +737,38 @@ fn is_proper_name(text: &str) -> bool {
 }
 
 /// `according to X` / `según X` / `selon X` in `context`: X.
+/// `according to` and its Spanish and French forms, searched as written (not
+/// lowercased), so offsets stay valid in the text searched.
+const ACCORDING_MARKERS: [&str; 9] = [
+    "according to ",
+    "According to ",
+    "ACCORDING TO ",
+    "según ",
+    "Según ",
+    "SEGÚN ",
+    "selon ",
+    "Selon ",
+    "SELON ",
+];
+
+fn according_position(context: &str) -> Option<usize> {
+    ACCORDING_MARKERS.iter().filter_map(|marker| context.rfind(marker)).max()
+}
+
 fn according_to(context: &str) -> Option<Attribution> {
-    let lower = context.to_lowercase();
-    let (position, marker_length) = ["according to ", "según ", "selon "]
+    let (position, marker_length) = ACCORDING_MARKERS
         .iter()
-        .filter_map(|marker| lower.rfind(marker).map(|position| (position, marker.len())))
+        .filter_map(|marker| context.rfind(marker).map(|position| (position, marker.len())))
         .max()?;
-    // Lowercasing can change byte lengths; map back only when it did not.
-    if lower.len() != context.len() {
-        return None;
-    }
     let after = &context[position + marker_length..];
     let name_end = after.find([',', '.', ';', ':']).unwrap_or(after.len());
     let speaker = after[..name_end].trim();
-    if speaker.is_empty() || speaker.contains(PLACEHOLDER) || speaker.split_whitespace().count() > 8
-    {
+    if speaker.is_empty() || speaker.contains(PLACEHOLDER) || speaker.split_whitespace().count() > 8 {
         return None;
     }
     Some(Attribution {
         speaker: speaker.to_owned(),
-        words: context[position..position + marker_length + name_end]
-            .trim()
-            .to_owned(),
+        words: context[position..position + marker_length + name_end].trim().to_owned(),
     })
 }
 
@@ -826,16 +782,8 @@ fn attribution_after(post: &str) -> Option<Attribution> {
         return None;
     }
     let tokens: Vec<&str> = post.split_whitespace().take(16).collect();
-    if tokens
-        .first()
-        .is_some_and(|first| bare(first) == "according")
-        || ["según", "selon"].contains(
-            &tokens
-                .first()
-                .map(|first| bare(first))
-                .unwrap_or_default()
-                .as_str(),
-        )
+    if tokens.first().is_some_and(|first| bare(first) == "according")
+        || ["según", "selon"].contains(&tokens.first().map(|first| bare(first)).unwrap_or_default().as_str())
     {
         return according_to(post);
     }
@@ -845,22 +793,12 @@ fn attribution_after(post: &str) -> Option<Attribution> {
         }
         let word = bare(token);
         if let Some((verb_included, pronoun)) = inverted_verb(&word) {
-            let end = if verb_included {
-                index
-            } else {
-                (index + 1).min(tokens.len() - 1)
-            };
-            return Some(Attribution {
-                speaker: pronoun.to_owned(),
-                words: clause_words(&tokens[..=end]),
-            });
+            let end = if verb_included { index } else { (index + 1).min(tokens.len() - 1) };
+            return Some(Attribution { speaker: pronoun.to_owned(), words: clause_words(&tokens[..=end]) });
         }
         if is_speech_verb(&word) {
-            let before: Vec<&str> = tokens[..index]
-                .iter()
-                .copied()
-                .filter(|token| !is_auxiliary(&bare(token)))
-                .collect();
+            let before: Vec<&str> =
+                tokens[..index].iter().copied().filter(|token| !is_auxiliary(&bare(token))).collect();
             if before.is_empty() {
                 // `said Jane Doe, who …` / `dijo el ministro en …` / `afirmó.`
                 if token.ends_with(['.', ',', ';', ':', '!', '?']) {
@@ -911,23 +849,14 @@ fn attribution_after(post: &str) -> Option<Attribution> {
                 words.extend(&speaker_tokens);
                 // `a averti sa présidente, Claire Morel` → the name; `said Jane Doe, who …` → Jane Doe.
                 let speaker = subject_head(&speaker_tokens.join(" ")).to_owned();
-                return Some(Attribution {
-                    speaker,
-                    words: clause_words(&words),
-                });
+                return Some(Attribution { speaker, words: clause_words(&words) });
             }
             // `she said`, `Smith added`, `the company said in a statement`
-            if tokens[..index]
-                .iter()
-                .any(|token| token.ends_with(['.', '!', '?', ';']))
-            {
+            if tokens[..index].iter().any(|token| token.ends_with(['.', '!', '?', ';'])) {
                 return None;
             }
             let speaker = subject_head(&before.join(" ")).to_owned();
-            return Some(Attribution {
-                speaker,
-                words: clause_words(&tokens[..=index]),
-            });
+            return Some(Attribution { speaker, words: clause_words(&tokens[..=index]) });
         }
         if token.ends_with(['.', '!', '?', ';', ':']) {
             return None;
@@ -937,10 +866,7 @@ fn attribution_after(post: &str) -> Option<Attribution> {
 }
 
 fn clause_words(tokens: &[&str]) -> String {
-    tokens
-        .join(" ")
-        .trim_end_matches([',', '.', ';', ':'])
-        .to_owned()
+    tokens.join(" ").trim_end_matches([',', '.', ';', ':']).to_owned()
 }
 
 /// An attribution before a quotation, in its sentence: the last speech verb and its
@@ -957,32 +883,20 @@ fn attribution_before(pre: &str) -> Option<Attribution> {
     };
     let (verb_offset, verb_token) = tokens[verb_position];
     if let Some(according) = according
-        && pre
-            .to_lowercase()
-            .rfind("according to ")
-            .or_else(|| pre.to_lowercase().rfind("según "))
-            .or_else(|| pre.to_lowercase().rfind("selon "))
-            .is_some_and(|position| position > verb_offset)
+        && according_position(pre).is_some_and(|position| position > verb_offset)
     {
         return Some(according);
     }
     let verb_end = verb_offset + verb_token.len();
     if let Some((_, pronoun)) = inverted_verb(&bare(verb_token)) {
-        return Some(Attribution {
-            speaker: pronoun.to_owned(),
-            words: pre[..verb_end].trim().to_owned(),
-        });
+        return Some(Attribution { speaker: pronoun.to_owned(), words: pre[..verb_end].trim().to_owned() });
     }
     // The subject: from the last earlier quotation (or the sentence start) to the verb.
-    let subject_from = pre[..verb_offset]
-        .rfind(PLACEHOLDER)
-        .map_or(0, |position| position + PLACEHOLDER.len());
+    let subject_from =
+        pre[..verb_offset].rfind(PLACEHOLDER).map_or(0, |position| position + PLACEHOLDER.len());
     let subject_text = &pre[subject_from..verb_offset];
     let mut subject_words: Vec<&str> = subject_text.split_whitespace().collect();
-    while subject_words
-        .last()
-        .is_some_and(|word| is_auxiliary(&bare(word)))
-    {
+    while subject_words.last().is_some_and(|word| is_auxiliary(&bare(word))) {
         subject_words.pop();
     }
     let subject = subject_words.join(" ");
@@ -995,13 +909,10 @@ fn attribution_before(pre: &str) -> Option<Attribution> {
     if !after_verb.is_empty()
         && after_verb.split_whitespace().count() <= 3
         && !after_verb.contains(PLACEHOLDER)
-        && !["that", "que"]
-            .contains(&bare(after_verb.split_whitespace().last().unwrap_or_default()).as_str())
+        && !["that", "que"].contains(&bare(after_verb.split_whitespace().last().unwrap_or_default()).as_str())
     {
-        words_end = verb_end
-            + pre[verb_end..]
-                .find(after_verb)
-                .map_or(0, |position| position + after_verb.len());
+        words_end =
+            verb_end + pre[verb_end..].find(after_verb).map_or(0, |position| position + after_verb.len());
     }
     let words_start = subject_from + (subject_text.len() - subject_text.trim_start().len());
     let words = pre[words_start.min(verb_offset)..words_end]
@@ -1009,10 +920,7 @@ fn attribution_before(pre: &str) -> Option<Attribution> {
         .trim_end_matches([':', ','])
         .trim_end()
         .to_owned();
-    Some(Attribution {
-        speaker: head.to_owned(),
-        words,
-    })
+    Some(Attribution { speaker: head.to_owned(), words })
 }
 
 fn token_offsets(text: &str) -> Vec<(usize, &str)> {
@@ -1048,29 +956,17 @@ mod tests {
     #[test]
     fn attributions_after() {
         assert_eq!(speaker_after(", she said.").as_deref(), Some("she"));
-        assert_eq!(
-            speaker_after(", said Jane Doe, who leads the union.").as_deref(),
-            Some("Jane Doe")
-        );
-        assert_eq!(
-            speaker_after(", a déclaré Marie Dupont.").as_deref(),
-            Some("Marie Dupont.")
-        );
+        assert_eq!(speaker_after(", said Jane Doe, who leads the union.").as_deref(), Some("Jane Doe"));
+        assert_eq!(speaker_after(", a déclaré Marie Dupont.").as_deref(), Some("Marie Dupont."));
         assert_eq!(speaker_after(", explique-t-elle.").as_deref(), Some("elle"));
         assert_eq!(speaker_after(", a-t-il déclaré.").as_deref(), Some("il"));
-        assert_eq!(
-            speaker_after(", dijo el ministro en rueda de prensa.").as_deref(),
-            Some("el ministro")
-        );
+        assert_eq!(speaker_after(", dijo el ministro en rueda de prensa.").as_deref(), Some("el ministro"));
         assert_eq!(speaker_after(", añadió.").as_deref(), Some(""));
         assert_eq!(
             speaker_after(", a averti sa présidente, Claire Morel.").as_deref(),
             Some("Claire Morel.")
         );
-        assert_eq!(
-            speaker_after(" in which the social network gave the site"),
-            None
-        );
+        assert_eq!(speaker_after(" in which the social network gave the site"), None);
     }
 
     #[test]
@@ -1083,14 +979,8 @@ mod tests {
             speaker_before("The class action lawsuit, filed by two US citizens, Maximilian Klein and Sarah Grabert, alleges that Netflix and Facebook ").as_deref(),
             Some("The class action lawsuit")
         );
-        assert_eq!(
-            speaker_before("According to the police, ").as_deref(),
-            Some("the police")
-        );
-        assert_eq!(
-            speaker_before("Tom Ruiz, who chairs the board, said: ").as_deref(),
-            Some("Tom Ruiz")
-        );
+        assert_eq!(speaker_before("According to the police, ").as_deref(), Some("the police"));
+        assert_eq!(speaker_before("Tom Ruiz, who chairs the board, said: ").as_deref(), Some("Tom Ruiz"));
         assert_eq!(
             attribution_before("A Meta spokesperson told MailOnline: ")
                 .map(|attribution| attribution.words)

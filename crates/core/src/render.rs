@@ -81,11 +81,7 @@ pub fn to_markdown(document: &Document) -> String {
             }
             Block::Code { text, language } => {
                 let fence = if text.contains("```") { "~~~~" } else { "```" };
-                let _ = writeln!(
-                    out,
-                    "{fence}{}\n{text}\n{fence}",
-                    language.as_deref().unwrap_or("")
-                );
+                let _ = writeln!(out, "{fence}{}\n{text}\n{fence}", language.as_deref().unwrap_or(""));
             }
             Block::Rule => out.push_str("---\n"),
         }

@@ -34,9 +34,7 @@ pub fn parse_str(input: &str) -> Result<Document, ParseError> {
             || next.is_none_or(|next| next.text.is_empty() || byline_authors(&next.text).is_some());
         if stands_alone && reads_like_title(&first.text) {
             document.title = first.text.clone();
-            document
-                .metadata_sources
-                .insert("title".into(), "first-line".into());
+            document.metadata_sources.insert("title".into(), "first-line".into());
             position = skip_blank(&lines, position + 1);
         }
     }
@@ -45,9 +43,7 @@ pub fn parse_str(input: &str) -> Result<Document, ParseError> {
     {
         if document.authors.is_empty() {
             document.authors = authors;
-            document
-                .metadata_sources
-                .insert("authors".into(), "byline".into());
+            document.metadata_sources.insert("authors".into(), "byline".into());
         }
         position = skip_blank(&lines, position + 1);
     }
@@ -57,9 +53,7 @@ pub fn parse_str(input: &str) -> Result<Document, ParseError> {
     {
         if document.published.is_none() {
             document.published = Some(published);
-            document
-                .metadata_sources
-                .insert("published".into(), "dateline".into());
+            document.metadata_sources.insert("published".into(), "dateline".into());
         }
         position = skip_blank(&lines, position + 1);
     }
@@ -88,25 +82,17 @@ pub(crate) fn blocks_from_plain_body(input: &str) -> Vec<Block> {
 
 /// Uses the start of the text as the title when no line reads like one.
 pub(crate) fn derive_title(document: &mut Document, line: Option<usize>) {
-    let first_text = document
-        .blocks
-        .iter()
-        .map(Block::text)
-        .find(|text| !text.trim().is_empty())
-        .unwrap_or_default();
+    let first_text =
+        document.blocks.iter().map(Block::text).find(|text| !text.trim().is_empty()).unwrap_or_default();
     let words: Vec<&str> = first_text.split_whitespace().collect();
-    document.title = if words.len() <= 12 {
-        words.join(" ")
-    } else {
-        format!("{}…", words[..12].join(" "))
+    document.title = match words.len() {
+        0 => "Untitled".to_owned(),
+        1..=12 => words.join(" "),
+        _ => format!("{}…", words[..12].join(" ")),
     };
-    document
-        .metadata_sources
-        .insert("title".into(), "derived".into());
-    let mut diagnostic = Diagnostic::new(
-        DiagnosticCode::NoTitle,
-        "no line reads like a title; one was taken from the text",
-    );
+    document.metadata_sources.insert("title".into(), "derived".into());
+    let mut diagnostic =
+        Diagnostic::new(DiagnosticCode::NoTitle, "no line reads like a title; one was taken from the text");
     if let Some(line) = line {
         diagnostic = diagnostic.at_line(line);
     }
@@ -184,13 +170,7 @@ fn read_header(lines: &[Line], start: usize, document: &mut Document) -> usize {
         let Some((field, value)) = header_field(&lines[position].text) else {
             break;
         };
-        apply_field(
-            document,
-            field,
-            value,
-            "header",
-            Some(lines[position].number),
-        );
+        apply_field(document, field, value, "header", Some(lines[position].number));
         position += 1;
         body_start = position;
     }
@@ -220,35 +200,36 @@ impl Field {
         let key: String = key
             .trim()
             .chars()
-            .map(|character| {
-                if matches!(character, '-' | ' ') {
-                    '_'
-                } else {
-                    character.to_ascii_lowercase()
-                }
-            })
+            .map(
+                |character| {
+                    if matches!(character, '-' | ' ') { '_' } else { character.to_ascii_lowercase() }
+                },
+            )
             .collect();
-        let field = match key.as_str() {
-            "title" | "headline" | "titre" | "título" | "titulo" => Field::Title,
-            "dek" | "subtitle" | "standfirst" | "subheadline" | "chapô" | "chapo"
-            | "entradilla" => Field::Dek,
-            "description" | "summary" | "excerpt" => Field::Description,
-            "author" | "authors" | "by" | "byline" | "writer" | "auteur" | "auteurs" | "autor"
-            | "autores" => Field::Authors,
-            "date" | "published" | "published_at" | "published_on" | "pubdate"
-            | "publication_date" | "date_published" | "posted" | "posted_on" | "fecha"
-            | "publié" | "publié_le" | "publicado" => Field::Published,
-            "updated" | "modified" | "last_updated" | "updated_at" | "lastmod"
-            | "date_modified" => Field::Updated,
-            "site" | "site_name" | "source" | "publication" | "publisher" | "outlet" | "fuente"
-            | "medio" => Field::Site,
-            "url" | "link" | "source_url" | "original_url" | "permalink" => Field::Url,
-            "canonical" | "canonical_url" => Field::CanonicalUrl,
-            "language" | "lang" | "locale" | "langue" | "idioma" => Field::Language,
-            "tags" | "keywords" | "topics" | "categories" => Field::Tags,
-            "image" | "cover" | "lead_image" => Field::Image,
-            _ => return None,
-        };
+        let field =
+            match key.as_str() {
+                "title" | "headline" | "titre" | "título" | "titulo" => Field::Title,
+                "dek" | "subtitle" | "standfirst" | "subheadline" | "chapô" | "chapo" | "entradilla" => {
+                    Field::Dek
+                }
+                "description" | "summary" | "excerpt" => Field::Description,
+                "author" | "authors" | "by" | "byline" | "writer" | "auteur" | "auteurs" | "autor"
+                | "autores" => Field::Authors,
+                "date" | "published" | "published_at" | "published_on" | "pubdate" | "publication_date"
+                | "date_published" | "posted" | "posted_on" | "fecha" | "publié" | "publié_le"
+                | "publicado" => Field::Published,
+                "updated" | "modified" | "last_updated" | "updated_at" | "lastmod" | "date_modified" => {
+                    Field::Updated
+                }
+                "site" | "site_name" | "source" | "publication" | "publisher" | "outlet" | "fuente"
+                | "medio" => Field::Site,
+                "url" | "link" | "source_url" | "original_url" | "permalink" => Field::Url,
+                "canonical" | "canonical_url" => Field::CanonicalUrl,
+                "language" | "lang" | "locale" | "langue" | "idioma" => Field::Language,
+                "tags" | "keywords" | "topics" | "categories" => Field::Tags,
+                "image" | "cover" | "lead_image" => Field::Image,
+                _ => return None,
+            };
         Some(field)
     }
 
@@ -290,9 +271,7 @@ fn header_field(line: &str) -> Option<(Field, &str)> {
     // that can be validated must validate.
     let valid = match field {
         Field::Published | Field::Updated => date::normalize(value).is_some(),
-        Field::Url | Field::CanonicalUrl | Field::Image => {
-            value.contains("://") && !value.contains(' ')
-        }
+        Field::Url | Field::CanonicalUrl | Field::Image => value.contains("://") && !value.contains(' '),
         Field::Language => language_code(value).is_some() && !value.contains(' '),
         _ => true,
     };
@@ -359,9 +338,7 @@ pub(crate) fn apply_field(
                 .collect();
         }
     }
-    document
-        .metadata_sources
-        .insert(field.name().into(), source.into());
+    document.metadata_sources.insert(field.name().into(), source.into());
 }
 
 /// `"Jane Doe and John Roe"`, `"By Jane Doe, John Roe"` → the names.
@@ -374,9 +351,7 @@ pub(crate) fn split_names(value: &str) -> Vec<String> {
     value
         .split([',', ';', '&'])
         .flat_map(|part| {
-            part.split(" and ")
-                .flat_map(|part| part.split(" y "))
-                .flat_map(|part| part.split(" et "))
+            part.split(" and ").flat_map(|part| part.split(" y ")).flat_map(|part| part.split(" et "))
         })
         .map(|name| name.trim().to_owned())
         .filter(|name| !name.is_empty())
@@ -405,13 +380,9 @@ pub(crate) fn language_code(value: &str) -> Option<String> {
 
 /// `By Jane Doe`, `By Jane Doe and John Roe`, `Por María López`, `Par Jean Dupont`.
 fn byline_authors(line: &str) -> Option<Vec<String>> {
-    let rest = ["By ", "BY ", "Por ", "Par "]
-        .iter()
-        .find_map(|prefix| line.strip_prefix(prefix))?;
+    let rest = ["By ", "BY ", "Por ", "Par "].iter().find_map(|prefix| line.strip_prefix(prefix))?;
     let words: Vec<&str> = rest.split_whitespace().collect();
-    let connectors = [
-        "and", "y", "et", "de", "van", "von", "da", "del", "la", "le", "du", "&",
-    ];
+    let connectors = ["and", "y", "et", "de", "van", "von", "da", "del", "la", "le", "du", "&"];
     let looks_like_names = (1..=10).contains(&words.len())
         && words.iter().all(|word| {
             let word = word.trim_end_matches(',');
@@ -433,9 +404,7 @@ fn dateline(line: &str) -> Option<String> {
         }
         _ => None,
     };
-    date_part
-        .map(|(date, _)| date)
-        .or_else(|| date::normalize(line))
+    date_part.map(|(date, _)| date).or_else(|| date::normalize(line))
 }
 
 /// A body line that is a list item: `- item`, `* item`, `• item`, `1. item`, `2) item`.
@@ -460,17 +429,8 @@ fn list_item(line: &str) -> Option<(bool, &str)> {
 }
 
 enum Pending {
-    Paragraph {
-        line: usize,
-        text: String,
-        lines: usize,
-    },
-    List {
-        line: usize,
-        ordered: bool,
-        items: Vec<String>,
-        originals: Vec<String>,
-    },
+    Paragraph { line: usize, text: String, lines: usize },
+    List { line: usize, ordered: bool, items: Vec<String>, originals: Vec<String> },
 }
 
 /// Groups body lines into blocks, returning each block's first line number too.
@@ -492,24 +452,12 @@ fn body_blocks(lines: &[Line], no_blank_lines: bool) -> (Vec<Block>, Vec<usize>)
                 single_line.push(lines == 1);
             }
             // One numbered line alone ("1. Introduction") is not a list.
-            Some(Pending::List {
-                line,
-                ordered: true,
-                items,
-                originals,
-            }) if items.len() == 1 => {
-                blocks.push(Block::Paragraph {
-                    text: originals.join(" "),
-                });
+            Some(Pending::List { line, ordered: true, items, originals }) if items.len() == 1 => {
+                blocks.push(Block::Paragraph { text: originals.join(" ") });
                 block_lines.push(line);
                 single_line.push(true);
             }
-            Some(Pending::List {
-                line,
-                ordered,
-                items,
-                ..
-            }) => {
+            Some(Pending::List { line, ordered, items, .. }) => {
                 blocks.push(Block::List { ordered, items });
                 block_lines.push(line);
                 single_line.push(false);
@@ -519,32 +467,17 @@ fn body_blocks(lines: &[Line], no_blank_lines: bool) -> (Vec<Block>, Vec<usize>)
 
     for line in lines {
         if line.text.is_empty() {
-            flush(
-                &mut pending,
-                &mut blocks,
-                &mut block_lines,
-                &mut single_line,
-            );
+            flush(&mut pending, &mut blocks, &mut block_lines, &mut single_line);
             continue;
         }
         if let Some((ordered, item)) = list_item(&line.text) {
             match &mut pending {
-                Some(Pending::List {
-                    ordered: current,
-                    items,
-                    originals,
-                    ..
-                }) if *current == ordered => {
+                Some(Pending::List { ordered: current, items, originals, .. }) if *current == ordered => {
                     items.push(item.to_owned());
                     originals.push(line.text.clone());
                 }
                 _ => {
-                    flush(
-                        &mut pending,
-                        &mut blocks,
-                        &mut block_lines,
-                        &mut single_line,
-                    );
+                    flush(&mut pending, &mut blocks, &mut block_lines, &mut single_line);
                     pending = Some(Pending::List {
                         line: line.number,
                         ordered,
@@ -556,24 +489,14 @@ fn body_blocks(lines: &[Line], no_blank_lines: bool) -> (Vec<Block>, Vec<usize>)
             continue;
         }
         if let Some((level, heading)) = marked_heading(&line.text) {
-            flush(
-                &mut pending,
-                &mut blocks,
-                &mut block_lines,
-                &mut single_line,
-            );
-            blocks.push(Block::Heading {
-                level,
-                text: heading.to_owned(),
-            });
+            flush(&mut pending, &mut blocks, &mut block_lines, &mut single_line);
+            blocks.push(Block::Heading { level, text: heading.to_owned() });
             block_lines.push(line.number);
             single_line.push(false);
             continue;
         }
         match &mut pending {
-            Some(Pending::List {
-                items, originals, ..
-            }) if !no_blank_lines || line.indented => {
+            Some(Pending::List { items, originals, .. }) if !no_blank_lines || line.indented => {
                 if let (Some(last), Some(original)) = (items.last_mut(), originals.last_mut()) {
                     last.push(' ');
                     last.push_str(&line.text);
@@ -587,35 +510,18 @@ fn body_blocks(lines: &[Line], no_blank_lines: bool) -> (Vec<Block>, Vec<usize>)
                 *lines += 1;
             }
             _ => {
-                flush(
-                    &mut pending,
-                    &mut blocks,
-                    &mut block_lines,
-                    &mut single_line,
-                );
-                pending = Some(Pending::Paragraph {
-                    line: line.number,
-                    text: line.text.clone(),
-                    lines: 1,
-                });
+                flush(&mut pending, &mut blocks, &mut block_lines, &mut single_line);
+                pending = Some(Pending::Paragraph { line: line.number, text: line.text.clone(), lines: 1 });
             }
         }
     }
-    flush(
-        &mut pending,
-        &mut blocks,
-        &mut block_lines,
-        &mut single_line,
-    );
+    flush(&mut pending, &mut blocks, &mut block_lines, &mut single_line);
 
     // A short single line without closing punctuation, between two blocks, is a sub-heading.
     let count = blocks.len();
     for index in 1..count.saturating_sub(1) {
         let is_heading = matches!(&blocks[index], Block::Paragraph { text } if single_line[index] && reads_like_heading(text))
-            && matches!(
-                &blocks[index + 1],
-                Block::Paragraph { .. } | Block::List { .. }
-            )
+            && matches!(&blocks[index + 1], Block::Paragraph { .. } | Block::List { .. })
             && !matches!(&blocks[index - 1], Block::Heading { .. });
         if is_heading && let Block::Paragraph { text } = &mut blocks[index] {
             let text = std::mem::take(text);
@@ -653,23 +559,16 @@ fn reads_like_title(text: &str) -> bool {
 }
 
 fn reads_like_heading(text: &str) -> bool {
-    let words = word_count(text);
+    // Cheap tests first: most paragraphs fail on length.
     let last = text.chars().last().unwrap_or(' ');
-    (1..=12).contains(&words)
+    text.len() <= 400
         && text.chars().count() <= 100
-        && !matches!(
-            last,
-            '.' | ',' | ';' | ':' | '!' | '?' | '…' | '"' | '”' | '»' | '’' | '\'' | ')'
-        )
-        && text
-            .chars()
-            .next()
-            .is_some_and(|first| first.is_uppercase() || first.is_ascii_digit())
+        && !matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '…' | '"' | '”' | '»' | '’' | '\'' | ')')
+        && text.chars().next().is_some_and(|first| first.is_uppercase() || first.is_ascii_digit())
+        && (1..=12).contains(&word_count(text))
 }
 
 fn sentence_count(text: &str) -> usize {
     let trimmed = text.trim_end_matches(['.', '!', '?', '"', '”', '»']);
-    1 + trimmed.matches(". ").count()
-        + trimmed.matches("? ").count()
-        + trimmed.matches("! ").count()
+    1 + trimmed.matches(". ").count() + trimmed.matches("? ").count() + trimmed.matches("! ").count()
 }

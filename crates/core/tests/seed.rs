@@ -5,8 +5,7 @@
 use dossier_core::{Block, DiagnosticCode, Document, Format};
 
 fn seed() -> Document {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../seeds/000_b389a61e5b667c13.txt");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds/000_b389a61e5b667c13.txt");
     let bytes = std::fs::read(path).expect("the seed is readable");
     let mut documents = dossier_core::parse(&bytes, Format::Text).expect("the seed parses");
     assert_eq!(documents.len(), 1);
@@ -22,27 +21,15 @@ fn seed_metadata() {
     );
     assert_eq!(document.published.as_deref(), Some("2024-04-02"));
     assert_eq!(document.language.as_deref(), Some("en"));
-    assert_eq!(
-        document
-            .metadata_sources
-            .get("published")
-            .map(String::as_str),
-        Some("header")
-    );
-    assert_eq!(
-        document.metadata_sources.get("title").map(String::as_str),
-        Some("first-line")
-    );
+    assert_eq!(document.metadata_sources.get("published").map(String::as_str), Some("header"));
+    assert_eq!(document.metadata_sources.get("title").map(String::as_str), Some("first-line"));
 }
 
 #[test]
 fn seed_heading_and_paragraphs() {
     let document = seed();
-    let headings: Vec<&Block> = document
-        .blocks
-        .iter()
-        .filter(|block| matches!(block, Block::Heading { .. }))
-        .collect();
+    let headings: Vec<&Block> =
+        document.blocks.iter().filter(|block| matches!(block, Block::Heading { .. })).collect();
     assert_eq!(
         headings,
         vec![&Block::Heading {
@@ -54,10 +41,7 @@ fn seed_heading_and_paragraphs() {
     assert!(document.blocks.iter().any(|block| matches!(block,
         Block::Paragraph { text } if text.starts_with("Let us remember that in 2018,") && text.ends_with("protect the privacy of users"))));
     assert!(
-        document
-            .blocks
-            .iter()
-            .all(|block| matches!(block, Block::Paragraph { .. } | Block::Heading { .. }))
+        document.blocks.iter().all(|block| matches!(block, Block::Paragraph { .. } | Block::Heading { .. }))
     );
     assert_eq!(document.blocks.len(), 9);
 }
@@ -68,17 +52,10 @@ fn seed_spokesperson_quote() {
     let quote = document
         .quotes
         .iter()
-        .find(|quote| {
-            quote
-                .text
-                .starts_with("Meta did not share people's private messages")
-        })
+        .find(|quote| quote.text.starts_with("Meta did not share people's private messages"))
         .expect("the spokesperson's statement is a quote");
     assert_eq!(quote.speaker.as_deref(), Some("Meta spokesperson"));
-    assert_eq!(
-        quote.attribution.as_deref(),
-        Some("A Meta spokesperson told MailOnline")
-    );
+    assert_eq!(quote.attribution.as_deref(), Some("A Meta spokesperson told MailOnline"));
     assert_eq!(
         quote.text,
         "Meta did not share people's private messages with the service. As the document says, the agreement \
@@ -93,31 +70,13 @@ fn seed_spokesperson_quote() {
 fn seed_other_quotes_and_terms() {
     let document = seed();
     let speaker_of = |start: &str| {
-        document
-            .quotes
-            .iter()
-            .find(|quote| quote.text.starts_with(start))
-            .map(|quote| quote.speaker.clone())
+        document.quotes.iter().find(|quote| quote.text.starts_with(start)).map(|quote| quote.speaker.clone())
     };
-    assert_eq!(
-        speaker_of("enjoyed a special relationship"),
-        Some(Some("class action lawsuit".into()))
-    );
-    assert_eq!(
-        speaker_of("allowed Netflix programmatic access"),
-        Some(Some("lawyers".into()))
-    );
-    assert_eq!(
-        speaker_of("custom partnerships and integrations"),
-        Some(None)
-    );
+    assert_eq!(speaker_of("enjoyed a special relationship"), Some(Some("class action lawsuit".into())));
+    assert_eq!(speaker_of("allowed Netflix programmatic access"), Some(Some("lawyers".into())));
+    assert_eq!(speaker_of("custom partnerships and integrations"), Some(None));
     // One to three quoted words are terms, not statements.
-    for term in [
-        "inbox API",
-        "tailored access",
-        "within a month",
-        "private Facebook users",
-    ] {
+    for term in ["inbox API", "tailored access", "within a month", "private Facebook users"] {
         assert_eq!(speaker_of(term), None, "{term} is not a statement");
     }
     assert_eq!(document.quotes.len(), 4);
@@ -127,16 +86,9 @@ fn seed_other_quotes_and_terms() {
 fn seed_glued_words_repaired() {
     let document = seed();
     assert!(document.blocks.iter().any(|block| {
-        block
-            .text()
-            .starts_with("In accordance with dailymail Meta, Facebook's parent company")
+        block.text().starts_with("In accordance with dailymail Meta, Facebook's parent company")
     }));
-    assert!(
-        !document
-            .blocks
-            .iter()
-            .any(|block| block.text().contains("dailymailMeta"))
-    );
+    assert!(!document.blocks.iter().any(|block| block.text().contains("dailymailMeta")));
     let diagnostic = document
         .diagnostics
         .iter()
@@ -153,10 +105,7 @@ fn seed_repeated_fragment_removed() {
     let document = seed();
     let paragraph = document.blocks[3].text();
     assert!(paragraph.starts_with("The class action lawsuit"));
-    assert!(
-        paragraph.ends_with("“tailored access” to user data."),
-        "{paragraph}"
-    );
+    assert!(paragraph.ends_with("“tailored access” to user data."), "{paragraph}");
     let diagnostic = document
         .diagnostics
         .iter()
@@ -168,22 +117,15 @@ fn seed_repeated_fragment_removed() {
     assert_eq!(diagnostic.line, Some(23));
     // The original paragraph is recoverable: repaired text + original fragment.
     assert!(
-        format!(
-            "{paragraph}{}",
-            diagnostic.original.as_deref().unwrap_or_default()
-        )
-        .ends_with("to user data. users.")
+        format!("{paragraph}{}", diagnostic.original.as_deref().unwrap_or_default())
+            .ends_with("to user data. users.")
     );
 }
 
 #[test]
 fn seed_derived_data() {
     let document = seed();
-    assert!(
-        document.word_count > 300 && document.word_count < 330,
-        "{}",
-        document.word_count
-    );
+    assert!(document.word_count > 300 && document.word_count < 330, "{}", document.word_count);
     assert_eq!(document.reading_minutes, 2);
     assert_eq!(document.fingerprint.len(), 32);
 }

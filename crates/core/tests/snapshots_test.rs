@@ -12,17 +12,14 @@ fn parse_file(path: &Path) -> Vec<dossier_core::Document> {
     let bytes = std::fs::read(path).expect("fixture is readable");
     let name = path.file_name().and_then(|name| name.to_str());
     let format = dossier_core::detect_format(name, &bytes);
-    dossier_core::parse(&bytes, format)
-        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    dossier_core::parse(&bytes, format).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
 #[test]
 fn fixtures() {
     insta::glob!("fixtures/*", |path| {
         let documents = parse_file(path);
-        insta::assert_snapshot!(
-            serde_json::to_string_pretty(&documents).expect("documents serialise")
-        );
+        insta::assert_snapshot!(serde_json::to_string_pretty(&documents).expect("documents serialise"));
     });
 }
 
