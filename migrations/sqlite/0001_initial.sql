@@ -93,6 +93,8 @@ CREATE TABLE sources (
     document_id     INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
     location        TEXT    NOT NULL,
     format          TEXT    NOT NULL,
+    -- Which of the input's documents this is (0 but for NDJSON and feeds).
+    position        INTEGER NOT NULL DEFAULT 0,
     original_sha256 TEXT    NOT NULL REFERENCES originals (sha256),
     imported_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     UNIQUE (document_id, location, original_sha256)

@@ -6,14 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use dossier_storage::{ImportItem, ItemOutcome, ItemResult, Store};
 use serde::Serialize;
 
 /// Files larger than this are refused rather than read into memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-/// Items written in one transaction.
-const BATCH_SIZE: usize = 256;
 /// File endings taken when walking a folder; named files are always taken.
 const IMPORTED_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "json", "ndjson", "jsonl"];
 
@@ -110,21 +107,10 @@ async fn import_paths(store: &Store, paths: &[PathBuf]) -> anyhow::Result<Summar
         summary.failed += 1;
         summary.failures.push(Failure { path, reason });
     }
-    // Parsing runs one batch ahead of writing: while the writer commits batch k,
-    // every core parses batch k+1. The channel's bound keeps memory flat.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(1);
-    let parser = tokio::task::spawn_blocking(move || {
-        for chunk in files.chunks(BATCH_SIZE) {
-            if sender.blocking_send(read_and_parse_all(chunk)).is_err() {
-                break; // the writer stopped on an error; it reports it
-            }
-        }
-    });
-    while let Some(items) = receiver.recv().await {
-        let results = store.import_batch(Some(summary.run), items).await?;
-        tally(&mut summary, results);
-    }
-    parser.await.context("a parsing thread failed")?;
+    let run = summary.run;
+    store
+        .import_all(Some(run), files, |path| read_and_parse(&path), |results| tally(&mut summary, results))
+        .await?;
     store.finish_import(summary.run).await?;
     Ok(summary)
 }
@@ -193,22 +179,6 @@ fn has_article_extension(path: &Path) -> bool {
             IMPORTED_EXTENSIONS.contains(&extension.as_str())
         }
     }
-}
-
-/// Reads and parses files on every core, keeping their order.
-fn read_and_parse_all(files: &[PathBuf]) -> Vec<ImportItem> {
-    let workers = std::thread::available_parallelism().map_or(1, |count| count.get()).min(files.len().max(1));
-    let per_worker = files.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(per_worker)
-            .map(|part| scope.spawn(move || part.iter().map(|path| read_and_parse(path)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    })
 }
 
 fn read_and_parse(path: &Path) -> ImportItem {

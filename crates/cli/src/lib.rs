@@ -4,6 +4,7 @@
 
 mod extract;
 mod import;
+mod reparse;
 mod search;
 mod serve;
 
@@ -35,6 +36,8 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Print a stored document
     Show(extract::ShowArgs),
+    /// Parse every stored document again from its original bytes with this version's parsers
+    Reparse(reparse::Args),
     /// Search the archive
     Search(search::Args),
     /// Serve the reader over HTTP
@@ -93,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::extract(args),
         Command::Show(args) => runtime.block_on(extract::show(&database_path(db)?, args)),
         Command::Import(args) => runtime.block_on(import::run(&database_path(db)?, args)),
+        Command::Reparse(args) => runtime.block_on(reparse::run(&database_path(db)?, args)),
         Command::Search(args) => runtime.block_on(search::run(&database_path(db)?, args)),
         Command::Serve(args) => runtime.block_on(serve::run(&database_path(db)?, args)),
     }

@@ -226,6 +226,11 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format named by `as_str`, as storage records it.
+    pub fn from_name(name: &str) -> Option<Format> {
+        [Format::Text, Format::Markdown, Format::Json, Format::Ndjson].into_iter().find(|format| format.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",

@@ -137,19 +137,20 @@ impl Store {
                 Ok(documents) => {
                     let original_sha256 = store_original(&mut transaction, &item.bytes).await?;
                     let mut refs = Vec::with_capacity(documents.len());
-                    for document in documents {
+                    for (position, document) in documents.iter().enumerate() {
                         let stored = store_document(&mut transaction, document).await?;
                         if stored.change != Change::Present {
                             assign_story(&mut transaction, stored.id, document, self.story_threshold).await?;
                         }
                         store_tags(&mut transaction, stored.id, &document.tags).await?;
                         sqlx::query(
-                            "INSERT INTO sources (document_id, location, format, original_sha256) VALUES (?, ?, ?, ?)
+                            "INSERT INTO sources (document_id, location, format, position, original_sha256) VALUES (?, ?, ?, ?, ?)
                              ON CONFLICT (document_id, location, original_sha256) DO NOTHING",
                         )
                         .bind(stored.id)
                         .bind(&item.location)
                         .bind(item.format.as_str())
+                        .bind(position as i64)
                         .bind(&original_sha256)
                         .execute(&mut *transaction)
                         .await?;
@@ -168,7 +169,7 @@ impl Store {
     }
 }
 
-type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+pub(crate) type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
 async fn store_original(transaction: &mut Transaction<'_>, bytes: &[u8]) -> Result<String> {
     let sha256 = sha256_hex(bytes);
@@ -263,7 +264,7 @@ async fn store_document(transaction: &mut Transaction<'_>, document: &Document) 
 
 /// Puts a new or revised document into the story of the stored documents it is
 /// similar to, merging their stories if it bridges several, or starts its own.
-async fn assign_story(
+pub(crate) async fn assign_story(
     transaction: &mut Transaction<'_>,
     id: i64,
     document: &Document,
@@ -331,7 +332,11 @@ async fn assign_story(
     Ok(())
 }
 
-async fn index_document(transaction: &mut Transaction<'_>, id: i64, document: &Document) -> Result<()> {
+pub(crate) async fn index_document(
+    transaction: &mut Transaction<'_>,
+    id: i64,
+    document: &Document,
+) -> Result<()> {
     sqlx::query("INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)")
         .bind(id)
         .bind(&document.title)
@@ -398,7 +403,7 @@ async fn record_item(
 }
 
 /// The description, or the first paragraph, cut at a word boundary near 280 characters.
-fn excerpt(document: &Document) -> String {
+pub(crate) fn excerpt(document: &Document) -> String {
     const LIMIT: usize = 280;
     let source = document.description.clone().or_else(|| {
         document.blocks.iter().find_map(|block| match block {

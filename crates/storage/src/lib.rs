@@ -7,8 +7,10 @@
 //! row types stay private.
 
 mod import;
+mod pipeline;
 pub mod query;
 mod read;
+mod reparse;
 mod search;
 pub mod similarity;
 
@@ -21,7 +23,9 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use import::{Change, ImportItem, ItemOutcome, ItemResult, StoredRef};
+pub use pipeline::BATCH_SIZE;
 pub use read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
+pub use reparse::ReparseReport;
 pub use search::{Facets, Hit, RANKING_WINDOW, SearchRequest, SearchResults, Snippet, SortOrder};
 
 /// The schema, embedded at build time from `migrations/sqlite/`.

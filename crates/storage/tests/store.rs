@@ -145,3 +145,40 @@ async fn sqlite_rows(path: &Path, query: &'static str) -> Vec<String> {
     let rows: Vec<(String,)> = sqlx::query_as(query).fetch_all(&mut connection).await.unwrap();
     rows.into_iter().map(|(value,)| value).collect()
 }
+
+#[tokio::test]
+async fn reparse_brings_documents_stored_by_an_older_parser_up_to_date() {
+    let (folder, store) = open_temporary().await;
+    let results = store.import_batch(None, vec![seed_item()]).await.unwrap();
+    let id = ids(&results[0].outcome)[0];
+    let current = store.document(id).await.unwrap().document;
+
+    // What an older parser might have stored: no sub-heading, another title.
+    let mut older = current.clone();
+    older.title = "Untitled".into();
+    older.blocks.retain(|block| !matches!(block, dossier_core::Block::Heading { .. }));
+    {
+        use sqlx::Connection;
+        let path = folder.path().join("archive.db");
+        let mut connection =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        sqlx::query("UPDATE documents SET model = ?, title = 'Untitled' WHERE id = ?")
+            .bind(serde_json::to_string(&older).unwrap())
+            .bind(id)
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.document(id).await.unwrap().document.title, "Untitled");
+
+    let report = store.reparse().await.unwrap();
+    assert_eq!((report.examined, report.changed, report.failed.len()), (1, 1, 0), "{report:?}");
+    assert_eq!(store.document(id).await.unwrap().document, current);
+    assert_eq!(store.list_documents(1, 0).await.unwrap()[0].title, current.title);
+    // Running it again changes nothing.
+    let again = store.reparse().await.unwrap();
+    assert_eq!((again.examined, again.changed), (1, 0));
+    // The search index follows.
+    let hits = store.search(&dossier_storage::SearchRequest::new("decade")).await.unwrap().hits;
+    assert_eq!(hits.len(), 1);
+}

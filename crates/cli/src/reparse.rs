@@ -1,0 +1,45 @@
+//! `dossier reparse`: parses every stored document again from its original bytes.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print a machine-readable summary
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let store = crate::open_store(db).await?;
+    let report = store.reparse().await?;
+    store.close().await;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let failures: Vec<serde_json::Value> = report
+            .failed
+            .iter()
+            .map(|(id, reason)| serde_json::json!({ "id": id, "reason": reason }))
+            .collect();
+        let summary = serde_json::json!({
+            "examined": report.examined,
+            "changed": report.changed,
+            "failed": report.failed.len(),
+            "failures": failures,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+    } else {
+        for (id, reason) in &report.failed {
+            eprintln!("dossier: document {id}: {reason}");
+        }
+        writeln!(
+            out,
+            "reparsed {} documents: {} changed, {} left as they were",
+            report.examined,
+            report.changed,
+            report.failed.len()
+        )?;
+    }
+    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

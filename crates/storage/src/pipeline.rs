@@ -1,0 +1,78 @@
+//! The import pipeline: inputs are loaded and parsed on every core, one batch
+//! ahead of the single writer, which commits each batch in one transaction.
+//! Memory stays flat however many inputs there are: at most two batches are in
+//! flight, and inputs are pulled from the iterator only as they are needed.
+
+use crate::{ImportItem, ItemResult, Result, Store};
+
+/// Items committed in one transaction.
+pub const BATCH_SIZE: usize = 256;
+
+impl Store {
+    /// Loads (`load` reads and parses one input; it runs on every core) and stores
+    /// every input, reporting each committed batch's results in input order.
+    pub async fn import_all<Inputs, Input, Load>(
+        &self,
+        run_id: Option<i64>,
+        inputs: Inputs,
+        load: Load,
+        mut on_results: impl FnMut(Vec<ItemResult>),
+    ) -> Result<()>
+    where
+        Inputs: IntoIterator<Item = Input>,
+        Inputs::IntoIter: Send + 'static,
+        Input: Send + 'static,
+        Load: Fn(Input) -> ImportItem + Send + Sync + 'static,
+    {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(1);
+        let mut inputs = inputs.into_iter();
+        let producer = tokio::task::spawn_blocking(move || {
+            loop {
+                let batch: Vec<Input> = inputs.by_ref().take(BATCH_SIZE).collect();
+                if batch.is_empty() {
+                    break;
+                }
+                if sender.blocking_send(load_in_parallel(batch, &load)).is_err() {
+                    break; // the writer stopped on an error and reports it
+                }
+            }
+        });
+        while let Some(items) = receiver.recv().await {
+            on_results(self.import_batch(run_id, items).await?);
+        }
+        if let Err(error) = producer.await {
+            if error.is_panic() {
+                std::panic::resume_unwind(error.into_panic());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs `load` over `inputs` on every core, keeping their order.
+pub(crate) fn load_in_parallel<Input: Send, Output: Send, Load: Fn(Input) -> Output + Sync>(
+    inputs: Vec<Input>,
+    load: &Load,
+) -> Vec<Output> {
+    let workers =
+        std::thread::available_parallelism().map_or(1, |count| count.get()).min(inputs.len().max(1));
+    if workers <= 1 {
+        return inputs.into_iter().map(load).collect();
+    }
+    let per_worker = inputs.len().div_ceil(workers);
+    let mut parts: Vec<Vec<Input>> = Vec::with_capacity(workers);
+    let mut inputs = inputs.into_iter().peekable();
+    while inputs.peek().is_some() {
+        parts.push(inputs.by_ref().take(per_worker).collect());
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(load).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
