@@ -2,8 +2,8 @@
 -- schema with a new numbered file.
 
 -- One row per distinct document (exact duplicates share one row by fingerprint).
--- `model` holds the document model's JSON, the source of truth for rendering;
--- the other columns are copies of the fields that listing and filtering need.
+-- `model` holds the document model's JSON, zstd-compressed: the source of truth
+-- for rendering. The other columns copy the fields that listing and filtering need.
 CREATE TABLE documents (
     id           INTEGER PRIMARY KEY,
     fingerprint  TEXT    NOT NULL UNIQUE,
@@ -19,7 +19,7 @@ CREATE TABLE documents (
     -- The story cluster: the id of the cluster's first document. Rewrites and
     -- syndicated copies of one story share it.
     story_id     INTEGER NOT NULL DEFAULT 0,
-    model        TEXT    NOT NULL,
+    model        BLOB    NOT NULL,
     added_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX documents_by_added ON documents (added_at DESC, id DESC);
@@ -46,7 +46,7 @@ CREATE TABLE revisions (
     id            INTEGER PRIMARY KEY,
     document_id   INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
     fingerprint   TEXT    NOT NULL,
-    model         TEXT    NOT NULL,
+    model         BLOB    NOT NULL,
     superseded_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX revisions_by_document ON revisions (document_id, id);
@@ -72,20 +72,22 @@ CREATE VIRTUAL TABLE documents_fts USING fts5 (
     body,
     content = '',
     contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 -- Per-term document counts, to plan a query before running it.
 CREATE VIRTUAL TABLE documents_fts_terms USING fts5vocab (documents_fts, 'row');
 
 -- The original bytes of every imported input, compressed, once per content hash,
--- so that any document can be parsed again by a newer parser.
+-- so that any document can be parsed again by a newer parser. A rowid table: a
+-- WITHOUT ROWID table keeps at most about a quarter of a page in the row, and
+-- would push every blob into overflow pages.
 CREATE TABLE originals (
-    sha256       TEXT    PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,
+    sha256       TEXT    NOT NULL UNIQUE,
     byte_length  INTEGER NOT NULL,
     compression  TEXT    NOT NULL CHECK (compression IN ('zstd')),
     data         BLOB    NOT NULL
-) WITHOUT ROWID;
+);
 
 -- Where a document came from: one row per (document, location, content).
 CREATE TABLE sources (

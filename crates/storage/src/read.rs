@@ -3,7 +3,7 @@
 
 use dossier_core::Document;
 
-use crate::import::decompress;
+use crate::import::{decode_model, decompress};
 use crate::{Error, Result, Store};
 
 /// What the library page shows of a document.
@@ -95,14 +95,13 @@ impl Store {
 
     /// One document with its sources; `Error::NotFound` when there is none.
     pub async fn document(&self, id: i64) -> Result<StoredDocument> {
-        let row: Option<(String, String, i64)> =
+        let row: Option<(Vec<u8>, String, i64)> =
             sqlx::query_as("SELECT model, added_at, story_id FROM documents WHERE id = ?")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
         let (model, added_at, story) = row.ok_or(Error::NotFound(id))?;
-        let document: Document = serde_json::from_str(&model)
-            .map_err(|error| Error::Corrupt { id, message: error.to_string() })?;
+        let document: Document = decode_model(id, &model)?;
         let sources: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT location, format, original_sha256, imported_at FROM sources WHERE document_id = ? ORDER BY id",
         )
@@ -137,15 +136,14 @@ impl Store {
 
     /// Earlier versions of a document, oldest first.
     pub async fn revisions(&self, id: i64) -> Result<Vec<Revision>> {
-        let rows: Vec<(String, String)> =
+        let rows: Vec<(Vec<u8>, String)> =
             sqlx::query_as("SELECT model, superseded_at FROM revisions WHERE document_id = ? ORDER BY id")
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
         rows.into_iter()
             .map(|(model, superseded_at)| {
-                let document = serde_json::from_str(&model)
-                    .map_err(|error| Error::Corrupt { id, message: error.to_string() })?;
+                let document = decode_model(id, &model)?;
                 Ok(Revision { document, superseded_at })
             })
             .collect()

@@ -3,9 +3,9 @@
 //! A document whose parse changes is updated in place (with its search entry and
 //! story); this is not a new revision, since the source is the same.
 
-use dossier_core::{Document, Format};
+use dossier_core::Format;
 
-use crate::import::{Transaction, assign_story, excerpt, index_document};
+use crate::import::{PendingIndex, PreparedDocument, Transaction, assign_story, replace_document};
 use crate::pipeline::{BATCH_SIZE, load_in_parallel};
 use crate::{Result, Store};
 
@@ -21,8 +21,9 @@ pub struct ReparseReport {
 struct Stored {
     id: i64,
     fingerprint: String,
+    model: Vec<u8>,
     format: String,
-    position: i64,
+    position: usize,
 }
 
 impl Store {
@@ -30,8 +31,8 @@ impl Store {
         let mut report = ReparseReport::default();
         let mut after = 0i64;
         loop {
-            let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
-                "SELECT d.id, d.fingerprint, s.format, s.position, s.original_sha256
+            let rows: Vec<(i64, String, Vec<u8>, String, i64, String)> = sqlx::query_as(
+                "SELECT d.id, d.fingerprint, d.model, s.format, s.position, s.original_sha256
                  FROM documents d
                  JOIN sources s ON s.id = (SELECT min(id) FROM sources WHERE document_id = d.id)
                  WHERE d.id > ? ORDER BY d.id LIMIT ?",
@@ -43,42 +44,42 @@ impl Store {
             let Some(last) = rows.last() else { break };
             after = last.0;
             let mut inputs = Vec::with_capacity(rows.len());
-            for (id, fingerprint, format, position, sha256) in rows {
+            for (id, fingerprint, model, format, position, sha256) in rows {
                 let bytes = self.original(&sha256).await?.unwrap_or_default();
-                inputs.push((Stored { id, fingerprint, format, position }, bytes));
+                inputs.push((Stored { id, fingerprint, model, format, position: position as usize }, bytes));
             }
             let parsed = load_in_parallel(inputs, &|(stored, bytes): (Stored, Vec<u8>)| {
                 let format = Format::from_name(&stored.format).unwrap_or(Format::Text);
-                let parsed = dossier_core::parse(&bytes, format).map_err(|error| error.to_string());
+                let parsed = match dossier_core::parse(&bytes, format) {
+                    Err(error) => Err(error.to_string()),
+                    Ok(mut documents) if stored.position < documents.len() => {
+                        Ok(PreparedDocument::new(documents.swap_remove(stored.position)))
+                    }
+                    Ok(_) => Err("the original no longer yields this document".to_owned()),
+                };
                 (stored, parsed)
             });
             let mut transaction = self.pool.begin().await?;
+            let mut index = PendingIndex::default();
             for (stored, parsed) in parsed {
                 report.examined += 1;
-                let id = stored.id;
-                let document = match parsed {
-                    Err(reason) => {
-                        report.failed.push((id, reason));
-                        continue;
+                match parsed {
+                    Err(reason) => report.failed.push((stored.id, reason)),
+                    Ok(prepared) => {
+                        match update(&mut transaction, &mut index, &stored, &prepared, self.story_threshold)
+                            .await?
+                        {
+                            Updated::Changed => report.changed += 1,
+                            Updated::Unchanged => {}
+                            Updated::Collides(other) => report.failed.push((
+                                stored.id,
+                                format!("its new text is the same as document {other}'s; left unchanged"),
+                            )),
+                        }
                     }
-                    Ok(mut documents) if (stored.position as usize) < documents.len() => {
-                        documents.swap_remove(stored.position as usize)
-                    }
-                    Ok(_) => {
-                        report.failed.push((id, "the original no longer yields this document".into()));
-                        continue;
-                    }
-                };
-                let old_fingerprint = stored.fingerprint.as_str();
-                match update(&mut transaction, id, old_fingerprint, &document, self.story_threshold).await? {
-                    Updated::Changed => report.changed += 1,
-                    Updated::Unchanged => {}
-                    Updated::Collides(other) => report.failed.push((
-                        id,
-                        format!("its new text is the same as document {other}'s; left unchanged"),
-                    )),
                 }
             }
+            index.write(&mut transaction).await?;
             transaction.commit().await?;
         }
         Ok(report)
@@ -93,51 +94,29 @@ enum Updated {
 
 async fn update(
     transaction: &mut Transaction<'_>,
-    id: i64,
-    old_fingerprint: &str,
-    document: &Document,
+    index: &mut PendingIndex,
+    stored: &Stored,
+    prepared: &PreparedDocument,
     story_threshold: f64,
 ) -> Result<Updated> {
-    let model = serde_json::to_string(document).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
-    let (current,): (String,) = sqlx::query_as("SELECT model FROM documents WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut **transaction)
-        .await?;
-    if current == model {
+    if crate::import::decode_model(stored.id, &stored.model).ok().as_ref() == Some(&prepared.document) {
         return Ok(Updated::Unchanged);
     }
-    if document.fingerprint != old_fingerprint {
+    let fingerprint_changed = prepared.document.fingerprint != stored.fingerprint;
+    if fingerprint_changed {
         let other: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM documents WHERE fingerprint = ? AND id != ?")
-                .bind(&document.fingerprint)
-                .bind(id)
+                .bind(&prepared.document.fingerprint)
+                .bind(stored.id)
                 .fetch_optional(&mut **transaction)
                 .await?;
         if let Some((other,)) = other {
             return Ok(Updated::Collides(other));
         }
     }
-    sqlx::query(
-        "UPDATE documents SET fingerprint = ?, title = ?, published = ?, site = ?, language = ?, authors = ?,
-                excerpt = ?, word_count = ?, model = ?
-         WHERE id = ?",
-    )
-    .bind(&document.fingerprint)
-    .bind(&document.title)
-    .bind(&document.published)
-    .bind(&document.site)
-    .bind(&document.language)
-    .bind(document.authors.join("; "))
-    .bind(excerpt(document))
-    .bind(document.word_count as i64)
-    .bind(&model)
-    .bind(id)
-    .execute(&mut **transaction)
-    .await?;
-    sqlx::query("DELETE FROM documents_fts WHERE rowid = ?").bind(id).execute(&mut **transaction).await?;
-    index_document(transaction, id, document).await?;
-    if document.fingerprint != old_fingerprint {
-        assign_story(transaction, id, document, story_threshold).await?;
+    replace_document(transaction, index, stored.id, prepared).await?;
+    if fingerprint_changed {
+        assign_story(transaction, stored.id, prepared, story_threshold).await?;
     }
     Ok(Updated::Changed)
 }

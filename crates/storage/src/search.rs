@@ -9,14 +9,16 @@
 //! in which about that many matches are expected. Such results say so
 //! (`SearchResults::exhaustive == false`); for rarer queries ranking is exact.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::ops::Range;
 
 use dossier_core::Document;
 use sqlx::{Arguments, AssertSqlSafe, sqlite::SqliteArguments};
 
+use crate::import::decode_model;
 use crate::query::{self, Query, Term};
-use crate::{Error, Result, Store};
+use crate::{Result, Store};
 
 /// The most matches ranked exactly; beyond it, the most recent documents are ranked.
 pub const RANKING_WINDOW: i64 = 20_000;
@@ -112,13 +114,12 @@ impl Store {
         add(&mut arguments, i64::from(request.limit.min(1000)));
         add(&mut arguments, i64::from(request.offset));
 
-        type Row = (i64, String, Option<String>, Option<String>, Option<String>, String, f64);
+        type Row = (i64, String, Option<String>, Option<String>, Option<String>, Vec<u8>, f64);
         let rows: Vec<Row> = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(&self.pool).await?;
         let highlight = query.highlight_tokens();
         let mut hits = Vec::with_capacity(rows.len());
         for (id, title, site, published, language, model, score) in rows {
-            let document: Document = serde_json::from_str(&model)
-                .map_err(|error| Error::Corrupt { id, message: error.to_string() })?;
+            let document: Document = decode_model(id, &model)?;
             hits.push(Hit {
                 id,
                 title,
@@ -140,6 +141,7 @@ impl Store {
                 match_expression: None,
                 window_start: None,
                 excluded_expression: excluded(query),
+                estimate: 0,
             });
         };
         let estimate = self.estimate_matches(query).await?;
@@ -158,7 +160,12 @@ impl Store {
         } else {
             None
         };
-        Ok(Plan { match_expression: Some(match_expression), window_start, excluded_expression: None })
+        Ok(Plan {
+            match_expression: Some(match_expression),
+            window_start,
+            excluded_expression: None,
+            estimate,
+        })
     }
 
     /// An upper bound on the matches: the smallest document count of a required clause.
@@ -206,37 +213,47 @@ impl Store {
         Ok(count.map_or(0, |(count,)| count))
     }
 
+    /// The number of matches and the facets, in one pass over the matches (or over
+    /// the ranking window, when the query has one; the total is then the estimate).
     async fn count_and_facets(&self, query: &Query, plan: &Plan) -> Result<(i64, Facets)> {
         let from = if plan.match_expression.is_some() {
             "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
         } else {
             "FROM documents d"
         };
-        let run = |select: &str, group: &str| {
-            let mut arguments = SqliteArguments::default();
-            let sql = format!("SELECT {select} {from}{}{group}", where_clause(query, plan, &mut arguments));
-            (sql, arguments)
-        };
-        let (sql, arguments) = run("count(*)", "");
-        let (mut total,): (i64,) =
-            sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_one(&self.pool).await?;
+        let mut arguments = SqliteArguments::default();
+        let sql = format!(
+            "SELECT d.site, substr(d.published, 1, 4), d.language, count(*) {from}{} GROUP BY 1, 2, 3",
+            where_clause(query, plan, &mut arguments)
+        );
+        type Group = (Option<String>, Option<String>, Option<String>, i64);
+        let groups: Vec<Group> =
+            sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(&self.pool).await?;
+        let mut total = 0;
+        let mut sites = HashMap::new();
+        let mut years = HashMap::new();
+        let mut languages = HashMap::new();
+        for (site, year, language, count) in groups {
+            total += count;
+            for (value, counts) in [(site, &mut sites), (year, &mut years), (language, &mut languages)] {
+                if let Some(value) = value {
+                    *counts.entry(value).or_insert(0) += count;
+                }
+            }
+        }
         if plan.window_start.is_some() {
-            total = total.max(self.estimate_matches(query).await?);
+            total = total.max(plan.estimate);
         }
-        let mut facets = Facets::default();
-        for (column, target) in [
-            ("d.site", &mut facets.sites),
-            ("substr(d.published, 1, 4)", &mut facets.years),
-            ("d.language", &mut facets.languages),
-        ] {
-            let (sql, arguments) = run(
-                &format!("{column} AS value, count(*) AS n"),
-                &format!(" AND {column} IS NOT NULL GROUP BY value ORDER BY n DESC, value LIMIT 20"),
-            );
-            *target = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(&self.pool).await?;
-        }
-        Ok((total, facets))
+        Ok((total, Facets { sites: top(sites), years: top(years), languages: top(languages) }))
     }
+}
+
+/// The 20 values with the most documents, most first (ties by value).
+fn top(counts: HashMap<String, i64>) -> Vec<(String, i64)> {
+    let mut counts: Vec<(String, i64)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts.truncate(20);
+    counts
 }
 
 struct Plan {
@@ -246,6 +263,8 @@ struct Plan {
     window_start: Option<i64>,
     /// With no required term: an FTS5 expression for documents to leave out.
     excluded_expression: Option<String>,
+    /// The estimated number of matches (an upper bound), when there is a match.
+    estimate: i64,
 }
 
 fn add<T>(arguments: &mut SqliteArguments, value: T)

@@ -162,8 +162,9 @@ async fn reparse_brings_documents_stored_by_an_older_parser_up_to_date() {
         let path = folder.path().join("archive.db");
         let mut connection =
             sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let model = zstd::bulk::compress(&serde_json::to_vec(&older).unwrap(), 3).unwrap();
         sqlx::query("UPDATE documents SET model = ?, title = 'Untitled' WHERE id = ?")
-            .bind(serde_json::to_string(&older).unwrap())
+            .bind(model)
             .bind(id)
             .execute(&mut connection)
             .await
@@ -181,4 +182,37 @@ async fn reparse_brings_documents_stored_by_an_older_parser_up_to_date() {
     // The search index follows.
     let hits = store.search(&dossier_storage::SearchRequest::new("decade")).await.unwrap().hits;
     assert_eq!(hits.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_keep_working_during_an_import() {
+    let (_folder, store) = open_temporary().await;
+    let mut generator = dossier_synth::Generator::new(11, 20);
+    let texts: Vec<String> = (0..800).map(|index| generator.article(index, 150).to_text()).collect();
+    let writer = store.clone();
+    let import = tokio::spawn(async move {
+        writer
+            .import_all(
+                None,
+                texts.into_iter().enumerate(),
+                |(index, text)| ImportItem::parse(format!("{index}.txt"), None, text.into_bytes()),
+                |_| {},
+            )
+            .await
+    });
+    // Read while the import runs: every read succeeds and sees whole batches only.
+    let mut reads = 0;
+    let mut last_count = 0;
+    while !import.is_finished() {
+        let count = store.count_documents().await.expect("reading during an import");
+        assert!(count >= last_count, "the archive never shrinks");
+        assert!(count % dossier_storage::BATCH_SIZE as i64 == 0 || count == 800, "a partial batch: {count}");
+        store.search(&dossier_storage::SearchRequest::new("the")).await.expect("searching during an import");
+        last_count = count;
+        reads += 1;
+        tokio::task::yield_now().await;
+    }
+    import.await.unwrap().unwrap();
+    assert_eq!(store.count_documents().await.unwrap(), 800);
+    assert!(reads > 1, "the reads overlapped the import ({reads})");
 }
