@@ -94,7 +94,11 @@ async fn the_imported_seed_reads_in_the_web_app() {
     assert_eq!(status, StatusCode::OK);
     let page = unescape(&page);
     assert!(page.contains(&format!("<h1>{TITLE}</h1>")), "{page}");
-    assert!(page.contains(&format!("<h2>{SUB_HEADING}</h2>")), "the sub-heading is a heading: {page}");
+    assert_eq!(
+        element_around(&page, SUB_HEADING).as_deref(),
+        Some("h2"),
+        "the sub-heading is a heading: {page}"
+    );
     assert!(
         page.contains("<p>Court documents, filed on March 23, claim that Netflix"),
         "paragraphs are paragraphs: {page}"
@@ -254,6 +258,14 @@ fn serve_answers_over_http_and_stops_on_interrupt() {
         "graceful shutdown exits 0: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// The name of the element whose text is exactly `text` (`<h2 id="…">text</h2>` → `h2`).
+fn element_around(html: &str, text: &str) -> Option<String> {
+    let at = html.find(&format!(">{text}</"))?;
+    let open = html[..at].rfind('<')?;
+    let name: String = html[open + 1..].chars().take_while(char::is_ascii_alphanumeric).collect();
+    html[at..].starts_with(&format!(">{text}</{name}>")).then_some(name)
 }
 
 /// A minimal HTTP/1.1 GET over loopback; returns the status code and body.

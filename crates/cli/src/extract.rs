@@ -64,26 +64,7 @@ pub async fn show(db: &Path, args: ShowArgs) -> anyhow::Result<ExitCode> {
     store.close().await;
     let mut out = std::io::stdout().lock();
     if args.format == OutputFormat::Json {
-        let mut value = serde_json::to_value(&stored.document)?;
-        if let Some(object) = value.as_object_mut() {
-            object.insert("id".into(), stored.id.into());
-            object.insert("added_at".into(), stored.added_at.clone().into());
-            object.insert("story".into(), stored.story.into());
-            let sources: Vec<serde_json::Value> = stored
-                .sources
-                .iter()
-                .map(|source| {
-                    serde_json::json!({
-                        "location": source.location,
-                        "format": source.format,
-                        "sha256": source.original_sha256,
-                        "imported_at": source.imported_at,
-                    })
-                })
-                .collect();
-            object.insert("sources".into(), sources.into());
-        }
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&dossier_web::document_json(&stored))?)?;
     } else {
         print_document(&mut out, &stored.document, args.format)?;
     }

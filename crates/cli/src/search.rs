@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use dossier_storage::{SearchRequest, SortOrder};
-use serde::Serialize;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -36,19 +35,6 @@ enum Sort {
     Added,
 }
 
-#[derive(Debug, Serialize)]
-struct JsonHit<'a> {
-    id: i64,
-    title: &'a str,
-    site: Option<&'a str>,
-    published: Option<&'a str>,
-    language: Option<&'a str>,
-    snippet: &'a str,
-    /// Byte ranges of `snippet` that matched the query.
-    highlights: Vec<[usize; 2]>,
-    score: f64,
-}
-
 pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let store = crate::open_store(db).await?;
     let request = SearchRequest {
@@ -66,20 +52,7 @@ pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
 
     let mut out = std::io::stdout().lock();
     if args.json {
-        let hits: Vec<JsonHit> = results
-            .hits
-            .iter()
-            .map(|hit| JsonHit {
-                id: hit.id,
-                title: &hit.title,
-                site: hit.site.as_deref(),
-                published: hit.published.as_deref(),
-                language: hit.language.as_deref(),
-                snippet: &hit.snippet.text,
-                highlights: hit.snippet.highlights.iter().map(|range| [range.start, range.end]).collect(),
-                score: hit.score,
-            })
-            .collect();
+        let hits = dossier_web::hits_json(&results);
         writeln!(out, "{}", serde_json::to_string_pretty(&hits)?)?;
         return Ok(ExitCode::SUCCESS);
     }

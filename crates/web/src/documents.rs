@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::{WebError, render};
+use crate::text::{file_name, human_date};
 
 const PAGE_SIZE: u32 = 50;
 
@@ -84,11 +85,19 @@ struct DocumentPage {
     reading_minutes: usize,
     blocks: Vec<BlockView>,
     sources: Vec<String>,
+    /// (anchor, text) of the sub-headings, for pieces long enough to want them.
+    contents: Vec<(String, String)>,
+    /// (text, speaker) of the statements quoted with a speaker.
+    quotes: Vec<(String, String)>,
+    /// (id, title, details) of the other documents of this story.
+    coverage: Vec<(i64, String, String)>,
 }
 
 /// A block flattened for the template; `kind` picks the markup.
 struct BlockView {
     kind: &'static str,
+    /// The anchor of a heading, for the table of contents.
+    anchor: String,
     level: u8,
     text: String,
     items: Vec<String>,
@@ -97,8 +106,14 @@ struct BlockView {
 
 impl From<&Block> for BlockView {
     fn from(block: &Block) -> BlockView {
-        let mut view =
-            BlockView { kind: "paragraph", level: 2, text: String::new(), items: Vec::new(), ordered: false };
+        let mut view = BlockView {
+            kind: "paragraph",
+            anchor: String::new(),
+            level: 2,
+            text: String::new(),
+            items: Vec::new(),
+            ordered: false,
+        };
         match block {
             Block::Heading { level, text } => {
                 view.kind = "heading";
@@ -131,81 +146,63 @@ impl From<&Block> for BlockView {
     }
 }
 
+/// A table of contents from this many sub-headings on.
+const CONTENTS_FROM_HEADINGS: usize = 3;
+/// Other documents of the story shown at most.
+const COVERAGE_SHOWN: usize = 12;
+
 async fn reading_view(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let StoredDocument { document, sources, .. } = state.store.document(id).await?;
+    let StoredDocument { document, sources, story, .. } = state.store.document(id).await?;
     let original_url = document
         .canonical_url
         .clone()
         .or_else(|| document.url.clone())
         .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    let mut blocks: Vec<BlockView> = document.blocks.iter().map(BlockView::from).collect();
+    let mut contents = Vec::new();
+    for (index, block) in blocks.iter_mut().enumerate().filter(|(_, block)| block.kind == "heading") {
+        block.anchor = format!("section-{index}");
+        contents.push((block.anchor.clone(), block.text.clone()));
+    }
+    if contents.len() < CONTENTS_FROM_HEADINGS {
+        contents.clear();
+    }
+    let quotes = document
+        .quotes
+        .iter()
+        .filter_map(|quote| quote.speaker.as_ref().map(|speaker| (quote.text.clone(), speaker.clone())))
+        .collect();
+    let mut coverage = Vec::new();
+    for member in state
+        .store
+        .story_members(story)
+        .await?
+        .into_iter()
+        .filter(|member| *member != id)
+        .take(COVERAGE_SHOWN)
+    {
+        let other = state.store.document(member).await?.document;
+        let details: Vec<String> =
+            [other.site.clone(), other.published.as_deref().map(human_date)].into_iter().flatten().collect();
+        coverage.push((member, other.title, details.join(" · ")));
+    }
     render(&DocumentPage {
         date: document.published.as_deref().map(human_date),
         published: document.published.clone(),
         authors: document.authors.join(", "),
         reading_minutes: document.reading_minutes,
-        blocks: document.blocks.iter().map(BlockView::from).collect(),
+        blocks,
         sources: sources.into_iter().map(|source| source.location).collect(),
+        contents,
+        quotes,
+        coverage,
         title: document.title,
         dek: document.dek,
         site: document.site,
         original_url,
     })
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "2024-04-02" (or a date-time starting so) as "2 April 2024"; anything else as it is.
-fn human_date(iso: &str) -> String {
-    let date = iso.get(..10).unwrap_or(iso);
-    let mut parts = date.splitn(3, '-').map(str::parse::<u32>);
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(Ok(year)), Some(Ok(month @ 1..=12)), Some(Ok(day @ 1..=31))) => {
-            format!("{day} {} {year}", MONTHS[month as usize - 1])
-        }
-        (Some(Ok(year)), Some(Ok(month @ 1..=12)), None) => {
-            format!("{} {year}", MONTHS[month as usize - 1])
-        }
-        _ => iso.to_owned(),
-    }
-}
-
-/// The last component of a path or URL, for showing where a document came from.
-fn file_name(location: &str) -> String {
-    location.trim_end_matches('/').rsplit(['/', '\\']).next().unwrap_or(location).to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{file_name, human_date};
-
-    #[test]
-    fn dates_read_as_people_write_them() {
-        assert_eq!(human_date("2024-04-02"), "2 April 2024");
-        assert_eq!(human_date("2024-12-31T23:00:00Z"), "31 December 2024");
-        assert_eq!(human_date("2024-13-01"), "2024-13-01");
-        assert_eq!(human_date("yesterday"), "yesterday");
-    }
-
-    #[test]
-    fn sources_show_their_file_name() {
-        assert_eq!(file_name("/home/a/seeds/000.txt"), "000.txt");
-        assert_eq!(file_name("https://example.org/story/"), "story");
-    }
 }

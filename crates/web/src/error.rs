@@ -9,6 +9,8 @@ use axum::response::{Html, IntoResponse, Response};
 pub enum WebError {
     #[error("not found")]
     NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -39,6 +41,9 @@ impl IntoResponse for WebError {
                     message: "There is nothing at this address in the archive.",
                 },
             ),
+            WebError::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, ErrorPage { heading: "Bad request", message })
+            }
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (

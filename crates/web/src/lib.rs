@@ -6,9 +6,12 @@
 //! value; every response carries a Content-Security-Policy that forbids scripts and
 //! any request to another host.
 
+mod api;
 mod documents;
 mod error;
+mod search;
 mod security;
+mod text;
 
 use axum::Router;
 use axum::http::header;
@@ -16,6 +19,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use dossier_storage::Store;
 
+pub use api::{document_json, hits_json};
 pub use error::WebError;
 
 /// Everything a handler needs; cheap to clone.
@@ -34,6 +38,8 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(documents::router())
+        .merge(search::router())
+        .merge(api::router())
         .route("/static/style.css", get(stylesheet))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))

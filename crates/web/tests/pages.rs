@@ -109,3 +109,135 @@ async fn the_library_paginates() {
     assert!(second.body.contains("href=\"/?page=1\""));
     assert!(!second.body.contains("href=\"/?page=3\""));
 }
+
+/// An archive of the given (file name, text) articles.
+async fn archive_of(articles: &[(&str, String)]) -> (tempfile::TempDir, Store, Vec<i64>) {
+    let folder = tempfile::tempdir().unwrap();
+    let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
+    let items = articles
+        .iter()
+        .map(|(name, text)| ImportItem::parse(name.to_string(), Some(name), text.as_bytes().to_vec()))
+        .collect();
+    let results = store.import_batch(None, items).await.unwrap();
+    let ids = results.iter().map(|result| result.outcome.ids()[0]).collect();
+    (folder, store, ids)
+}
+
+fn seed_text() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/000_b389a61e5b667c13.txt"))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn search_marks_matches_links_facets_and_explains_bad_queries() {
+    let other = "title: Streaming prices rise\nsite: The Guardian\ndate: 2023-01-05\n\nNetflix raised prices again.\n";
+    let (_folder, store, _) = archive_of(&[("seed.txt", seed_text()), ("other.txt", other.to_owned())]).await;
+
+    let page = get(&store, "/search?q=zuckerberg").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<mark>Zuckerberg</mark>"), "{}", page.body);
+    assert!(page.body.contains("1–1 of 1 document"), "{}", page.body);
+
+    let page = get(&store, "/search?q=netflix").await;
+    let body = unescape(&page.body);
+    assert!(body.contains("1–2 of 2 documents"), "{body}");
+    // Facets narrow the search: a link that adds the filter.
+    assert!(body.contains("href=\"/search?q=netflix+site%3A%22The+Guardian%22\""), "{body}");
+    assert!(body.contains("href=\"/search?q=netflix+after%3A2024+before%3A2025\""), "{body}");
+    assert!(body.contains("href=\"/search.atom?q=netflix\""), "a feed for the search: {body}");
+
+    let page = get(&store, "/search?q=before%3Asoon").await;
+    assert_eq!(page.status, StatusCode::OK, "a query mistake is the reader's to fix");
+    assert!(page.body.contains("role=\"alert\""), "{}", page.body);
+    assert!(unescape(&page.body).contains("before:soon is not a date"), "{}", page.body);
+
+    let page = get(&store, "/search?q=%3Cscript%3E").await;
+    assert!(!page.body.contains("<script"), "the query is echoed escaped");
+}
+
+#[tokio::test]
+async fn any_search_has_an_atom_feed() {
+    let (_folder, store, ids) = archive_of(&[("seed.txt", seed_text())]).await;
+    let response = app(AppState::new(store.clone()))
+        .oneshot(Request::get("/search.atom?q=netflix").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/atom+xml; charset=utf-8");
+    let body = String::from_utf8(axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap().to_vec())
+        .unwrap();
+    assert!(body.starts_with(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+    ));
+    assert_eq!(body.matches("<entry>").count(), 1);
+    assert!(
+        body.contains(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"/documents/{}\"/>",
+            ids[0]
+        ))
+    );
+    assert!(body.contains("<updated>2024-04-02T00:00:00Z</updated>"), "{body}");
+    assert!(unescape(&body).contains("<title>According to a lawsuit, Facebook allowed Netflix"), "{body}");
+}
+
+#[tokio::test]
+async fn the_json_api_serves_the_document_model() {
+    let (_folder, store, ids) = archive_of(&[("seed.txt", seed_text())]).await;
+    let json = |page: Page| serde_json::from_str::<serde_json::Value>(&page.body).unwrap();
+
+    let list = json(get(&store, "/api/v1/documents").await);
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["documents"][0]["id"], ids[0]);
+
+    let document = json(get(&store, &format!("/api/v1/documents/{}", ids[0])).await);
+    assert_eq!(document["published"], "2024-04-02");
+    assert_eq!(document["story"], ids[0]);
+    assert_eq!(document["sources"][0]["location"], "seed.txt");
+    let spokesperson =
+        document["quotes"].as_array().unwrap().iter().find(|quote| quote["speaker"] == "Meta spokesperson");
+    assert!(spokesperson.is_some(), "{document}");
+
+    let search = json(get(&store, "/api/v1/search?q=zuckerberg").await);
+    assert_eq!(search["total"], 1);
+    assert_eq!(search["hits"][0]["id"], ids[0]);
+    assert!(search["hits"][0]["score"].as_f64().unwrap() > 0.0);
+    assert_eq!(search["facets"]["language"][0]["value"], "en");
+
+    let missing = get(&store, "/api/v1/documents/999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(json(missing)["error"], "no such document");
+    assert_eq!(get(&store, "/api/v1/search?q=after:never").await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_reading_view_shows_quotes_contents_and_other_coverage() {
+    let mut generator = dossier_synth::Generator::new(5, 3);
+    let original = generator.article(0, 600);
+    let rewrite = generator.rewrite(&original, 0, 0.15);
+    let long = "title: A long piece\n\nIntro paragraph.\n\nFirst part\n\nText one.\n\nSecond part\n\nText two.\n\nThird part\n\nText three.\n";
+    let (_folder, store, ids) = archive_of(&[
+        ("seed.txt", seed_text()),
+        ("original.txt", original.to_text()),
+        ("rewrite.txt", rewrite.to_text()),
+        ("long.txt", long.to_owned()),
+    ])
+    .await;
+
+    let seed = unescape(&get(&store, &format!("/documents/{}", ids[0])).await.body);
+    assert!(seed.contains("“Meta did not share people's private messages"), "{seed}");
+    assert!(seed.contains("<footer>— Meta spokesperson</footer>"), "{seed}");
+    assert!(!seed.contains("Also covered by"), "a story of one");
+    assert!(!seed.contains("aria-label=\"Contents\""), "one sub-heading needs no contents");
+
+    let original_page = unescape(&get(&store, &format!("/documents/{}", ids[1])).await.body);
+    assert!(original_page.contains("Also covered by"), "{original_page}");
+    assert!(
+        original_page.contains(&format!("<a href=\"/documents/{}\">{}</a>", ids[2], rewrite.title)),
+        "{original_page}"
+    );
+
+    let long_page = get(&store, &format!("/documents/{}", ids[3])).await.body;
+    assert!(long_page.contains("aria-label=\"Contents\""), "{long_page}");
+    assert!(long_page.contains("<a href=\"#section-1\">First part</a>"), "{long_page}");
+    assert!(long_page.contains("<h2 id=\"section-1\">First part</h2>"), "{long_page}");
+}
