@@ -1,0 +1,393 @@
+//! `cargo xtask bench storage`: import throughput, database size and search
+//! latency on a generated corpus (dossier-synth), each beside a peer measured in
+//! the same run on the same machine:
+//!
+//! - import: Dossier's whole pipeline (parse on every core, store documents,
+//!   originals, search index and story sketches) against plain SQLite inserts of
+//!   the same texts into a one-column table, in the same batch size;
+//! - search: `Store::search` (ranking, filters, snippets, facets) against the bare
+//!   FTS5 query `MATCH … ORDER BY rank LIMIT 20` on the same database;
+//! - story clusters: pairwise precision and recall on a generated set of rewrites
+//!   mixed with unrelated articles on the same topics.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use dossier_storage::{BATCH_SIZE, ImportItem, SearchRequest, Store};
+use dossier_synth::{Generator, Rng};
+
+use crate::bench::quantile;
+use crate::project_root;
+
+struct Options {
+    documents: usize,
+    report: PathBuf,
+    folder: Option<PathBuf>,
+}
+
+fn options(args: &[String]) -> anyhow::Result<Options> {
+    let mut options =
+        Options { documents: 100_000, report: project_root().join("target/bench/storage.json"), folder: None };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.documents = 10_000,
+            "--docs" => {
+                options.documents = args.next().context("--docs takes a number")?.replace('_', "").parse()?;
+            }
+            "--report" => options.report = PathBuf::from(args.next().context("--report takes a path")?),
+            "--dir" => options.folder = Some(PathBuf::from(args.next().context("--dir takes a folder")?)),
+            other => anyhow::bail!("unknown option {other:?}"),
+        }
+    }
+    Ok(options)
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let options = options(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(bench(options))
+}
+
+async fn bench(options: Options) -> anyhow::Result<()> {
+    let temporary = tempfile::tempdir()?;
+    let folder = options.folder.clone().unwrap_or_else(|| temporary.path().to_owned());
+    std::fs::create_dir_all(&folder)?;
+    println!("storage benchmark: {} documents, in {}", options.documents, folder.display());
+
+    let started = Instant::now();
+    let corpus = generate(options.documents);
+    let raw_bytes: usize = corpus.texts.iter().map(String::len).sum();
+    println!(
+        "generated {} articles, {:.1} MB of text, in {:.1} s",
+        corpus.texts.len(),
+        raw_bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+
+    // Peer: plain inserts of the same texts.
+    let peer_path = folder.join("peer.db");
+    let peer_seconds = plain_inserts(&peer_path, &corpus.texts).await?;
+    let peer_rate = corpus.texts.len() as f64 / peer_seconds;
+    println!("peer: plain SQLite inserts: {peer_rate:.0} documents/s");
+
+    // Where the time goes: parsing and preparing alone, on one core.
+    let sample = corpus.texts.len().min(2000);
+    let started = Instant::now();
+    let prepared: Vec<ImportItem> = corpus.texts[..sample]
+        .iter()
+        .enumerate()
+        .map(|(index, text)| ImportItem::parse(format!("sample/{index}.txt"), None, text.clone().into_bytes()))
+        .collect();
+    let prepare_rate = sample as f64 / started.elapsed().as_secs_f64();
+    let sample_store = Store::open(&folder.join("sample.db")).await?;
+    let started = Instant::now();
+    for batch in prepared.chunks(BATCH_SIZE).map(|batch| batch.len()).collect::<Vec<_>>().into_iter().scan(prepared.into_iter(), |items, size| Some(items.by_ref().take(size).collect::<Vec<_>>())) {
+        sample_store.import_batch(None, batch).await?;
+    }
+    let write_rate = sample as f64 / started.elapsed().as_secs_f64();
+    sample_store.close().await;
+    println!("stages on {sample} documents: parse and prepare {prepare_rate:.0} documents/s on one core; write {write_rate:.0} documents/s");
+
+    // Dossier: the whole import pipeline.
+    let db = folder.join("archive.db");
+    let store = Store::open(&db).await?;
+    let started = Instant::now();
+    let texts = corpus.texts.clone();
+    let mut failed = 0;
+    store
+        .import_all(
+            None,
+            texts.into_iter().enumerate(),
+            |(index, text)| ImportItem::parse(format!("generated/{index}.txt"), None, text.into_bytes()),
+            |results| failed += results.iter().filter(|result| result.outcome.as_str() == "failed").count(),
+        )
+        .await?;
+    let import_seconds = started.elapsed().as_secs_f64();
+    anyhow::ensure!(failed == 0, "{failed} generated documents failed to import");
+    let import_rate = corpus.texts.len() as f64 / import_seconds;
+    store.clone().close().await;
+    let store = Store::open(&db).await?;
+    let database_bytes = file_size(&db);
+    println!(
+        "dossier: import {import_rate:.0} documents/s ({:.2}× the peer's rate); database {:.1} MB = {:.2}× the raw text",
+        import_rate / peer_rate,
+        database_bytes as f64 / 1e6,
+        database_bytes as f64 / raw_bytes as f64
+    );
+
+    // Search.
+    let peer = PeerSearch::open(&db).await?;
+    let documents = corpus.texts.len() as i64;
+    // Rare: in 0.05 % to 1 % of the documents; common: the terms in the most documents.
+    let rare = peer.terms(documents / 2000, documents / 100, 60).await?;
+    let common = peer.terms(documents / 4, documents, 8).await?;
+    let classes = query_mix(&corpus, rare, common);
+    let mut search_rows = Vec::new();
+    for (class, queries) in &classes {
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        let mut matches = Vec::new();
+        let mut exhaustive = 0;
+        for query in queries {
+            // Each query twice, the second timed: the archive is warm, as it is in use.
+            store.search(&SearchRequest::new(query.as_str())).await?;
+            let started = Instant::now();
+            let results = store.search(&SearchRequest::new(query.as_str())).await?;
+            ours.push(started.elapsed().as_secs_f64() * 1e3);
+            matches.push(results.total as f64);
+            exhaustive += usize::from(results.exhaustive);
+            if let Some(expression) = peer_expression(query) {
+                peer.query(&expression).await?;
+                let started = Instant::now();
+                peer.query(&expression).await?;
+                theirs.push(started.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        let row = SearchRow {
+            class,
+            queries: queries.len(),
+            median_matches: quantile(&matches, 0.5),
+            exhaustive,
+            p50: quantile(&ours, 0.5),
+            p99: quantile(&ours, 0.99),
+            peer_p50: quantile(&theirs, 0.5),
+            peer_p99: quantile(&theirs, 0.99),
+        };
+        println!(
+            "search {:<8} {:>3} queries, median {:>8.0} matches ({} ranked exactly): p50 {:>7.2} ms, p99 {:>7.2} ms; bare FTS5 p50 {:>7.2} ms, p99 {:>7.2} ms",
+            row.class, row.queries, row.median_matches, row.exhaustive, row.p50, row.p99, row.peer_p50, row.peer_p99
+        );
+        search_rows.push(row);
+    }
+    store.close().await;
+
+    // Story clusters.
+    let (cluster_precision, cluster_recall, cluster_articles) = clusters(&folder).await?;
+    println!(
+        "story clusters on {cluster_articles} articles: precision {cluster_precision:.3}, recall {cluster_recall:.3}"
+    );
+
+    let report = serde_json::json!({
+        "documents": corpus.texts.len(),
+        "raw_text_bytes": raw_bytes,
+        "import": {
+            "documents_per_second": import_rate,
+            "peer_plain_inserts_per_second": peer_rate,
+            "ratio_to_peer": import_rate / peer_rate,
+        },
+        "database_bytes": database_bytes,
+        "database_to_raw_text": database_bytes as f64 / raw_bytes as f64,
+        "search": search_rows.iter().map(|row| serde_json::json!({
+            "class": row.class,
+            "queries": row.queries,
+            "median_matches": row.median_matches,
+            "ranked_exactly": row.exhaustive,
+            "p50_ms": row.p50,
+            "p99_ms": row.p99,
+            "peer_bare_fts5_p50_ms": row.peer_p50,
+            "peer_bare_fts5_p99_ms": row.peer_p99,
+        })).collect::<Vec<_>>(),
+        "story_clusters": {
+            "articles": cluster_articles,
+            "precision": cluster_precision,
+            "recall": cluster_recall,
+        },
+    });
+    if let Some(parent) = options.report.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&options.report, serde_json::to_string_pretty(&report)?)?;
+    println!("report: {}", options.report.display());
+    peer.close().await;
+    Ok(())
+}
+
+struct SearchRow {
+    class: &'static str,
+    queries: usize,
+    median_matches: f64,
+    exhaustive: usize,
+    p50: f64,
+    p99: f64,
+    peer_p50: f64,
+    peer_p99: f64,
+}
+
+struct Corpus {
+    texts: Vec<String>,
+    /// Words known to be in the corpus, by how common they are.
+    rare_words: Vec<String>,
+    phrases: Vec<String>,
+    sites: Vec<String>,
+}
+
+/// Nine in ten articles are new stories; one in ten rewrites a recent one.
+fn generate(documents: usize) -> Corpus {
+    let topics = (documents / 250).max(8);
+    let mut generator = Generator::new(42, topics);
+    let mut rng = Rng::new(7);
+    let mut texts = Vec::with_capacity(documents);
+    let mut recent = Vec::new();
+    let mut rare_words = Vec::new();
+    let mut phrases = Vec::new();
+    let mut sites = Vec::new();
+    for index in 0..documents {
+        let topic = rng.below(topics);
+        let article = if index % 10 == 9 && !recent.is_empty() {
+            let (original, topic) = &recent[rng.below(recent.len())];
+            generator.rewrite(original, *topic, 0.1 + 0.2 * rng.unit())
+        } else {
+            let article = generator.article(topic, 600);
+            if recent.len() >= 64 {
+                recent.remove(0);
+            }
+            recent.push((article.clone(), topic));
+            article
+        };
+        if index % (documents / 60).max(1) == 0 {
+            // A word of the title (topic words are rare) and two adjacent body words.
+            if let Some(word) = article.title.split_whitespace().last() {
+                rare_words.push(word.to_lowercase());
+            }
+            if let Some(sentence) = article.paragraphs.first().and_then(|paragraph| paragraph.first()) {
+                let words: Vec<&str> = sentence.trim_end_matches('.').split_whitespace().collect();
+                if words.len() > 3 {
+                    phrases.push(format!("\"{} {}\"", words[1], words[2]).to_lowercase());
+                }
+            }
+            sites.push(article.site.clone());
+        }
+        texts.push(article.to_text());
+    }
+    Corpus { texts, rare_words, phrases, sites }
+}
+
+fn query_mix(corpus: &Corpus, rare: Vec<String>, common: Vec<String>) -> Vec<(&'static str, Vec<String>)> {
+    let filtered: Vec<String> = corpus
+        .sites
+        .iter()
+        .zip(&corpus.rare_words)
+        .enumerate()
+        .map(|(index, (site, word))| {
+            if index % 2 == 0 { format!("{word} site:\"{site}\"") } else { format!("people after:2020 -{word}") }
+        })
+        .collect();
+    vec![
+        ("rare", rare),
+        ("common", common),
+        ("phrase", corpus.phrases.clone()),
+        ("filter", filtered),
+    ]
+}
+
+/// The bare FTS5 form of a query, where it has one (filters have none).
+fn peer_expression(query: &str) -> Option<String> {
+    if query.contains(':') || query.contains(" -") {
+        return None;
+    }
+    if query.starts_with('"') {
+        return Some(query.to_owned());
+    }
+    Some(query.split_whitespace().map(|word| format!("\"{word}\"")).collect::<Vec<_>>().join(" AND "))
+}
+
+/// The peer: one connection, bare FTS5 ranking.
+struct PeerSearch {
+    connection: tokio::sync::Mutex<sqlx::SqliteConnection>,
+}
+
+impl PeerSearch {
+    async fn open(path: &Path) -> anyhow::Result<PeerSearch> {
+        use sqlx::Connection;
+        let connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", path.display())).await?;
+        Ok(PeerSearch { connection: tokio::sync::Mutex::new(connection) })
+    }
+
+    /// Up to `limit` indexed terms found in `low..=high` documents, most common
+    /// first when the range reaches the top, else in a fixed scrambled order.
+    async fn terms(&self, low: i64, high: i64, limit: i64) -> anyhow::Result<Vec<String>> {
+        let mut connection = self.connection.lock().await;
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT term FROM documents_fts_terms WHERE doc BETWEEN ? AND ? AND term GLOB '[a-z][a-z]*'
+             ORDER BY CASE WHEN ? >= (SELECT max(doc) FROM documents_fts_terms) THEN -doc ELSE 0 END,
+                      substr(term, 2) || term
+             LIMIT ?",
+        )
+        .bind(low.max(1))
+        .bind(high)
+        .bind(high)
+        .bind(limit)
+        .fetch_all(&mut *connection)
+        .await?;
+        Ok(rows.into_iter().map(|(term,)| term).collect())
+    }
+
+    async fn query(&self, expression: &str) -> anyhow::Result<usize> {
+        let mut connection = self.connection.lock().await;
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY bm25(documents_fts, 4.0, 1.0) LIMIT 20",
+        )
+        .bind(expression)
+        .fetch_all(&mut *connection)
+        .await?;
+        Ok(rows.len())
+    }
+
+    async fn close(self) {
+        use sqlx::Connection;
+        let _ = self.connection.into_inner().close().await;
+    }
+}
+
+async fn plain_inserts(path: &Path, texts: &[String]) -> anyhow::Result<f64> {
+    use sqlx::Connection;
+    let mut connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
+    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut connection).await?;
+    sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut connection).await?;
+    sqlx::query("CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+        .execute(&mut connection)
+        .await?;
+    let started = Instant::now();
+    for batch in texts.chunks(BATCH_SIZE) {
+        let mut transaction = connection.begin().await?;
+        for text in batch {
+            sqlx::query("INSERT INTO texts (text) VALUES (?)").bind(text).execute(&mut *transaction).await?;
+        }
+        transaction.commit().await?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    connection.close().await?;
+    Ok(seconds)
+}
+
+async fn clusters(folder: &Path) -> anyhow::Result<(f64, f64, usize)> {
+    let set = dossier_synth::story_set(2025, 300, 600);
+    let path = folder.join("stories.db");
+    let store = Store::open(&path).await?;
+    let mut ids = Vec::new();
+    let texts: Vec<String> = set.iter().map(|article| article.text.clone()).collect();
+    store
+        .import_all(
+            None,
+            texts.into_iter().enumerate(),
+            |(index, text)| ImportItem::parse(format!("{index}.txt"), None, text.into_bytes()),
+            |results| ids.extend(results.iter().map(|result| result.outcome.ids()[0])),
+        )
+        .await?;
+    let mut predicted = Vec::with_capacity(ids.len());
+    for id in ids {
+        predicted.push(store.document(id).await?.story);
+    }
+    store.close().await;
+    let truth: Vec<usize> = set.iter().map(|article| article.story).collect();
+    let (precision, recall) = dossier_synth::pair_precision_recall(&truth, &predicted);
+    Ok((precision, recall, set.len()))
+}
+
+/// The database file and its write-ahead log.
+fn file_size(path: &Path) -> u64 {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    [path.to_owned(), wal].iter().filter_map(|path| std::fs::metadata(path).ok()).map(|metadata| metadata.len()).sum()
+}
