@@ -215,6 +215,44 @@ fn extract_prints_the_document_without_touching_a_database() {
     assert!(!home.path().join(".local").exists());
 }
 
+#[tokio::test]
+async fn saved_web_pages_import_and_read_like_articles() {
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("pages");
+    std::fs::create_dir_all(&folder).unwrap();
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/core/tests/html/news_article.html");
+    std::fs::copy(&page, folder.join("ledger.html")).unwrap();
+    let db = home.path().join("archive.db");
+    let summary =
+        json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&folder)));
+    assert_eq!(summary["imported"], 1, "{summary}");
+    let id = summary["documents"][0]["id"].as_i64().unwrap();
+
+    let shown = json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["show", &id.to_string()])));
+    assert_eq!(shown["title"], "Court hears Netflix inbox access claims");
+    assert_eq!(shown["site"], "The Daily Ledger");
+    assert_eq!(shown["authors"], serde_json::json!(["Jane Doe", "John Roe"]));
+    assert_eq!(shown["language"], "en");
+    assert_eq!(shown["sources"][0]["format"], "html");
+
+    // Standard input is recognised as HTML by its content.
+    let mut child = dossier(home.path())
+        .args(["extract", "-", "--format", "text"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read(&page).unwrap()).unwrap();
+    let text = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert!(!text.contains("Court hears Netflix inbox access claims"), "no title in the main text: {text}");
+    assert!(!text.contains('<'), "no markup in the main text: {text}");
+
+    let store = Store::open(&db).await.unwrap();
+    let (status, page) = get(&store, &format!("/documents/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(unescape(&page).contains("By Jane Doe, John Roe"), "{page}");
+}
+
 #[test]
 fn serve_answers_over_http_and_stops_on_interrupt() {
     let home = tempfile::tempdir().unwrap();

@@ -2,8 +2,13 @@
 //!
 //! - `seed [--db PATH]`: create or refresh a development database from `seeds/`.
 //! - `dist`: build the release binary and pack it with a SHA-256 checksum.
+//! - `eval`: score HTML extraction on the corpora in `../shared/corpus`.
 
+mod bench;
+mod bench_extract;
+mod bench_storage;
 mod dist;
+mod eval;
 mod seed;
 
 use std::path::{Path, PathBuf};
@@ -13,7 +18,16 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   seed [--db PATH]   create or refresh a development database from seeds/
                      (default: target/dev.db)
-  dist               build the release binary into dist/ as a .tar.gz with a .sha256";
+  bench storage [--docs N] [--quick] [--report PATH]
+                     import, size, search and story-cluster figures on a generated
+                     corpus beside plain SQLite and bare FTS5 (default 100,000 documents)
+  bench extract [--peers] [--corpus DIR] [--limit N]
+                     HTML extraction speed on trafilatura-eval; --peers times Python
+                     trafilatura (pip, in target/bench-extract/venv) on the same pages
+  dist               build the release binary into dist/ as a .tar.gz with a .sha256
+  eval [--corpus DIR] [--engine NAME] [--report PATH]
+                     score HTML extraction on ../shared/corpus (trafilatura-eval,
+                     readability-pages); run it as `cargo run --release -p xtask -- eval`";
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -22,6 +36,8 @@ fn main() -> anyhow::Result<()> {
     match task.as_deref() {
         Some("seed") => seed::run(&rest),
         Some("dist") => dist::run(&rest),
+        Some("bench") => bench::run(&rest),
+        Some("eval") => eval::run(&rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

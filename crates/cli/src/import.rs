@@ -12,7 +12,8 @@ use serde::Serialize;
 /// Files larger than this are refused rather than read into memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// File endings taken when walking a folder; named files are always taken.
-const IMPORTED_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "json", "ndjson", "jsonl"];
+const IMPORTED_EXTENSIONS: &[&str] =
+    &["txt", "text", "md", "markdown", "json", "ndjson", "jsonl", "html", "htm", "xhtml", "shtml"];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -9,6 +9,7 @@ pub mod date;
 pub mod decode;
 mod derive;
 mod front_matter;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
@@ -44,7 +45,11 @@ pub fn detect_format(name: Option<&str>, bytes: &[u8]) -> Format {
         Some("json") => return Format::Json,
         Some("ndjson" | "jsonl") => return Format::Ndjson,
         Some("txt" | "text") => return Format::Text,
+        Some("html" | "htm" | "xhtml" | "shtml") => return Format::Html,
         _ => {}
+    }
+    if html::looks_like_html(bytes) {
+        return Format::Html;
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let start = bytes
@@ -88,5 +93,6 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<Vec<Document>, ParseError> 
         Format::Markdown => Ok(vec![markdown::parse_bytes(bytes)?]),
         Format::Json => json::parse_json(bytes),
         Format::Ndjson => json::parse_ndjson(bytes),
+        Format::Html => Ok(vec![html::parse_html(bytes, None)?]),
     }
 }

@@ -223,12 +223,15 @@ pub enum Format {
     Markdown,
     Json,
     Ndjson,
+    Html,
 }
 
 impl Format {
     /// The format named by `as_str`, as storage records it.
     pub fn from_name(name: &str) -> Option<Format> {
-        [Format::Text, Format::Markdown, Format::Json, Format::Ndjson].into_iter().find(|format| format.as_str() == name)
+        [Format::Text, Format::Markdown, Format::Json, Format::Ndjson, Format::Html]
+            .into_iter()
+            .find(|format| format.as_str() == name)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -237,6 +240,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Json => "json",
             Format::Ndjson => "ndjson",
+            Format::Html => "html",
         }
     }
 }

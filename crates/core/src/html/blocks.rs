@@ -1,0 +1,459 @@
+//! The walk from extracted article markup to typed blocks: headings, paragraphs,
+//! lists, quotes, images with captions, code and rules, in reading order.
+//!
+//! Inline markup (links, emphasis, spans) only contributes its text; every block
+//! element ends the paragraph being gathered. Markup that is never text (scripts,
+//! forms, embedded media) is skipped.
+
+use dom_query::NodeRef;
+
+use crate::model::Block;
+
+/// Subtrees deeper than this are read as plain text: real articles nest a few dozen
+/// levels, and the limit keeps the walk's recursion bounded on hostile markup.
+const MAX_WALK_DEPTH: usize = 200;
+
+/// Blocks of the subtree under `root` (the root itself included when it is an element).
+pub(crate) fn blocks_of(root: &NodeRef) -> Vec<Block> {
+    let mut walker = Walker::default();
+    walker.walk(root, 0);
+    walker.flush();
+    walker.blocks
+}
+
+#[derive(Default)]
+struct Walker {
+    blocks: Vec<Block>,
+    /// Inline text of the paragraph being gathered; `\n` marks a `<br>`.
+    inline: String,
+    /// Bytes of `inline` that are link text.
+    inline_link_bytes: usize,
+}
+
+impl Walker {
+    fn walk(&mut self, node: &NodeRef, depth: usize) {
+        if node.is_text() {
+            push_collapsed(&mut self.inline, &node.text());
+            return;
+        }
+        if !node.is_element() {
+            if node.is_document() || node.is_fragment() {
+                self.walk_children(node, depth);
+            }
+            return;
+        }
+        let name = node.node_name().unwrap_or_default();
+        let name: &str = &name;
+        if depth > MAX_WALK_DEPTH {
+            push_collapsed(&mut self.inline, &node.text());
+            return;
+        }
+        match name {
+            "script" | "style" | "noscript" | "template" | "svg" | "button" | "input" | "select"
+            | "textarea" | "iframe" | "object" | "embed" | "canvas" | "video" | "audio" | "map" | "head"
+            | "title" | "meta" | "link" | "nav" => {}
+            "br" => self.inline.push('\n'),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.flush();
+                let level = name.as_bytes()[1] - b'0';
+                let text = inline_text(node);
+                if !text.is_empty() {
+                    self.blocks.push(Block::Heading { level: level.max(2), text });
+                }
+            }
+            "ul" | "ol" | "menu" => {
+                self.flush();
+                let mut items = Vec::new();
+                list_items(node, &mut items, depth);
+                if !items.is_empty() {
+                    self.blocks.push(Block::List { ordered: name == "ol", items });
+                }
+            }
+            "blockquote" => {
+                self.flush();
+                let cite =
+                    node.attr("cite").map(|cite| cite.trim().to_owned()).filter(|cite| !cite.is_empty());
+                let inner = blocks_of_children(node, depth);
+                let text = inner
+                    .iter()
+                    .map(Block::text)
+                    .filter(|text| !text.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                if !text.is_empty() {
+                    self.blocks.push(Block::Quote { text, cite });
+                }
+            }
+            "pre" => {
+                self.flush();
+                let text = node.text();
+                let text = text.trim_matches('\n').trim_end();
+                if !text.trim().is_empty() {
+                    self.blocks.push(Block::Code { text: text.to_owned(), language: code_language(node) });
+                }
+            }
+            "figure" => {
+                self.flush();
+                self.figure(node, depth);
+            }
+            "img" => {
+                if let Some(image) = image_block(node, None) {
+                    self.flush();
+                    self.blocks.push(image);
+                }
+            }
+            "picture" => {
+                if let Some(img) = first_descendant(node, "img")
+                    && let Some(image) = image_block(&img, None)
+                {
+                    self.flush();
+                    self.blocks.push(image);
+                }
+            }
+            "a" => {
+                let before = self.inline.len();
+                self.walk_children(node, depth);
+                self.inline_link_bytes += self.inline.len().saturating_sub(before);
+            }
+            "hr" => {
+                self.flush();
+                self.blocks.push(Block::Rule);
+            }
+            "table" => {
+                self.flush();
+                self.table(node, depth);
+            }
+            "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "address"
+            | "center" | "details" | "summary" | "dl" | "dt" | "dd" | "li" | "figcaption" | "body"
+            | "html" | "fieldset" | "hgroup" | "caption" | "tr" | "td" | "th" | "tbody" | "thead"
+            | "tfoot" => {
+                self.flush();
+                self.walk_children(node, depth);
+                self.flush();
+            }
+            _ => self.walk_children(node, depth),
+        }
+    }
+
+    fn walk_children(&mut self, node: &NodeRef, depth: usize) {
+        let mut child = node.first_child();
+        while let Some(current) = child {
+            self.walk(&current, depth + 1);
+            child = current.next_sibling();
+        }
+    }
+
+    /// Ends the paragraph being gathered.
+    fn flush(&mut self) {
+        let text = tidy(&self.inline);
+        let link_dense = is_link_dense(self.inline_link_bytes, self.inline.trim().len());
+        self.inline.clear();
+        self.inline_link_bytes = 0;
+        if !text.is_empty() && !link_dense && !is_boilerplate_line(&text) {
+            self.blocks.push(Block::Paragraph { text });
+        }
+    }
+
+    fn figure(&mut self, node: &NodeRef, depth: usize) {
+        let caption = first_descendant(node, "figcaption")
+            .map(|caption| inline_text(&caption))
+            .filter(|caption| !caption.is_empty() && !is_boilerplate_line(caption));
+        match first_descendant(node, "img").and_then(|img| image_block(&img, caption.clone())) {
+            Some(image) => self.blocks.push(image),
+            None => {
+                // A figure around a quote, table or code: its content, then the caption.
+                let mut child = node.first_child();
+                while let Some(current) = child {
+                    if current.node_name().as_deref() != Some("figcaption") {
+                        self.walk(&current, depth + 1);
+                    }
+                    child = current.next_sibling();
+                }
+                self.flush();
+                if let Some(caption) = caption {
+                    self.blocks.push(Block::Paragraph { text: caption });
+                }
+            }
+        }
+    }
+
+    fn table(&mut self, node: &NodeRef, depth: usize) {
+        for row in descendants_named(node, "tr", depth) {
+            let cells: Vec<String> =
+                row.element_children().iter().map(inline_text).filter(|text| !text.is_empty()).collect();
+            if !cells.is_empty() {
+                self.blocks.push(Block::Paragraph { text: cells.join(" ") });
+            }
+        }
+    }
+}
+
+/// Lines that label rather than tell: photo credits, "read more" pointers, ad
+/// labels, share prompts. Only short lines are judged, so prose that happens to
+/// start with "Photo" is kept.
+fn is_boilerplate_line(text: &str) -> bool {
+    if text.chars().count() > 80 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    const PREFIXES: &[&str] = &[
+        "foto:",
+        "fotos:",
+        "photo:",
+        "photos:",
+        "photograph:",
+        "bild:",
+        "bilder:",
+        "image:",
+        "credit:",
+        "credits:",
+        "crédito:",
+        "(crédito",
+        "©",
+        "(c)",
+        "read more:",
+        "read more",
+        "lesen sie auch",
+        "lesen sie hier",
+        "mehr zum thema",
+        "lea más",
+        "lee también",
+        "lire aussi",
+        "à lire aussi",
+        "leggi anche",
+        "see also:",
+        "related:",
+        "advertisement",
+        "anzeige",
+        "werbung",
+        "reklama",
+        "publicidad",
+        "share this",
+        "auch interessant",
+        "schon gelesen",
+        "das könnte sie auch interessieren",
+        "you may also like",
+        "you might also like",
+        "more from",
+        "inhaltsverzeichnis",
+        "table of contents",
+        "- anzeige",
+        "-anzeige",
+        "mira:",
+        "drukuj",
+        "ezek is érdekelhetnek",
+        "artikel gefallen?",
+        "share on",
+        "teilen",
+        "diesen artikel teilen",
+        "sponsored",
+    ];
+    PREFIXES.iter().any(|prefix| lower.starts_with(prefix))
+        || lower.ends_with("/shutterstock")
+        || lower.ends_with("shutterstock.com")
+        || lower.ends_with("getty images")
+        || lower.ends_with("/ getty images")
+        || lower.ends_with("/dpa")
+}
+
+/// Text that is mostly links is navigation or a teaser ("Read more: …"), not prose.
+fn is_link_dense(link_bytes: usize, total_bytes: usize) -> bool {
+    total_bytes > 0 && link_bytes * 10 > total_bytes * LINK_DENSITY_PERCENT / 10
+}
+
+/// Share of link text above which a paragraph or list is dropped.
+const LINK_DENSITY_PERCENT: usize = 60;
+
+fn blocks_of_children(node: &NodeRef, depth: usize) -> Vec<Block> {
+    let mut walker = Walker::default();
+    walker.walk_children(node, depth);
+    walker.flush();
+    walker.blocks
+}
+
+/// Items of a list; a nested list's items follow their parent item.
+fn list_items(list: &NodeRef, items: &mut Vec<String>, depth: usize) {
+    for child in list.element_children() {
+        let name = child.node_name().unwrap_or_default();
+        if &*name != "li" {
+            continue;
+        }
+        let mut own = String::new();
+        let mut nested = Vec::new();
+        let mut inner = child.first_child();
+        while let Some(current) = inner {
+            match current.node_name().as_deref() {
+                Some("ul" | "ol") if depth < MAX_WALK_DEPTH => list_items(&current, &mut nested, depth + 1),
+                Some("script" | "style" | "noscript" | "button" | "form") => {}
+                Some("br" | "p" | "div") if !own.is_empty() => {
+                    own.push('\n');
+                    push_collapsed(&mut own, &current.text());
+                }
+                _ => push_collapsed(&mut own, &current.text()),
+            }
+            inner = current.next_sibling();
+        }
+        let own = tidy(&own);
+        if !own.is_empty() {
+            items.push(own);
+        }
+        items.append(&mut nested);
+    }
+}
+
+fn image_block(img: &NodeRef, caption: Option<String>) -> Option<Block> {
+    let src = ["src", "data-src", "data-original", "data-lazy-src"]
+        .iter()
+        .filter_map(|name| img.attr(name))
+        .map(|src| src.trim().to_owned())
+        .find(|src| !src.is_empty() && !src.starts_with("data:"))
+        .or_else(|| {
+            img.attr("srcset").and_then(|srcset| {
+                srcset.split(',').next().and_then(|first| first.split_whitespace().next()).map(str::to_owned)
+            })
+        })?;
+    // An alt text that is only the image's file name says nothing.
+    let alt = img.attr("alt").map(|alt| tidy(&alt)).filter(|alt| !alt.is_empty() && !is_file_name(alt));
+    Some(Block::Image { src, alt, caption })
+}
+
+fn is_file_name(text: &str) -> bool {
+    !text.contains(' ')
+        && [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"]
+            .iter()
+            .any(|extension| text.to_ascii_lowercase().ends_with(extension))
+}
+
+fn code_language(pre: &NodeRef) -> Option<String> {
+    let code = first_descendant(pre, "code");
+    [Some(*pre), code]
+        .into_iter()
+        .flatten()
+        .filter_map(|node| node.attr("class"))
+        .flat_map(|class| {
+            class
+                .split_whitespace()
+                .filter_map(|class| {
+                    class.strip_prefix("language-").or_else(|| class.strip_prefix("lang-")).map(str::to_owned)
+                })
+                .collect::<Vec<_>>()
+        })
+        .find(|language| !language.is_empty())
+}
+
+fn first_descendant<'a>(node: &NodeRef<'a>, name: &str) -> Option<NodeRef<'a>> {
+    node.descendants_it().find(|descendant| descendant.node_name().as_deref() == Some(name))
+}
+
+fn descendants_named<'a>(node: &NodeRef<'a>, name: &str, _depth: usize) -> Vec<NodeRef<'a>> {
+    node.descendants_it().filter(|descendant| descendant.node_name().as_deref() == Some(name)).collect()
+}
+
+/// The text of an element as one line of prose (`<br>` kept as a newline).
+fn inline_text(node: &NodeRef) -> String {
+    let mut out = String::new();
+    for descendant in node.descendants_it() {
+        if descendant.is_text() {
+            let skipped = descendant.parent().is_some_and(|parent| {
+                matches!(parent.node_name().as_deref(), Some("script" | "style" | "noscript" | "button"))
+            });
+            if !skipped {
+                push_collapsed(&mut out, &descendant.text());
+            }
+        } else if descendant.node_name().as_deref() == Some("br") {
+            out.push('\n');
+        }
+    }
+    tidy(&out)
+}
+
+/// Appends `text` with every run of whitespace folded to one space.
+fn push_collapsed(out: &mut String, text: &str) {
+    let mut pending_space = text.starts_with(char::is_whitespace);
+    for word in text.split_whitespace() {
+        if pending_space && !out.is_empty() && !out.ends_with([' ', '\n']) {
+            out.push(' ');
+        }
+        out.push_str(word);
+        pending_space = true;
+    }
+    if text.ends_with(char::is_whitespace) && !out.is_empty() && !out.ends_with([' ', '\n']) {
+        out.push(' ');
+    }
+}
+
+/// Trims every line and drops empty ones.
+fn tidy(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.split('\n') {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(html: &str) -> Vec<Block> {
+        let document = dom_query::Document::fragment(html);
+        blocks_of(&document.root())
+    }
+
+    #[test]
+    fn every_kind_of_block_is_typed() {
+        let got = blocks(
+            "<h2>Section</h2><p>One <b>bold</b> word.<br>Next line.</p>\
+             <ul><li>first</li><li>second<ul><li>nested</li></ul></li></ul>\
+             <blockquote cite='https://example.org'><p>Said.</p></blockquote>\
+             <figure><img src='a.jpg' alt='A'><figcaption>The caption</figcaption></figure>\
+             <pre><code class='language-rust'>fn main() {}</code></pre><hr>",
+        );
+        assert_eq!(
+            got,
+            vec![
+                Block::Heading { level: 2, text: "Section".into() },
+                Block::Paragraph { text: "One bold word.\nNext line.".into() },
+                Block::List { ordered: false, items: vec!["first".into(), "second".into(), "nested".into()] },
+                Block::Quote { text: "Said.".into(), cite: Some("https://example.org".into()) },
+                Block::Image {
+                    src: "a.jpg".into(),
+                    alt: Some("A".into()),
+                    caption: Some("The caption".into())
+                },
+                Block::Code { text: "fn main() {}".into(), language: Some("rust".into()) },
+                Block::Rule,
+            ]
+        );
+    }
+
+    #[test]
+    fn credits_and_pointers_are_not_paragraphs() {
+        let got = blocks(
+            "<p>The storm reached the coast on Tuesday night.</p><p>Foto: Jan Meier</p>\
+             <p>Read more: <a href=x>Storms of the decade</a></p><p>Lesen Sie auch</p>\
+             <figure><img src=a.jpg><figcaption>Photo: Getty</figcaption></figure>",
+        );
+        assert_eq!(
+            got,
+            vec![
+                Block::Paragraph { text: "The storm reached the coast on Tuesday night.".into() },
+                Block::Image { src: "a.jpg".into(), alt: None, caption: None },
+            ]
+        );
+    }
+
+    #[test]
+    fn loose_text_in_divs_becomes_paragraphs() {
+        let got = blocks("<div>Loose text<div>inner</div>tail</div>");
+        let texts: Vec<String> = got.iter().map(Block::text).collect();
+        assert_eq!(texts, ["Loose text", "inner", "tail"]);
+    }
+}

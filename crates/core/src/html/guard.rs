@@ -1,0 +1,207 @@
+//! Limits that keep HTML parsing bounded on hostile pages, and the plain reading
+//! used when a page is past them.
+//!
+//! html5ever handles any byte sequence, but the tree it builds from 100,000 unclosed
+//! `<div>`s is 100,000 levels deep, and readability scoring walks ancestors of every
+//! node: quadratic time. A linear pre-scan estimates the nesting first; past the
+//! limit, the page is read as text with block tags as paragraph breaks.
+
+/// Pages are cut to this many bytes of decoded HTML. Real article pages are well
+/// below it; inline images (`data:` URLs) are what makes the largest ones large.
+pub(crate) const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
+
+/// Deepest element nesting read as a tree. Real pages stay under a hundred levels;
+/// pages that forget to close `<div>`s reach a few hundred.
+pub(crate) const MAX_NESTING: usize = 1_000;
+
+/// Elements counted past this are not read as a tree either.
+pub(crate) const MAX_ELEMENTS: usize = 400_000;
+
+/// Elements that never hold children, and ones the parser closes implicitly, which
+/// therefore do not deepen the tree when left open.
+const NOT_NESTING: &[&[u8]] = &[
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
+    b"track", b"wbr", b"param", b"keygen", b"p", b"li", b"td", b"th", b"tr", b"option", b"dt", b"dd",
+];
+
+/// What the pre-scan found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub max_depth: usize,
+    pub elements: usize,
+}
+
+/// Estimates nesting depth and element count in one pass over the markup.
+pub(crate) fn scan(html: &str) -> Shape {
+    let bytes = html.as_bytes();
+    let mut depth: usize = 0;
+    let mut shape = Shape { max_depth: 0, elements: 0 };
+    let mut index = 0;
+    while let Some(offset) = memchr(b'<', &bytes[index..]) {
+        index += offset + 1;
+        let rest = &bytes[index..];
+        if rest.starts_with(b"!--") {
+            index = find(rest, b"-->").map_or(bytes.len(), |end| index + end + 3);
+            continue;
+        }
+        if rest.starts_with(b"/") {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let name_length = rest.iter().position(|byte| !byte.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        if name_length == 0 {
+            continue;
+        }
+        let name = rest[..name_length].to_ascii_lowercase();
+        shape.elements += 1;
+        let tag_end = memchr(b'>', rest).unwrap_or(rest.len());
+        let self_closing = tag_end > 0 && rest[tag_end - 1] == b'/';
+        if matches!(name.as_slice(), b"script" | b"style" | b"textarea" | b"title") {
+            let closing = [b"</".as_slice(), name.as_slice()].concat();
+            let lower_search = &rest[tag_end.min(rest.len())..];
+            index += tag_end + find_ignore_case(lower_search, &closing).unwrap_or(lower_search.len());
+            continue;
+        }
+        if !self_closing && !NOT_NESTING.contains(&name.as_slice()) {
+            depth += 1;
+            shape.max_depth = shape.max_depth.max(depth);
+        }
+        index += tag_end.min(rest.len());
+    }
+    shape
+}
+
+/// The page's text without its markup: block-level tags and `<br>` end paragraphs,
+/// scripts and styles are dropped, the common entities are decoded. Linear in the
+/// input and needs no tree.
+pub(crate) fn flat_paragraphs(html: &str) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        match rest.find('<') {
+            None => {
+                push_text(&mut current, rest);
+                break;
+            }
+            Some(start) => {
+                push_text(&mut current, &rest[..start]);
+                rest = &rest[start..];
+                if rest.starts_with("<!--") {
+                    rest = rest.find("-->").map_or("", |end| &rest[end + 3..]);
+                    continue;
+                }
+                let end = rest.find('>').map_or(rest.len(), |end| end + 1);
+                let tag = &rest[1..end.saturating_sub(1).max(1)];
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                rest = &rest[end..];
+                if matches!(name.as_str(), "script" | "style") && !tag.starts_with('/') {
+                    let closing = format!("</{name}");
+                    rest =
+                        find_ignore_case(rest.as_bytes(), closing.as_bytes()).map_or("", |end| &rest[end..]);
+                    continue;
+                }
+                if is_block(&name) {
+                    finish(&mut paragraphs, &mut current);
+                }
+            }
+        }
+    }
+    finish(&mut paragraphs, &mut current);
+    paragraphs
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "section"
+            | "article"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "header"
+            | "footer"
+            | "main"
+            | "aside"
+            | "nav"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "body"
+            | "html"
+            | "dl"
+            | "dt"
+            | "dd"
+    )
+}
+
+fn push_text(current: &mut String, text: &str) {
+    for word in text.split_whitespace() {
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+}
+
+fn finish(paragraphs: &mut Vec<String>, current: &mut String) {
+    if !current.is_empty() {
+        paragraphs.push(super::decode_basic_entities(current));
+        current.clear();
+    }
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|byte| *byte == needle)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclosed_paragraphs_do_not_count_as_nesting() {
+        let shape = scan("<div><p>one<p>two<p>three<br><img src=x></div>");
+        assert_eq!(shape.max_depth, 1);
+        assert_eq!(shape.elements, 6);
+    }
+
+    #[test]
+    fn script_contents_are_not_tags() {
+        let shape = scan("<script>if (a <b) { '<div><div>' }</script><div></div>");
+        assert_eq!(shape.max_depth, 1);
+    }
+
+    #[test]
+    fn flat_reading_breaks_at_blocks_and_drops_scripts() {
+        let paragraphs = flat_paragraphs("<div>One <b>two</b><script>x()</script><p>Three &amp; four");
+        assert_eq!(paragraphs, ["One two", "Three & four"]);
+    }
+}
