@@ -583,7 +583,7 @@ fn write_readability_table(out: &mut String, engine_name: &str, scores: &Readabi
     let _ = writeln!(
         out,
         "\nnormalised: a leading \"By\" dropped from bylines and \", \"/\" and \" joining names alike; dates read as ISO 8601; \
-         a trailing \" | <site name>\" dropped from titles"
+         a trailing \" | <site name>\" dropped from titles; languages compared by their primary subtag (en-GB as en)"
     );
     let _ = writeln!(
         out,
