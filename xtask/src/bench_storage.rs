@@ -8,7 +8,9 @@
 //! - search: `Store::search` (ranking, filters, snippets, facets) against the bare
 //!   FTS5 query `MATCH … ORDER BY rank LIMIT 20` on the same database;
 //! - story clusters: pairwise precision and recall on a generated set of rewrites
-//!   mixed with unrelated articles on the same topics.
+//!   mixed with unrelated articles on the same topics;
+//! - with `--db postgres://…` (an empty database): the same import and the same
+//!   queries on PostgreSQL, beside the SQLite figures of the same run.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -24,11 +26,17 @@ struct Options {
     documents: usize,
     report: PathBuf,
     folder: Option<PathBuf>,
+    /// A PostgreSQL database to measure beside SQLite.
+    postgres: Option<String>,
 }
 
 fn options(args: &[String]) -> anyhow::Result<Options> {
-    let mut options =
-        Options { documents: 100_000, report: project_root().join("target/bench/storage.json"), folder: None };
+    let mut options = Options {
+        documents: 100_000,
+        report: project_root().join("target/bench/storage.json"),
+        folder: None,
+        postgres: None,
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -38,6 +46,14 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
             }
             "--report" => options.report = PathBuf::from(args.next().context("--report takes a path")?),
             "--dir" => options.folder = Some(PathBuf::from(args.next().context("--dir takes a folder")?)),
+            "--db" => {
+                let url = args.next().context("--db takes a postgres:// URL")?;
+                anyhow::ensure!(
+                    dossier_storage::is_postgres_url(url),
+                    "--db takes a postgres:// URL, not {url:?}"
+                );
+                options.postgres = Some(url.clone());
+            }
             other => anyhow::bail!("unknown option {other:?}"),
         }
     }
@@ -78,17 +94,27 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     let prepared: Vec<ImportItem> = corpus.texts[..sample]
         .iter()
         .enumerate()
-        .map(|(index, text)| ImportItem::parse(format!("sample/{index}.txt"), None, text.clone().into_bytes()))
+        .map(|(index, text)| {
+            ImportItem::parse(format!("sample/{index}.txt"), None, text.clone().into_bytes())
+        })
         .collect();
     let prepare_rate = sample as f64 / started.elapsed().as_secs_f64();
     let sample_store = Store::open(&folder.join("sample.db")).await?;
     let started = Instant::now();
-    for batch in prepared.chunks(BATCH_SIZE).map(|batch| batch.len()).collect::<Vec<_>>().into_iter().scan(prepared.into_iter(), |items, size| Some(items.by_ref().take(size).collect::<Vec<_>>())) {
+    for batch in prepared
+        .chunks(BATCH_SIZE)
+        .map(|batch| batch.len())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .scan(prepared.into_iter(), |items, size| Some(items.by_ref().take(size).collect::<Vec<_>>()))
+    {
         sample_store.import_batch(None, batch).await?;
     }
     let write_rate = sample as f64 / started.elapsed().as_secs_f64();
     sample_store.close().await;
-    println!("stages on {sample} documents: parse and prepare {prepare_rate:.0} documents/s on one core; write {write_rate:.0} documents/s");
+    println!(
+        "stages on {sample} documents: parse and prepare {prepare_rate:.0} documents/s on one core; write {write_rate:.0} documents/s"
+    );
 
     // Dossier: the whole import pipeline.
     let db = folder.join("archive.db");
@@ -157,11 +183,23 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         };
         println!(
             "search {:<8} {:>3} queries, median {:>8.0} matches ({} ranked exactly): p50 {:>7.2} ms, p99 {:>7.2} ms; bare FTS5 p50 {:>7.2} ms, p99 {:>7.2} ms",
-            row.class, row.queries, row.median_matches, row.exhaustive, row.p50, row.p99, row.peer_p50, row.peer_p99
+            row.class,
+            row.queries,
+            row.median_matches,
+            row.exhaustive,
+            row.p50,
+            row.p99,
+            row.peer_p50,
+            row.peer_p99
         );
         search_rows.push(row);
     }
     store.close().await;
+
+    let postgres = match &options.postgres {
+        Some(url) => Some(postgres(url, &corpus, &classes).await?),
+        None => None,
+    };
 
     // Story clusters.
     let (cluster_precision, cluster_recall, cluster_articles) = clusters(&folder).await?;
@@ -194,6 +232,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
             "precision": cluster_precision,
             "recall": cluster_recall,
         },
+        "postgres": postgres,
     });
     if let Some(parent) = options.report.parent() {
         std::fs::create_dir_all(parent)?;
@@ -202,6 +241,58 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     println!("report: {}", options.report.display());
     peer.close().await;
     Ok(())
+}
+
+/// The same import and queries on PostgreSQL; returns the report's `postgres` part.
+async fn postgres(
+    url: &str,
+    corpus: &Corpus,
+    classes: &[(&'static str, Vec<String>)],
+) -> anyhow::Result<serde_json::Value> {
+    let store = Store::connect(url).await.context("connecting to --db")?;
+    anyhow::ensure!(store.count_documents().await? == 0, "--db must name an empty database");
+    let started = Instant::now();
+    let texts = corpus.texts.clone();
+    store
+        .import_all(
+            None,
+            texts.into_iter().enumerate(),
+            |(index, text)| ImportItem::parse(format!("generated/{index}.txt"), None, text.into_bytes()),
+            |_| {},
+        )
+        .await?;
+    let import_rate = corpus.texts.len() as f64 / started.elapsed().as_secs_f64();
+    println!("postgres: import {import_rate:.0} documents/s");
+    let mut rows = Vec::new();
+    for (class, queries) in classes {
+        let mut times = Vec::new();
+        let mut matches = Vec::new();
+        let mut exhaustive = 0;
+        for query in queries {
+            store.search(&SearchRequest::new(query.as_str())).await?;
+            let started = Instant::now();
+            let results = store.search(&SearchRequest::new(query.as_str())).await?;
+            times.push(started.elapsed().as_secs_f64() * 1e3);
+            matches.push(results.total as f64);
+            exhaustive += usize::from(results.exhaustive);
+        }
+        let (p50, p99) = (quantile(&times, 0.5), quantile(&times, 0.99));
+        println!(
+            "postgres: search {class:<8} {:>3} queries, median {:>8.0} matches ({exhaustive} ranked exactly): p50 {p50:>7.2} ms, p99 {p99:>7.2} ms",
+            queries.len(),
+            quantile(&matches, 0.5),
+        );
+        rows.push(serde_json::json!({
+            "class": class,
+            "queries": queries.len(),
+            "median_matches": quantile(&matches, 0.5),
+            "ranked_exactly": exhaustive,
+            "p50_ms": p50,
+            "p99_ms": p99,
+        }));
+    }
+    store.close().await;
+    Ok(serde_json::json!({ "import": { "documents_per_second": import_rate }, "search": rows }))
 }
 
 struct SearchRow {
@@ -271,15 +362,14 @@ fn query_mix(corpus: &Corpus, rare: Vec<String>, common: Vec<String>) -> Vec<(&'
         .zip(&corpus.rare_words)
         .enumerate()
         .map(|(index, (site, word))| {
-            if index % 2 == 0 { format!("{word} site:\"{site}\"") } else { format!("people after:2020 -{word}") }
+            if index % 2 == 0 {
+                format!("{word} site:\"{site}\"")
+            } else {
+                format!("people after:2020 -{word}")
+            }
         })
         .collect();
-    vec![
-        ("rare", rare),
-        ("common", common),
-        ("phrase", corpus.phrases.clone()),
-        ("filter", filtered),
-    ]
+    vec![("rare", rare), ("common", common), ("phrase", corpus.phrases.clone()), ("filter", filtered)]
 }
 
 /// The bare FTS5 form of a query, where it has one (filters have none).
@@ -301,7 +391,8 @@ struct PeerSearch {
 impl PeerSearch {
     async fn open(path: &Path) -> anyhow::Result<PeerSearch> {
         use sqlx::Connection;
-        let connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", path.display())).await?;
+        let connection =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", path.display())).await?;
         Ok(PeerSearch { connection: tokio::sync::Mutex::new(connection) })
     }
 
@@ -343,7 +434,8 @@ impl PeerSearch {
 
 async fn plain_inserts(path: &Path, texts: &[String]) -> anyhow::Result<f64> {
     use sqlx::Connection;
-    let mut connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
+    let mut connection =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
     sqlx::query("PRAGMA journal_mode = WAL").execute(&mut connection).await?;
     sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut connection).await?;
     sqlx::query("CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
@@ -389,5 +481,9 @@ async fn clusters(folder: &Path) -> anyhow::Result<(f64, f64, usize)> {
 /// The database file and its write-ahead log.
 fn file_size(path: &Path) -> u64 {
     let wal = PathBuf::from(format!("{}-wal", path.display()));
-    [path.to_owned(), wal].iter().filter_map(|path| std::fs::metadata(path).ok()).map(|metadata| metadata.len()).sum()
+    [path.to_owned(), wal]
+        .iter()
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .map(|metadata| metadata.len())
+        .sum()
 }

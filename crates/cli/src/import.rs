@@ -93,7 +93,7 @@ pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 String::new()
             },
-            db.display()
+            crate::redacted(&db.to_string_lossy())
         )?;
     }
     Ok(if summary.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })

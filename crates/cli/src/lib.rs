@@ -4,6 +4,7 @@
 
 mod extract;
 mod import;
+mod migrate;
 mod reparse;
 mod search;
 mod serve;
@@ -19,9 +20,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, about, long_about = None)]
 pub struct Cli {
-    /// The archive's SQLite file [default: $XDG_DATA_HOME/dossier/archive.db,
-    /// else ~/.local/share/dossier/archive.db]
-    #[arg(long, global = true, env = "DOSSIER_DB", value_name = "PATH")]
+    /// The archive: a SQLite file (a path or sqlite://PATH) or a PostgreSQL
+    /// database (postgres://USER@HOST/NAME; give the password in PGPASSWORD or
+    /// ~/.pgpass) [default: $XDG_DATA_HOME/dossier/archive.db, else
+    /// ~/.local/share/dossier/archive.db]
+    #[arg(long, global = true, env = "DOSSIER_DB", value_name = "PATH|URL")]
     db: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -40,11 +43,29 @@ enum Command {
     Reparse(reparse::Args),
     /// Search the archive
     Search(search::Args),
+    /// Copy a whole SQLite archive into PostgreSQL, resumably, and verify the copy
+    MigrateDb(migrate::Args),
     /// Serve the reader over HTTP
     Serve(serve::Args),
 }
 
 /// How `extract` and `show` print a document.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_not_printed() {
+        assert_eq!(
+            super::redacted("postgres://dossier:s3cret@db.local:5432/archive"),
+            "postgres://dossier:***@db.local:5432/archive"
+        );
+        assert_eq!(
+            super::redacted("postgres://dossier@db.local/archive"),
+            "postgres://dossier@db.local/archive"
+        );
+        assert_eq!(super::redacted("/home/me/archive.db"), "/home/me/archive.db");
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// The document model's JSON (see docs/document-model.md)
@@ -98,6 +119,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => runtime.block_on(import::run(&database_path(db)?, args)),
         Command::Reparse(args) => runtime.block_on(reparse::run(&database_path(db)?, args)),
         Command::Search(args) => runtime.block_on(search::run(&database_path(db)?, args)),
+        Command::MigrateDb(args) => runtime.block_on(migrate::run(args)),
         Command::Serve(args) => runtime.block_on(serve::run(&database_path(db)?, args)),
     }
 }
@@ -117,7 +139,35 @@ fn database_path(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     Ok(folder.join("archive.db"))
 }
 
+/// Opens the archive `--db` names: a PostgreSQL URL (see `Store::connect`), or a
+/// SQLite file, whose folder is created if needed.
+/// A database location fit to print: a password in a URL is replaced by `***`.
+fn redacted(location: &str) -> String {
+    let Some((scheme, rest)) = location.split_once("://") else { return location.to_owned() };
+    let (authority, path) =
+        rest.split_once('/').map_or((rest, None), |(authority, path)| (authority, Some(path)));
+    let authority = match authority.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
+    };
+    match path {
+        Some(path) => format!("{scheme}://{authority}/{path}"),
+        None => format!("{scheme}://{authority}"),
+    }
+}
+
 async fn open_store(path: &std::path::Path) -> anyhow::Result<dossier_storage::Store> {
+    let location = path.to_string_lossy();
+    if dossier_storage::is_postgres_url(&location) {
+        return dossier_storage::Store::connect(&location).await.context("opening the PostgreSQL archive");
+    }
+    let path = match location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")) {
+        Some(file) => std::path::Path::new(file),
+        None => path,
+    };
     if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }

@@ -30,7 +30,7 @@ pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("listening on {}", args.addr))?;
     let address = listener.local_addr()?;
     // The one line a person (or a test) needs: where to point the browser.
-    println!("Dossier is serving {} at http://{address}/", db.display());
+    println!("Dossier is serving {} at http://{address}/", crate::redacted(&db.to_string_lossy()));
     tracing::info!(%address, "serving");
     axum::serve(listener, app(AppState::new(store.clone())))
         .with_graceful_shutdown(shutdown_signal())

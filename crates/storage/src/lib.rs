@@ -1,38 +1,44 @@
-//! dossier-storage: the archive on disk. Opens (and migrates) the SQLite database,
-//! stores parsed documents with their sources and original bytes, records every
-//! import run, and reads documents back for the CLI and the web reader.
+//! dossier-storage: the archive. Opens (and migrates) the database — an embedded
+//! SQLite file or a PostgreSQL server, chosen by the location given to
+//! `Store::connect` — stores parsed documents with their sources and original
+//! bytes, records every import run, and reads documents back for the CLI and the
+//! web reader.
+//!
+//! Each backend is one module (`sqlite`, `postgres`) holding all of its SQL; the
+//! modules at the top level hold the public API, which dispatches on `Backend`,
+//! and everything that does not depend on the database: preparing documents off
+//! the writer, the query syntax, snippets, story sketches.
 //!
 //! Architecture Invariant: all SQL of the project lives in this crate. Its public
 //! functions take and return dossier-core types or the plain structs defined here;
 //! row types stay private.
 
+mod copy;
 mod import;
 mod pipeline;
+mod postgres;
 pub mod query;
 mod read;
 mod reparse;
 mod search;
 pub mod similarity;
+mod sqlite;
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub use copy::{CopyReport, TableCopy};
 pub use import::{Change, ImportItem, ItemOutcome, ItemResult, StoredRef};
 pub use pipeline::BATCH_SIZE;
 pub use read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
 pub use reparse::ReparseReport;
 pub use search::{Facets, Hit, RANKING_WINDOW, SearchRequest, SearchResults, Snippet, SortOrder};
 
-/// The schema, embedded at build time from `migrations/sqlite/`.
+/// The SQLite schema, embedded at build time from `migrations/sqlite/`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
-
-/// How long a connection waits for another writer's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The PostgreSQL schema, embedded at build time from `migrations/postgres/`.
+pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -48,6 +54,8 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("invalid query: {0}")]
     InvalidQuery(String),
+    #[error("cannot copy the archive: {0}")]
+    Copy(String),
     #[error("a stored document is corrupt (id {id}): {message}")]
     Corrupt { id: i64, message: String },
     #[error(transparent)]
@@ -59,36 +67,44 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// A handle on one archive. Cheap to clone: clones share the connection pool.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    backend: Backend,
     /// See `search`: the most matches a relevance-ranked search scores.
     ranking_window: i64,
     /// Estimated Jaccard similarity above which documents join one story.
     story_threshold: f64,
 }
 
+/// The database behind a `Store`. An enum rather than a trait object: there are
+/// exactly two, every public method is one `match`, and the compiler checks that
+/// each backend implements each operation.
+#[derive(Debug, Clone)]
+enum Backend {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(postgres::Database),
+}
+
 impl Store {
     /// Opens the SQLite database at `path`, creating it (and its parent folder's
     /// file) if needed, and applies any pending migration.
     pub async fn open(path: &Path) -> Result<Store> {
-        let open_error = |source| Error::Open { path: path.to_owned(), source };
-        let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(open_error)?
-            .filename(path)
-            .create_if_missing(true)
-            // Rows of a few kilobytes (compressed models) pack well in 16 KiB pages;
-            // in 4 KiB pages most would sit one to a page. Applies to new files only.
-            .page_size(16384)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT)
-            // 64 MiB of page cache a connection (negative: KiB), temporary tables in memory.
-            .pragma("cache_size", "-65536")
-            .pragma("temp_store", "memory");
-        let pool =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, ranking_window: RANKING_WINDOW, story_threshold: similarity::DEFAULT_THRESHOLD })
+        let pool = sqlite::open(path).await?;
+        Ok(Store::with_backend(Backend::Sqlite(pool)))
+    }
+
+    /// Opens the archive at `location`: a `postgres://` or `postgresql://` URL
+    /// connects to PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a plain path opens
+    /// (or creates) a SQLite file. Pending migrations of that backend are applied.
+    pub async fn connect(location: &str) -> Result<Store> {
+        if is_postgres_url(location) {
+            let database = postgres::connect(location).await?;
+            return Ok(Store::with_backend(Backend::Postgres(database)));
+        }
+        let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:"));
+        Store::open(Path::new(path.unwrap_or(location))).await
+    }
+
+    fn with_backend(backend: Backend) -> Store {
+        Store { backend, ranking_window: RANKING_WINDOW, story_threshold: similarity::DEFAULT_THRESHOLD }
     }
 
     /// Changes how many matches a relevance-ranked search scores before it ranks
@@ -105,8 +121,16 @@ impl Store {
         self
     }
 
-    /// Closes every connection, checkpointing the write-ahead log.
+    /// Closes every connection (for SQLite, checkpointing the write-ahead log).
     pub async fn close(self) {
-        self.pool.close().await;
+        match self.backend {
+            Backend::Sqlite(pool) => pool.close().await,
+            Backend::Postgres(database) => database.pool.close().await,
+        }
     }
+}
+
+/// Whether `location` names a PostgreSQL server rather than a SQLite file.
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
 }

@@ -40,10 +40,10 @@ impl Store {
         while let Some(items) = receiver.recv().await {
             on_results(self.import_batch(run_id, items).await?);
         }
-        if let Err(error) = producer.await {
-            if error.is_panic() {
-                std::panic::resume_unwind(error.into_panic());
-            }
+        if let Err(error) = producer.await
+            && error.is_panic()
+        {
+            std::panic::resume_unwind(error.into_panic());
         }
         Ok(())
     }

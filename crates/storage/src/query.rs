@@ -73,14 +73,12 @@ pub fn parse(input: &str) -> Result<Query, Error> {
             pending_or = !query.required.is_empty();
             continue;
         }
-        if !raw.quoted {
-            if let Some((key, value)) = raw.text.split_once(':') {
-                let value = value.trim_matches('"');
-                if apply_filter(&mut query.filters, &key.to_ascii_lowercase(), value)? {
-                    pending_or = false;
-                    continue;
-                }
-            }
+        if !raw.quoted
+            && let Some((key, value)) = raw.text.split_once(':')
+            && apply_filter(&mut query.filters, &key.to_ascii_lowercase(), value.trim_matches('"'))?
+        {
+            pending_or = false;
+            continue;
         }
         let (negated, text) = match raw.text.strip_prefix('-') {
             Some(rest) if !rest.is_empty() && !raw.quoted => (true, rest),

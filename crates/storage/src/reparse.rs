@@ -5,9 +5,9 @@
 
 use dossier_core::Format;
 
-use crate::import::{PendingIndex, PreparedDocument, Transaction, assign_story, replace_document};
-use crate::pipeline::{BATCH_SIZE, load_in_parallel};
-use crate::{Result, Store};
+use crate::import::PreparedDocument;
+use crate::pipeline::load_in_parallel;
+use crate::{Backend, Result, Store, postgres, sqlite};
 
 /// What a reparse did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,105 +18,59 @@ pub struct ReparseReport {
     pub failed: Vec<(i64, String)>,
 }
 
-struct Stored {
-    id: i64,
-    fingerprint: String,
-    model: Vec<u8>,
-    format: String,
-    position: usize,
+/// A stored document and what parsing it again needs.
+pub(crate) struct Stored {
+    pub(crate) id: i64,
+    pub(crate) fingerprint: String,
+    pub(crate) model: Vec<u8>,
+    pub(crate) format: String,
+    pub(crate) position: usize,
 }
 
 impl Store {
     pub async fn reparse(&self) -> Result<ReparseReport> {
-        let mut report = ReparseReport::default();
-        let mut after = 0i64;
-        loop {
-            let rows: Vec<(i64, String, Vec<u8>, String, i64, String)> = sqlx::query_as(
-                "SELECT d.id, d.fingerprint, d.model, s.format, s.position, s.original_sha256
-                 FROM documents d
-                 JOIN sources s ON s.id = (SELECT min(id) FROM sources WHERE document_id = d.id)
-                 WHERE d.id > ? ORDER BY d.id LIMIT ?",
-            )
-            .bind(after)
-            .bind(BATCH_SIZE as i64)
-            .fetch_all(&self.pool)
-            .await?;
-            let Some(last) = rows.last() else { break };
-            after = last.0;
-            let mut inputs = Vec::with_capacity(rows.len());
-            for (id, fingerprint, model, format, position, sha256) in rows {
-                let bytes = self.original(&sha256).await?.unwrap_or_default();
-                inputs.push((Stored { id, fingerprint, model, format, position: position as usize }, bytes));
-            }
-            let parsed = load_in_parallel(inputs, &|(stored, bytes): (Stored, Vec<u8>)| {
-                let format = Format::from_name(&stored.format).unwrap_or(Format::Text);
-                let parsed = match dossier_core::parse(&bytes, format) {
-                    Err(error) => Err(error.to_string()),
-                    Ok(mut documents) if stored.position < documents.len() => {
-                        Ok(PreparedDocument::new(documents.swap_remove(stored.position)))
-                    }
-                    Ok(_) => Err("the original no longer yields this document".to_owned()),
-                };
-                (stored, parsed)
-            });
-            let mut transaction = self.pool.begin().await?;
-            let mut index = PendingIndex::default();
-            for (stored, parsed) in parsed {
-                report.examined += 1;
-                match parsed {
-                    Err(reason) => report.failed.push((stored.id, reason)),
-                    Ok(prepared) => {
-                        match update(&mut transaction, &mut index, &stored, &prepared, self.story_threshold)
-                            .await?
-                        {
-                            Updated::Changed => report.changed += 1,
-                            Updated::Unchanged => {}
-                            Updated::Collides(other) => report.failed.push((
-                                stored.id,
-                                format!("its new text is the same as document {other}'s; left unchanged"),
-                            )),
-                        }
-                    }
-                }
-            }
-            index.write(&mut transaction).await?;
-            transaction.commit().await?;
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::reparse(pool, self.story_threshold).await,
+            Backend::Postgres(database) => postgres::reparse(database, self.story_threshold).await,
         }
-        Ok(report)
     }
 }
 
-enum Updated {
+/// Parses stored documents again from their original bytes, on every core.
+pub(crate) fn parse_again(inputs: Vec<(Stored, Vec<u8>)>) -> Vec<(Stored, Result<PreparedDocument, String>)> {
+    load_in_parallel(inputs, &|(stored, bytes): (Stored, Vec<u8>)| {
+        let format = Format::from_name(&stored.format).unwrap_or(Format::Text);
+        let parsed = match dossier_core::parse(&bytes, format) {
+            Err(error) => Err(error.to_string()),
+            Ok(mut documents) if stored.position < documents.len() => {
+                Ok(PreparedDocument::new(documents.swap_remove(stored.position)))
+            }
+            Ok(_) => Err("the original no longer yields this document".to_owned()),
+        };
+        (stored, parsed)
+    })
+}
+
+/// What updating one stored document did.
+pub(crate) enum Updated {
     Changed,
     Unchanged,
     Collides(i64),
 }
 
-async fn update(
-    transaction: &mut Transaction<'_>,
-    index: &mut PendingIndex,
-    stored: &Stored,
-    prepared: &PreparedDocument,
-    story_threshold: f64,
-) -> Result<Updated> {
-    if crate::import::decode_model(stored.id, &stored.model).ok().as_ref() == Some(&prepared.document) {
-        return Ok(Updated::Unchanged);
-    }
-    let fingerprint_changed = prepared.document.fingerprint != stored.fingerprint;
-    if fingerprint_changed {
-        let other: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM documents WHERE fingerprint = ? AND id != ?")
-                .bind(&prepared.document.fingerprint)
-                .bind(stored.id)
-                .fetch_optional(&mut **transaction)
-                .await?;
-        if let Some((other,)) = other {
-            return Ok(Updated::Collides(other));
+impl ReparseReport {
+    pub(crate) fn record(&mut self, id: i64, updated: Updated) {
+        match updated {
+            Updated::Changed => self.changed += 1,
+            Updated::Unchanged => {}
+            Updated::Collides(other) => self
+                .failed
+                .push((id, format!("its new text is the same as document {other}'s; left unchanged"))),
         }
     }
-    replace_document(transaction, index, stored.id, prepared).await?;
-    if fingerprint_changed {
-        assign_story(transaction, stored.id, prepared, story_threshold).await?;
-    }
-    Ok(Updated::Changed)
+}
+
+/// Whether the new parse is exactly what is stored.
+pub(crate) fn unchanged(stored: &Stored, prepared: &PreparedDocument) -> bool {
+    crate::import::decode_model(stored.id, &stored.model).ok().as_ref() == Some(&prepared.document)
 }

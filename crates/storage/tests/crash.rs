@@ -4,6 +4,11 @@
 //! The test binary runs itself as the writer (selected by an environment variable),
 //! waits until that child reports committed batches, kills it with SIGKILL while it
 //! is writing the next one, and then inspects the database.
+//!
+//! SQLite only: there the writer's process *is* the database engine, and a kill
+//! mid-write tests the journal and the FTS index on disk. On PostgreSQL a killed
+//! client is a dropped connection, whose open transaction the server rolls back;
+//! that is the server's guarantee, which a test of ours would not add to.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -1,6 +1,20 @@
-//! Search over a small archive of related stories on a real SQLite file.
+//! Search over a small archive of related stories, on every backend (see `support`).
+
+#[macro_use]
+mod support;
 
 use dossier_storage::{ImportItem, SearchRequest, SortOrder, Store};
+use support::Archive;
+
+on_every_backend!(
+    words_must_all_match_and_title_matches_rank_first,
+    phrases_exclusions_alternatives_and_prefixes,
+    filters_narrow_by_site_author_language_tag_and_date,
+    hits_carry_highlighted_snippets_scores_and_facets,
+    sorting_and_pagination,
+    a_changed_page_at_the_same_url_becomes_a_revision,
+    very_common_words_rank_only_the_most_recent_matches,
+);
 
 /// (file name, text) of articles on overlapping topics.
 const ARTICLES: &[(&str, &str)] = &[
@@ -32,9 +46,9 @@ const ARTICLES: &[(&str, &str)] = &[
     ),
 ];
 
-async fn archive() -> (tempfile::TempDir, Store) {
-    let folder = tempfile::tempdir().unwrap();
-    let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
+/// The archive with `ARTICLES` imported.
+async fn with_articles(archive: Archive) -> (Archive, Store) {
+    let store = archive.store.clone();
     let items = ARTICLES
         .iter()
         .map(|(name, text)| ImportItem::parse(name.to_string(), Some(name), text.as_bytes().to_vec()))
@@ -43,7 +57,7 @@ async fn archive() -> (tempfile::TempDir, Store) {
     for result in &results {
         assert_eq!(result.outcome.as_str(), "imported", "{result:?}");
     }
-    (folder, store)
+    (archive, store)
 }
 
 async fn titles(store: &Store, query: &str) -> Vec<String> {
@@ -51,9 +65,8 @@ async fn titles(store: &Store, query: &str) -> Vec<String> {
     results.hits.into_iter().map(|hit| hit.title).collect()
 }
 
-#[tokio::test]
-async fn words_must_all_match_and_title_matches_rank_first() {
-    let (_folder, store) = archive().await;
+async fn words_must_all_match_and_title_matches_rank_first(archive: Archive) {
+    let (_archive, store) = with_articles(archive).await;
     assert_eq!(titles(&store, "netflix").await.len(), 2);
     // "Netflix" is in the first title and only the body of the third.
     assert_eq!(titles(&store, "netflix").await[0], "Netflix had access to Facebook message inboxes");
@@ -61,9 +74,8 @@ async fn words_must_all_match_and_title_matches_rank_first() {
     assert!(titles(&store, "netflix election").await.is_empty());
 }
 
-#[tokio::test]
-async fn phrases_exclusions_alternatives_and_prefixes() {
-    let (_folder, store) = archive().await;
+async fn phrases_exclusions_alternatives_and_prefixes(archive: Archive) {
+    let (_archive, store) = with_articles(archive).await;
     assert_eq!(titles(&store, "\"message inboxes\"").await.len(), 1);
     assert!(titles(&store, "\"inboxes message\"").await.is_empty());
     assert_eq!(titles(&store, "netflix -lawsuit").await, ["Streaming prices rise again"]);
@@ -73,9 +85,8 @@ async fn phrases_exclusions_alternatives_and_prefixes() {
     assert_eq!(titles(&store, "-netflix").await.len(), 2);
 }
 
-#[tokio::test]
-async fn filters_narrow_by_site_author_language_tag_and_date() {
-    let (_folder, store) = archive().await;
+async fn filters_narrow_by_site_author_language_tag_and_date(archive: Archive) {
+    let (_archive, store) = with_articles(archive).await;
     assert_eq!(titles(&store, "site:\"the guardian\"").await.len(), 2);
     assert_eq!(titles(&store, "netflix site:\"The Guardian\"").await, ["Streaming prices rise again"]);
     assert_eq!(titles(&store, "author:writer").await, ["Meta fined over data transfers"]);
@@ -86,9 +97,8 @@ async fn filters_narrow_by_site_author_language_tag_and_date() {
     assert!(store.search(&SearchRequest::new("before:soon")).await.is_err());
 }
 
-#[tokio::test]
-async fn hits_carry_highlighted_snippets_scores_and_facets() {
-    let (_folder, store) = archive().await;
+async fn hits_carry_highlighted_snippets_scores_and_facets(archive: Archive) {
+    let (_archive, store) = with_articles(archive).await;
     let results = store.search(&SearchRequest::new("appeal")).await.unwrap();
     assert_eq!(results.total, 1);
     assert!(results.exhaustive);
@@ -105,9 +115,8 @@ async fn hits_carry_highlighted_snippets_scores_and_facets() {
     assert!(results.facets.years.contains(&("2024".to_owned(), 2)));
 }
 
-#[tokio::test]
-async fn sorting_and_pagination() {
-    let (_folder, store) = archive().await;
+async fn sorting_and_pagination(archive: Archive) {
+    let (_archive, store) = with_articles(archive).await;
     let mut request = SearchRequest::new("");
     request.sort = SortOrder::Published;
     let newest_first = store.search(&request).await.unwrap();
@@ -121,10 +130,8 @@ async fn sorting_and_pagination() {
     assert_eq!(page.total, 4);
 }
 
-#[tokio::test]
-async fn a_changed_page_at_the_same_url_becomes_a_revision() {
-    let folder = tempfile::tempdir().unwrap();
-    let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
+async fn a_changed_page_at_the_same_url_becomes_a_revision(archive: Archive) {
+    let store = archive.store.clone();
     let version = |body: &str| {
         let text = format!("title: Breaking story\nurl: https://news.example/story\n\n{body}\n");
         ImportItem::parse("story.txt".into(), Some("story.txt"), text.into_bytes())
@@ -150,10 +157,8 @@ async fn a_changed_page_at_the_same_url_becomes_a_revision() {
     assert!(titles(&store, "\"first account\"").await.is_empty());
 }
 
-#[tokio::test]
-async fn very_common_words_rank_only_the_most_recent_matches() {
-    let folder = tempfile::tempdir().unwrap();
-    let store = Store::open(&folder.path().join("archive.db")).await.unwrap().with_ranking_window(50);
+async fn very_common_words_rank_only_the_most_recent_matches(archive: Archive) {
+    let store = archive.store.clone().with_ranking_window(50);
     let items = (0..400)
         .map(|number| {
             let text = format!(
@@ -186,4 +191,31 @@ async fn very_common_words_rank_only_the_most_recent_matches() {
     let by_date = store.search(&by_date).await.unwrap();
     assert!(by_date.exhaustive);
     assert_eq!(by_date.total, 400);
+}
+
+/// On PostgreSQL, words are stemmed in the language of their document: an
+/// English query for "price" finds "prices", a German one for "Regierung" finds
+/// "Regierungen". (SQLite's index does not stem.) Stop words are still words.
+#[tokio::test]
+async fn postgres_stems_words_in_the_language_of_the_document() {
+    let Some(archive) = Archive::postgres().await else { return };
+    let store = archive.store.clone();
+    let items = [
+        ("en.txt", "title: Prices climb\nlanguage: en\n\nShoppers paid higher prices for groceries this month.\n"),
+        (
+            "de.txt",
+            "title: Verhandlungen gehen weiter\nlanguage: de\n\nDie Regierungen der Nachbarländer verhandeln seit Wochen.\n",
+        ),
+    ]
+    .map(|(name, text)| ImportItem::parse(name.to_owned(), Some(name), text.as_bytes().to_vec()));
+    store.import_batch(None, items.into()).await.unwrap();
+    assert_eq!(titles(&store, "price").await, ["Prices climb"]);
+    assert_eq!(titles(&store, "grocery").await, ["Prices climb"]);
+    assert_eq!(titles(&store, "Regierung").await, ["Verhandlungen gehen weiter"]);
+    // Stop words are kept, as on SQLite: they can be searched for.
+    assert_eq!(titles(&store, "this").await, ["Prices climb"]);
+    assert_eq!(titles(&store, "die").await, ["Verhandlungen gehen weiter"]);
+    // Snippets still mark the words as written.
+    let results = store.search(&SearchRequest::new("regierungen")).await.unwrap();
+    assert!(results.hits[0].snippet.text.contains("Regierungen"), "{:?}", results.hits[0].snippet);
 }

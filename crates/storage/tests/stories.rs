@@ -1,13 +1,18 @@
 //! Story clustering on a generated set of rewrites mixed with unrelated articles
-//! on the same topics (dossier-synth), measured as pairwise precision and recall.
+//! on the same topics (dossier-synth), measured as pairwise precision and recall,
+//! on every backend (see `support`).
 
-use dossier_storage::{ImportItem, Store};
+#[macro_use]
+mod support;
 
-#[tokio::test]
-async fn rewrites_of_one_story_cluster_and_unrelated_articles_do_not() {
+use dossier_storage::ImportItem;
+use support::Archive;
+
+on_every_backend!(rewrites_of_one_story_cluster_and_unrelated_articles_do_not);
+
+async fn rewrites_of_one_story_cluster_and_unrelated_articles_do_not(archive: Archive) {
     let set = dossier_synth::story_set(2024, 60, 120);
-    let folder = tempfile::tempdir().unwrap();
-    let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
+    let store = archive.store.clone();
     let items = set
         .iter()
         .enumerate()

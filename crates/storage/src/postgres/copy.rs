@@ -1,0 +1,261 @@
+//! Writing a copied archive into PostgreSQL (see `crate::copy`): rows keep their
+//! ids, each page lands in one transaction, and the search vectors and sketch
+//! lookup keys are built here as an import would build them.
+
+use super::Database;
+use super::write::begin_writing;
+use crate::copy::{DocumentPage, ImportItemRow, OriginalRow, RunRow, SourceRow, TagRow};
+use crate::import::{decode_model, searchable_body};
+use crate::{Error, Result, similarity};
+
+/// The highest id already copied into `table` (0 when it is empty).
+pub(crate) async fn highest_id(database: &Database, table: &'static str) -> Result<i64> {
+    let sql = format!("SELECT coalesce(max(id), 0) FROM {table}");
+    let (highest,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&database.pool).await?;
+    Ok(highest)
+}
+
+pub(crate) async fn write_originals(database: &Database, rows: Vec<OriginalRow>) -> Result<()> {
+    let mut columns = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, sha256, byte_length, compression, data) in rows {
+        columns.0.push(id);
+        columns.1.push(sha256);
+        columns.2.push(byte_length);
+        columns.3.push(compression);
+        columns.4.push(data);
+    }
+    let mut transaction = begin_writing(&database.pool).await?;
+    sqlx::query(
+        "INSERT INTO originals (id, sha256, byte_length, compression, data)
+         SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[], $4::text[], $5::bytea[])",
+    )
+    .bind(columns.0)
+    .bind(columns.1)
+    .bind(columns.2)
+    .bind(columns.3)
+    .bind(columns.4)
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn write_tags(database: &Database, rows: Vec<TagRow>) -> Result<()> {
+    let (ids, names): (Vec<i64>, Vec<String>) = rows.into_iter().unzip();
+    sqlx::query("INSERT INTO tags (id, name) SELECT * FROM unnest($1::int8[], $2::text[])")
+        .bind(ids)
+        .bind(names)
+        .execute(&database.pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn write_runs(database: &Database, rows: Vec<RunRow>) -> Result<()> {
+    let mut columns = (Vec::new(), Vec::new(), Vec::new());
+    for (id, started_at, finished_at) in rows {
+        columns.0.push(id);
+        columns.1.push(started_at);
+        columns.2.push(finished_at);
+    }
+    sqlx::query(
+        "INSERT INTO import_runs (id, started_at, finished_at) SELECT * FROM unnest($1::int8[], $2::text[], $3::text[])",
+    )
+    .bind(columns.0)
+    .bind(columns.1)
+    .bind(columns.2)
+    .execute(&database.pool)
+    .await?;
+    Ok(())
+}
+
+/// A page of documents with their sketches (and lookup keys), tags and
+/// revisions, in one transaction.
+pub(crate) async fn write_documents(database: &Database, page: DocumentPage) -> Result<()> {
+    #[derive(Default)]
+    struct Columns {
+        id: Vec<i64>,
+        fingerprint: Vec<String>,
+        title: Vec<String>,
+        published: Vec<Option<String>>,
+        site: Vec<Option<String>>,
+        language: Vec<Option<String>>,
+        url: Vec<Option<String>>,
+        authors: Vec<String>,
+        excerpt: Vec<String>,
+        word_count: Vec<i64>,
+        story_id: Vec<i64>,
+        model: Vec<Vec<u8>>,
+        added_at: Vec<String>,
+        config: Vec<String>,
+        body: Vec<String>,
+    }
+    let mut columns = Columns::default();
+    for row in page.documents {
+        let document = decode_model(row.0, &row.11)?;
+        columns.config.push(database.config_for(row.5.as_deref()).to_owned());
+        columns.body.push(super::write::indexed_body(&searchable_body(&document)).to_owned());
+        columns.id.push(row.0);
+        columns.fingerprint.push(row.1);
+        columns.title.push(row.2);
+        columns.published.push(row.3);
+        columns.site.push(row.4);
+        columns.language.push(row.5);
+        columns.url.push(row.6);
+        columns.authors.push(row.7);
+        columns.excerpt.push(row.8);
+        columns.word_count.push(row.9);
+        columns.story_id.push(row.10);
+        columns.model.push(row.11);
+        columns.added_at.push(row.12);
+    }
+    let mut transaction = begin_writing(&database.pool).await?;
+    sqlx::query(
+        "INSERT INTO documents (id, fingerprint, title, published, site, language, url, authors, excerpt, word_count,
+                                story_id, model, added_at, search_config, search_vector)
+         SELECT id, fingerprint, title, published, site, language, url, authors, excerpt, word_count,
+                story_id, model, added_at, config,
+                setweight(to_tsvector(config::regconfig, title), 'A') || setweight(to_tsvector(config::regconfig, body), 'B')
+         FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::int8[], $11::int8[], $12::bytea[], $13::text[], $14::text[], $15::text[])
+             AS d (id, fingerprint, title, published, site, language, url, authors, excerpt, word_count,
+                   story_id, model, added_at, config, body)",
+    )
+    .bind(columns.id)
+    .bind(columns.fingerprint)
+    .bind(columns.title)
+    .bind(columns.published)
+    .bind(columns.site)
+    .bind(columns.language)
+    .bind(columns.url)
+    .bind(columns.authors)
+    .bind(columns.excerpt)
+    .bind(columns.word_count)
+    .bind(columns.story_id)
+    .bind(columns.model)
+    .bind(columns.added_at)
+    .bind(columns.config)
+    .bind(columns.body)
+    .execute(&mut *transaction)
+    .await?;
+
+    let (mut key_values, mut key_documents) = (Vec::new(), Vec::new());
+    for (document_id, sketch) in &page.sketches {
+        for key in similarity::decode(sketch).iter().take(similarity::KEYS) {
+            key_values.push(i64::from(*key));
+            key_documents.push(*document_id);
+        }
+    }
+    let (sketch_documents, sketches): (Vec<i64>, Vec<Vec<u8>>) = page.sketches.into_iter().unzip();
+    sqlx::query(
+        "INSERT INTO document_sketches (document_id, sketch) SELECT * FROM unnest($1::int8[], $2::bytea[])",
+    )
+    .bind(sketch_documents)
+    .bind(sketches)
+    .execute(&mut *transaction)
+    .await?;
+    sqlx::query(
+        "INSERT INTO sketch_keys (key, document_id) SELECT * FROM unnest($1::int8[], $2::int8[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(key_values)
+    .bind(key_documents)
+    .execute(&mut *transaction)
+    .await?;
+
+    let (tag_documents, tag_ids): (Vec<i64>, Vec<i64>) = page.tags.into_iter().unzip();
+    sqlx::query(
+        "INSERT INTO document_tags (document_id, tag_id) SELECT * FROM unnest($1::int8[], $2::int8[])",
+    )
+    .bind(tag_documents)
+    .bind(tag_ids)
+    .execute(&mut *transaction)
+    .await?;
+
+    let mut revisions = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, document_id, fingerprint, model, superseded_at) in page.revisions {
+        revisions.0.push(id);
+        revisions.1.push(document_id);
+        revisions.2.push(fingerprint);
+        revisions.3.push(model);
+        revisions.4.push(superseded_at);
+    }
+    sqlx::query(
+        "INSERT INTO revisions (id, document_id, fingerprint, model, superseded_at)
+         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::bytea[], $5::text[])",
+    )
+    .bind(revisions.0)
+    .bind(revisions.1)
+    .bind(revisions.2)
+    .bind(revisions.3)
+    .bind(revisions.4)
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn write_sources(database: &Database, rows: Vec<SourceRow>) -> Result<()> {
+    let mut columns = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, document_id, location, format, position, sha256, imported_at) in rows {
+        columns.0.push(id);
+        columns.1.push(document_id);
+        columns.2.push(location);
+        columns.3.push(format);
+        columns.4.push(position);
+        columns.5.push(sha256);
+        columns.6.push(imported_at);
+    }
+    sqlx::query(
+        "INSERT INTO sources (id, document_id, location, format, position, original_sha256, imported_at)
+         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[])",
+    )
+    .bind(columns.0)
+    .bind(columns.1)
+    .bind(columns.2)
+    .bind(columns.3)
+    .bind(columns.4)
+    .bind(columns.5)
+    .bind(columns.6)
+    .execute(&database.pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn write_items(database: &Database, rows: Vec<ImportItemRow>) -> Result<()> {
+    let mut columns = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, run_id, location, outcome, document_id, error) in rows {
+        columns.0.push(id);
+        columns.1.push(run_id);
+        columns.2.push(location);
+        columns.3.push(outcome);
+        columns.4.push(document_id);
+        columns.5.push(error);
+    }
+    sqlx::query(
+        "INSERT INTO import_items (id, run_id, location, outcome, document_id, error)
+         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::int8[], $6::text[])",
+    )
+    .bind(columns.0)
+    .bind(columns.1)
+    .bind(columns.2)
+    .bind(columns.3)
+    .bind(columns.4)
+    .bind(columns.5)
+    .execute(&database.pool)
+    .await?;
+    Ok(())
+}
+
+/// Moves every identity past the copied ids, so that new rows get new ones, and
+/// refreshes the planner's statistics.
+pub(crate) async fn finish(database: &Database) -> Result<()> {
+    for table in ["documents", "revisions", "tags", "originals", "sources", "import_runs", "import_items"] {
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&database.pool).await.map_err(|error| {
+            Error::Copy(format!("moving the ids of {table} past the copied rows: {error}"))
+        })?;
+    }
+    sqlx::query("ANALYZE").execute(&database.pool).await?;
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! Search on PostgreSQL: a weighted `tsvector` (title A, body B) with a GIN
+//! index, ranked by `ts_rank_cd`.
+//!
+//! Every document is indexed with the text search configuration of its language,
+//! so a query is built in each configuration the archive can use (from bound
+//! tokens, never from the user's text spliced into SQL), and a document matches
+//! when it matches the query of any of them. One combined `tsquery` keeps the
+//! search a single GIN index scan.
+//!
+//! The ranking window: a probe reads the ids of at most `window + 1` matches,
+//! newest first. When there are more matches than the window, only the newest
+//! `window` of them are ranked, and the total is extrapolated from how densely
+//! they matched (capped by the highest document id, an upper bound on the archive's
+//! size). Scoring every match of a common word is what the window avoids; finding
+//! the newest ones needs no scoring, and term statistics (`ts_stat`) would cost a
+//! scan of the whole archive.
+
+use std::fmt::Write;
+
+use sqlx::postgres::PgArguments;
+use sqlx::{Arguments, AssertSqlSafe};
+
+use super::Database;
+use crate::query::{Query, Term};
+use crate::search::{FacetGroup, HitRow, SearchRequest, SearchResults, SortOrder, TITLE_WEIGHT};
+use crate::{Result, search};
+
+pub(crate) async fn search(
+    database: &Database,
+    ranking_window: i64,
+    query: &Query,
+    request: &SearchRequest,
+) -> Result<SearchResults> {
+    let pool = &database.pool;
+    let (required, excluded) = tsqueries(database, query).await?;
+    if query.has_text() && required.is_none() {
+        // Every word is a stop word in every configuration: nothing can match.
+        return Ok(SearchResults {
+            hits: Vec::new(),
+            total: 0,
+            exhaustive: true,
+            facets: Default::default(),
+        });
+    }
+    let mut filter = Filter { required, excluded, window_start: None };
+
+    let mut estimate = 0;
+    if filter.required.is_some() && request.sort == SortOrder::Relevance {
+        let mut sql = Sql::default();
+        let condition = filter.condition(query, &mut sql);
+        let limit = sql.bind(ranking_window + 1);
+        sql.text = format!(
+            "SELECT count(*), min(id), (SELECT max(id) FROM documents) FROM
+             (SELECT d.id FROM documents d WHERE {condition} ORDER BY d.id DESC LIMIT {limit}) newest"
+        );
+        let (matches, oldest, newest): (i64, Option<i64>, Option<i64>) =
+            sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_one(pool).await?;
+        if matches > ranking_window {
+            let (oldest, newest) = (oldest.unwrap_or(0), newest.unwrap_or(0));
+            let density = matches as f64 / (newest - oldest + 1).max(1) as f64;
+            estimate = ((density * newest as f64).ceil() as i64).clamp(matches, newest.max(matches));
+            filter.window_start = Some(oldest);
+        }
+    }
+
+    let mut sql = Sql::default();
+    let score = match &filter.required {
+        Some(required) => {
+            // Weights are {D, C, B, A}: the body (B) counts 1 / TITLE_WEIGHT of the title (A).
+            let weights = sql.bind(vec![0.1f32, 0.1, (1.0 / TITLE_WEIGHT) as f32, 1.0]);
+            let required = sql.bind(required.clone());
+            format!("ts_rank_cd({weights}::float4[], d.search_vector, {required}::tsquery, 1)::float8")
+        }
+        None => "0.0::float8".to_owned(),
+    };
+    let condition = filter.condition(query, &mut sql);
+    let order = match request.sort {
+        SortOrder::Relevance if filter.required.is_some() => "score DESC, d.id DESC",
+        SortOrder::Relevance | SortOrder::Added => "d.added_at DESC, d.id DESC",
+        SortOrder::Published => "d.published IS NULL, d.published DESC, d.id DESC",
+    };
+    let limit = sql.bind(i64::from(request.limit.min(1000)));
+    let offset = sql.bind(i64::from(request.offset));
+    sql.text = format!(
+        "SELECT d.id, d.title, d.site, d.published, d.language, d.model, {score} AS score
+         FROM documents d WHERE {condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    );
+    let rows: Vec<HitRow> =
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?;
+    let hits = search::hits(rows, query)?;
+
+    let mut sql = Sql::default();
+    let condition = filter.condition(query, &mut sql);
+    sql.text = format!(
+        "SELECT d.site, substr(d.published, 1, 4), d.language, count(*)
+         FROM documents d WHERE {condition} GROUP BY 1, 2, 3"
+    );
+    let groups: Vec<FacetGroup> =
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?;
+    let (mut total, facets) = search::count_and_facets(groups);
+    if filter.window_start.is_some() {
+        total = total.max(estimate);
+    }
+    Ok(SearchResults { hits, total, exhaustive: filter.window_start.is_none(), facets })
+}
+
+/// SQL text with its arguments, numbered as they are bound.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    arguments: PgArguments,
+    count: usize,
+}
+
+impl Sql {
+    /// Binds `value` and returns its placeholder.
+    fn bind<T>(&mut self, value: T) -> String
+    where
+        T: for<'t> sqlx::Encode<'t, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send,
+    {
+        self.arguments.add(value).expect("binding a plain value cannot fail");
+        self.count += 1;
+        format!("${}", self.count)
+    }
+}
+
+struct Filter {
+    /// The `tsquery` (as text) every match must match.
+    required: Option<String>,
+    /// The `tsquery` (as text) no match may match.
+    excluded: Option<String>,
+    /// Rank only documents with at least this id (the most recent ones).
+    window_start: Option<i64>,
+}
+
+impl Filter {
+    /// The condition for the full-text match, the window and the query's filters.
+    fn condition(&self, query: &Query, sql: &mut Sql) -> String {
+        let mut condition = String::from("TRUE");
+        if let Some(required) = &self.required {
+            let _ = write!(condition, " AND d.search_vector @@ {}::tsquery", sql.bind(required.clone()));
+        }
+        if let Some(start) = self.window_start {
+            let _ = write!(condition, " AND d.id >= {}", sql.bind(start));
+        }
+        if let Some(excluded) = &self.excluded {
+            let _ =
+                write!(condition, " AND NOT (d.search_vector @@ {}::tsquery)", sql.bind(excluded.clone()));
+        }
+        let filters = &query.filters;
+        for site in &filters.sites {
+            let _ = write!(condition, " AND lower(d.site) = lower({})", sql.bind(site.clone()));
+        }
+        for author in &filters.authors {
+            let _ =
+                write!(condition, " AND strpos(lower(d.authors), lower({})) > 0", sql.bind(author.clone()));
+        }
+        if let Some(language) = &filters.language {
+            let _ = write!(condition, " AND d.language = {}", sql.bind(language.clone()));
+        }
+        for tag in &filters.tags {
+            let _ = write!(
+                condition,
+                " AND EXISTS (SELECT 1 FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
+                              WHERE dt.document_id = d.id AND lower(t.name) = lower({}))",
+                sql.bind(tag.clone())
+            );
+        }
+        if let Some(before) = &filters.before {
+            let _ = write!(condition, " AND d.published < {}", sql.bind(before.clone()));
+        }
+        if let Some(after) = &filters.after {
+            let _ = write!(condition, " AND d.published >= {}", sql.bind(after.clone()));
+        }
+        condition
+    }
+}
+
+/// The required and the excluded parts of `query` as `tsquery` text: for each,
+/// the disjunction of the part built in every text search configuration (those
+/// that leave no lexeme, e.g. only stop words, drop out). PostgreSQL builds each
+/// from the bound tokens; its canonical output is bound again as a `tsquery`.
+async fn tsqueries(database: &Database, query: &Query) -> Result<(Option<String>, Option<String>)> {
+    if !query.has_text() && query.excluded.is_empty() {
+        return Ok((None, None));
+    }
+    let mut sql = Sql::default();
+    let configs = sql.bind(database.configs().to_vec());
+    let mut required = String::new();
+    for (index, clause) in query.required.iter().enumerate() {
+        if index > 0 {
+            required.push_str(" && ");
+        }
+        required.push('(');
+        for (alternative, term) in clause.iter().enumerate() {
+            if alternative > 0 {
+                required.push_str(" || ");
+            }
+            required.push_str(&term_sql(term, &mut sql));
+        }
+        required.push(')');
+    }
+    if required.is_empty() {
+        required.push_str("''::tsquery");
+    }
+    let mut excluded = String::new();
+    for (index, term) in query.excluded.iter().enumerate() {
+        if index > 0 {
+            excluded.push_str(" || ");
+        }
+        excluded.push_str(&term_sql(term, &mut sql));
+    }
+    if excluded.is_empty() {
+        excluded.push_str("''::tsquery");
+    }
+    sql.text = format!(
+        "SELECT string_agg(DISTINCT '(' || required::text || ')', ' | ') FILTER (WHERE numnode(required) > 0),
+                string_agg(DISTINCT '(' || excluded::text || ')', ' | ') FILTER (WHERE numnode(excluded) > 0)
+         FROM unnest({configs}::text[]) AS c (name)
+         CROSS JOIN LATERAL (SELECT {required} AS required, {excluded} AS excluded
+                             FROM (SELECT c.name::regconfig AS config) config) built"
+    );
+    let row: (Option<String>, Option<String>) =
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_one(&database.pool).await?;
+    Ok(row)
+}
+
+/// One term as a `tsquery` expression in the configuration `config.config`.
+/// Tokens are alphanumeric runs (see `query::tokens`), so a prefix token with
+/// `:*` appended holds no `tsquery` operator.
+fn term_sql(term: &Term, sql: &mut Sql) -> String {
+    match term {
+        Term::Phrase(words) if words.len() == 1 => {
+            format!("plainto_tsquery(config.config, {})", sql.bind(words[0].clone()))
+        }
+        Term::Phrase(words) => format!("phraseto_tsquery(config.config, {})", sql.bind(words.join(" "))),
+        Term::Prefix(prefix) => format!("to_tsquery(config.config, {})", sql.bind(format!("{prefix}:*"))),
+    }
+}

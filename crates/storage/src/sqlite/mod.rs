@@ -1,0 +1,47 @@
+//! The SQLite backend: one file, opened in WAL mode with one writer at a time.
+//! All of the backend's SQL lives in this module and its children.
+
+mod read;
+mod reparse;
+mod search;
+mod write;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub(crate) use read::*;
+pub(crate) use reparse::reparse;
+pub(crate) use search::search;
+pub(crate) use write::{begin_import, finish_import, import_batch};
+
+use crate::{Error, MIGRATOR, Result};
+
+/// How long a connection waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Opens the SQLite database at `path`, creating it if needed, and applies any
+/// pending migration.
+pub(crate) async fn open(path: &Path) -> Result<SqlitePool> {
+    let open_error = |source| Error::Open { path: path.to_owned(), source };
+    let options = SqliteConnectOptions::from_str("sqlite:")
+        .map_err(open_error)?
+        .filename(path)
+        .create_if_missing(true)
+        // Rows of a few kilobytes (compressed models) pack well in 16 KiB pages;
+        // in 4 KiB pages most would sit one to a page. Applies to new files only.
+        .page_size(16384)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT)
+        // 64 MiB of page cache a connection (negative: KiB), temporary tables in memory.
+        .pragma("cache_size", "-65536")
+        .pragma("temp_store", "memory");
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}

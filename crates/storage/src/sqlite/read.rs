@@ -1,0 +1,128 @@
+//! Reading a SQLite archive back: the library listing, one document with its
+//! sources, and the original bytes behind a source.
+
+use dossier_core::Document;
+use sqlx::SqlitePool;
+
+use crate::import::{decode_model, decompress};
+use crate::read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
+use crate::{Error, Result};
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    published: Option<String>,
+    site: Option<String>,
+    first_location: Option<String>,
+    excerpt: String,
+    word_count: i64,
+    added_at: String,
+}
+
+/// Documents, most recently added first.
+pub(crate) async fn list_documents(
+    pool: &SqlitePool,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<DocumentSummary>> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT d.id, d.title, d.published, d.site, d.excerpt, d.word_count, d.added_at,
+                (SELECT s.location FROM sources s WHERE s.document_id = d.id ORDER BY s.id LIMIT 1) AS first_location
+         FROM documents d
+         ORDER BY d.added_at DESC, d.id DESC
+         LIMIT ? OFFSET ?",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| DocumentSummary {
+            id: row.id,
+            title: row.title,
+            published: row.published,
+            site: row.site,
+            first_location: row.first_location,
+            excerpt: row.excerpt,
+            word_count: row.word_count,
+            added_at: row.added_at,
+        })
+        .collect())
+}
+
+pub(crate) async fn count_documents(pool: &SqlitePool) -> Result<i64> {
+    let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM documents").fetch_one(pool).await?;
+    Ok(count)
+}
+
+/// One document with its sources; `Error::NotFound` when there is none.
+pub(crate) async fn document(pool: &SqlitePool, id: i64) -> Result<StoredDocument> {
+    let row: Option<(Vec<u8>, String, i64)> =
+        sqlx::query_as("SELECT model, added_at, story_id FROM documents WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    let (model, added_at, story) = row.ok_or(Error::NotFound(id))?;
+    let document: Document = decode_model(id, &model)?;
+    let sources: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT location, format, original_sha256, imported_at FROM sources WHERE document_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(StoredDocument {
+        id,
+        story,
+        document,
+        added_at,
+        sources: sources
+            .into_iter()
+            .map(|(location, format, original_sha256, imported_at)| SourceRecord {
+                location,
+                format,
+                original_sha256,
+                imported_at,
+            })
+            .collect(),
+    })
+}
+
+/// The ids of a story's documents, oldest first.
+pub(crate) async fn story_members(pool: &SqlitePool, story: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT id FROM documents WHERE story_id = ? ORDER BY id")
+        .bind(story)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Earlier versions of a document, oldest first.
+pub(crate) async fn revisions(pool: &SqlitePool, id: i64) -> Result<Vec<Revision>> {
+    let rows: Vec<(Vec<u8>, String)> =
+        sqlx::query_as("SELECT model, superseded_at FROM revisions WHERE document_id = ? ORDER BY id")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+    rows.into_iter()
+        .map(|(model, superseded_at)| {
+            let document = decode_model(id, &model)?;
+            Ok(Revision { document, superseded_at })
+        })
+        .collect()
+}
+
+/// The original bytes stored under a content hash, as they were imported.
+pub(crate) async fn original(pool: &SqlitePool, sha256: &str) -> Result<Option<Vec<u8>>> {
+    let row: Option<(Vec<u8>, i64)> =
+        sqlx::query_as("SELECT data, byte_length FROM originals WHERE sha256 = ?")
+            .bind(sha256)
+            .fetch_optional(pool)
+            .await?;
+    row.map(|(data, byte_length)| {
+        decompress(&data, byte_length as usize)
+            .map_err(|error| Error::Database(sqlx::Error::Decode(Box::new(error))))
+    })
+    .transpose()
+}
