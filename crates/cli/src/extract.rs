@@ -57,7 +57,10 @@ pub async fn show(db: &Path, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let store = crate::open_store(db).await?;
     let stored = match store.document(args.id).await {
         Err(dossier_storage::Error::NotFound(id)) => {
-            anyhow::bail!("no document with id {id} in {}", crate::redacted(&db.to_string_lossy()))
+            anyhow::bail!(
+                "no document with id {id} in {}",
+                dossier_storage::redacted_location(&db.to_string_lossy())
+            )
         }
         other => other?,
     };

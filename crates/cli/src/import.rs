@@ -93,7 +93,7 @@ pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 String::new()
             },
-            crate::redacted(&db.to_string_lossy())
+            dossier_storage::redacted_location(&db.to_string_lossy())
         )?;
     }
     Ok(if summary.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })

@@ -50,22 +50,6 @@ enum Command {
 }
 
 /// How `extract` and `show` print a document.
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_not_printed() {
-        assert_eq!(
-            super::redacted("postgres://dossier:s3cret@db.local:5432/archive"),
-            "postgres://dossier:***@db.local:5432/archive"
-        );
-        assert_eq!(
-            super::redacted("postgres://dossier@db.local/archive"),
-            "postgres://dossier@db.local/archive"
-        );
-        assert_eq!(super::redacted("/home/me/archive.db"), "/home/me/archive.db");
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// The document model's JSON (see docs/document-model.md)
@@ -141,24 +125,6 @@ fn database_path(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 
 /// Opens the archive `--db` names: a PostgreSQL URL (see `Store::connect`), or a
 /// SQLite file, whose folder is created if needed.
-/// A database location fit to print: a password in a URL is replaced by `***`.
-fn redacted(location: &str) -> String {
-    let Some((scheme, rest)) = location.split_once("://") else { return location.to_owned() };
-    let (authority, path) =
-        rest.split_once('/').map_or((rest, None), |(authority, path)| (authority, Some(path)));
-    let authority = match authority.rsplit_once('@') {
-        Some((credentials, host)) => match credentials.split_once(':') {
-            Some((user, _password)) => format!("{user}:***@{host}"),
-            None => authority.to_owned(),
-        },
-        None => authority.to_owned(),
-    };
-    match path {
-        Some(path) => format!("{scheme}://{authority}/{path}"),
-        None => format!("{scheme}://{authority}"),
-    }
-}
-
 async fn open_store(path: &std::path::Path) -> anyhow::Result<dossier_storage::Store> {
     let location = path.to_string_lossy();
     if dossier_storage::is_postgres_url(&location) {

@@ -38,7 +38,12 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         writeln!(out, "{:<16} {:>12} {:>12}  {content}", table.table, table.source_rows, table.target_rows)?;
     }
     if report.verified() {
-        writeln!(out, "copied {} rows into {}; verified", report.rows_copied, crate::redacted(&args.to))?;
+        writeln!(
+            out,
+            "copied {} rows into {}; verified",
+            report.rows_copied,
+            dossier_storage::redacted_location(&args.to)
+        )?;
         Ok(ExitCode::SUCCESS)
     } else {
         writeln!(

@@ -30,7 +30,10 @@ pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("listening on {}", args.addr))?;
     let address = listener.local_addr()?;
     // The one line a person (or a test) needs: where to point the browser.
-    println!("Dossier is serving {} at http://{address}/", crate::redacted(&db.to_string_lossy()));
+    println!(
+        "Dossier is serving {} at http://{address}/",
+        dossier_storage::redacted_location(&db.to_string_lossy())
+    );
     tracing::info!(%address, "serving");
     axum::serve(listener, app(AppState::new(store.clone())))
         .with_graceful_shutdown(shutdown_signal())

@@ -64,6 +64,42 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A database location fit to print or log: a password in a URL becomes `***`.
+pub fn redacted_location(location: &str) -> String {
+    let Some((scheme, rest)) = location.split_once("://") else { return location.to_owned() };
+    let (authority, path) =
+        rest.split_once('/').map_or((rest, None), |(authority, path)| (authority, Some(path)));
+    let authority = match authority.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
+    };
+    match path {
+        Some(path) => format!("{scheme}://{authority}/{path}"),
+        None => format!("{scheme}://{authority}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_not_printed() {
+        use super::redacted_location;
+        assert_eq!(
+            redacted_location("postgres://dossier:s3cret@db:5432/archive"),
+            "postgres://dossier:***@db:5432/archive"
+        );
+        assert_eq!(
+            redacted_location("postgres://dossier:p@ss@db/archive"),
+            "postgres://dossier:***@db/archive"
+        );
+        assert_eq!(redacted_location("postgres://dossier@db/archive"), "postgres://dossier@db/archive");
+        assert_eq!(redacted_location("/home/me/archive.db"), "/home/me/archive.db");
+    }
+}
+
 /// A handle on one archive. Cheap to clone: clones share the connection pool.
 #[derive(Debug, Clone)]
 pub struct Store {

@@ -82,7 +82,7 @@ const CONFIG_PREFIX: &str = "dossier_";
 /// migration (sqlx holds an advisory lock while migrating, so processes starting
 /// together do not race).
 pub(crate) async fn connect(url: &str) -> Result<Database> {
-    let open_error = |source| Error::Open { path: PathBuf::from(redact_password(url)), source };
+    let open_error = |source| Error::Open { path: PathBuf::from(crate::redacted_location(url)), source };
     let options = PgConnectOptions::from_str(url)
         .map_err(open_error)?
         .application_name("dossier")
@@ -121,15 +121,5 @@ impl Database {
 
     pub(crate) fn configs(&self) -> &[String] {
         &self.configs
-    }
-}
-
-/// The URL without its password, for error messages.
-fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let Some((credentials, host)) = rest.split_once('@') else { return url.to_owned() };
-    match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
     }
 }
