@@ -82,7 +82,7 @@ fn news_page_metadata_comes_from_json_ld_opengraph_and_markup() {
     assert_eq!(document.published.as_deref(), Some("2024-04-02T09:15:00+01:00"));
     assert_eq!(document.updated.as_deref(), Some("2024-04-03T10:00:00+01:00"));
     assert_eq!(document.site.as_deref(), Some("The Daily Ledger"));
-    assert_eq!(document.language.as_deref(), Some("en-GB"));
+    assert_eq!(document.language.as_deref(), Some("en"), "ISO 639-1: the page's en-GB gives en");
     assert_eq!(
         document.canonical_url.as_deref(),
         Some("https://ledger.example/tech/2024/04/02/netflix-inbox-claims")
