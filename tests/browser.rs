@@ -5,13 +5,14 @@
 //! `DOSSIER_CHROMIUM` names another binary). Without it the test says it was
 //! skipped and how to run it, and passes: the rest of the suite needs no browser.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 #[path = "support/html.rs"]
 mod html;
+#[path = "support/process.rs"]
+mod process;
 
 const TITLE: &str =
     "According to a lawsuit, Facebook allowed Netflix to view users' text messages without their consent.";
@@ -43,13 +44,7 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        while !line.contains("http://") {
-            line.clear();
-            assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before printing its address");
-        }
-        let address = line.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_owned();
+        let address = process::served_address(&mut child);
         Server { child, address }
     }
 }
@@ -79,18 +74,10 @@ fn dump_dom(chromium: &Path, profile: &Path, url: &str) -> String {
         .args(["--dump-dom", url])
         .stdin(Stdio::null())
         .stderr(Stdio::null());
-    let output = run_with_deadline(command, Duration::from_secs(60));
+    let child = command.stdout(Stdio::piped()).spawn().expect("chromium starts");
+    let output = process::wait_with_deadline(child, Duration::from_secs(60), "chromium");
     assert!(output.status.success(), "chromium failed on {url}");
     String::from_utf8(output.stdout).unwrap()
-}
-
-fn run_with_deadline(mut command: Command, deadline: Duration) -> std::process::Output {
-    let child = command.stdout(Stdio::piped()).spawn().expect("chromium starts");
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(child.wait_with_output());
-    });
-    receiver.recv_timeout(deadline).expect("chromium finishes in time").unwrap()
 }
 
 #[test]

@@ -1,11 +1,10 @@
 //! End-to-end tests: the real `dossier` binary on real files and a real SQLite
 //! archive, then the reader over that archive, in-process and over a socket.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -17,6 +16,8 @@ use tower::ServiceExt;
 
 #[path = "support/html.rs"]
 mod html;
+#[path = "support/process.rs"]
+mod process;
 
 use html::unescape;
 
@@ -266,15 +267,8 @@ fn serve_answers_over_http_and_stops_on_interrupt() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    // The import summary, then the address.
-    while !line.contains("http://") {
-        line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before printing its address");
-    }
-    let address = line.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_owned();
-    assert!(address.starts_with("127.0.0.1:"), "{line}");
+    let address = process::served_address(&mut child);
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
 
     let (status, body) = http_get(&address, "/");
     assert_eq!(status, 200);
@@ -285,12 +279,7 @@ fn serve_answers_over_http_and_stops_on_interrupt() {
 
     let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(interrupted.success());
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(child.wait_with_output());
-    });
-    let output =
-        receiver.recv_timeout(Duration::from_secs(30)).expect("serve stops within 30 s of Ctrl-C").unwrap();
+    let output = process::wait_with_deadline(child, Duration::from_secs(30), "serve after Ctrl-C");
     assert!(
         output.status.success(),
         "graceful shutdown exits 0: {}",

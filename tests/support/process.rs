@@ -1,0 +1,31 @@
+//! Test support for driving child processes: the address `dossier serve` prints,
+//! and waiting for a process with a deadline instead of a sleep.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Output};
+use std::time::Duration;
+
+/// Reads the child's standard output (piped) until `dossier serve` prints where it
+/// listens, and returns `HOST:PORT`.
+pub fn served_address(child: &mut Child) -> String {
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut line = String::new();
+    // An import summary may come first, then the address.
+    while !line.contains("http://") {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before printing its address");
+    }
+    line.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_owned()
+}
+
+/// Waits for the child to exit and returns its output; panics, naming `what`, past `deadline`.
+pub fn wait_with_deadline(child: Child, deadline: Duration, what: &str) -> Output {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    receiver
+        .recv_timeout(deadline)
+        .unwrap_or_else(|_| panic!("{what} did not finish within {} s", deadline.as_secs()))
+        .unwrap()
+}
