@@ -3,7 +3,8 @@
 
 use dossier_core::Document;
 
-use crate::{Backend, Result, Store, postgres, sqlite};
+use crate::import::{decode_model, decompress};
+use crate::{Backend, Error, Result, Store, postgres, sqlite};
 
 /// What the library page shows of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,4 +94,44 @@ impl Store {
             Backend::Postgres(database) => postgres::original(&database.pool, sha256).await,
         }
     }
+}
+
+/// A source as both backends select it: location, format, original's SHA-256, import time.
+pub(crate) type SourceRow = (String, String, String, String);
+
+/// A document row (model, added at, story) and its source rows, as a `StoredDocument`.
+pub(crate) fn stored_document(
+    id: i64,
+    row: (Vec<u8>, String, i64),
+    sources: Vec<SourceRow>,
+) -> Result<StoredDocument> {
+    let (model, added_at, story) = row;
+    Ok(StoredDocument {
+        id,
+        story,
+        document: decode_model(id, &model)?,
+        added_at,
+        sources: sources
+            .into_iter()
+            .map(|(location, format, original_sha256, imported_at)| SourceRecord {
+                location,
+                format,
+                original_sha256,
+                imported_at,
+            })
+            .collect(),
+    })
+}
+
+/// Revision rows (model, superseded at) of document `id`.
+pub(crate) fn revisions(id: i64, rows: Vec<(Vec<u8>, String)>) -> Result<Vec<Revision>> {
+    rows.into_iter()
+        .map(|(model, superseded_at)| Ok(Revision { document: decode_model(id, &model)?, superseded_at }))
+        .collect()
+}
+
+/// An original row (compressed data, length) as the bytes that were imported.
+pub(crate) fn original((data, byte_length): (Vec<u8>, i64)) -> Result<Vec<u8>> {
+    decompress(&data, byte_length as usize)
+        .map_err(|error| Error::Database(sqlx::Error::Decode(Box::new(error))))
 }

@@ -1,11 +1,9 @@
 //! Reading a PostgreSQL archive back: the library listing, one document with its
 //! sources, and the original bytes behind a source.
 
-use dossier_core::Document;
 use sqlx::PgPool;
 
-use crate::import::{decode_model, decompress};
-use crate::read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
+use crate::read::{self as shared, DocumentSummary, Revision, SourceRow, StoredDocument};
 use crate::{Error, Result};
 
 #[derive(sqlx::FromRow)]
@@ -60,29 +58,14 @@ pub(crate) async fn document(pool: &PgPool, id: i64) -> Result<StoredDocument> {
             .bind(id)
             .fetch_optional(pool)
             .await?;
-    let (model, added_at, story) = row.ok_or(Error::NotFound(id))?;
-    let document: Document = decode_model(id, &model)?;
-    let sources: Vec<(String, String, String, String)> = sqlx::query_as(
+    let row = row.ok_or(Error::NotFound(id))?;
+    let sources: Vec<SourceRow> = sqlx::query_as(
         "SELECT location, format, original_sha256, imported_at FROM sources WHERE document_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(pool)
     .await?;
-    Ok(StoredDocument {
-        id,
-        story,
-        document,
-        added_at,
-        sources: sources
-            .into_iter()
-            .map(|(location, format, original_sha256, imported_at)| SourceRecord {
-                location,
-                format,
-                original_sha256,
-                imported_at,
-            })
-            .collect(),
-    })
+    shared::stored_document(id, row, sources)
 }
 
 /// The ids of a story's documents, oldest first.
@@ -101,12 +84,7 @@ pub(crate) async fn revisions(pool: &PgPool, id: i64) -> Result<Vec<Revision>> {
             .bind(id)
             .fetch_all(pool)
             .await?;
-    rows.into_iter()
-        .map(|(model, superseded_at)| {
-            let document = decode_model(id, &model)?;
-            Ok(Revision { document, superseded_at })
-        })
-        .collect()
+    shared::revisions(id, rows)
 }
 
 /// The original bytes stored under a content hash, as they were imported.
@@ -116,9 +94,5 @@ pub(crate) async fn original(pool: &PgPool, sha256: &str) -> Result<Option<Vec<u
             .bind(sha256)
             .fetch_optional(pool)
             .await?;
-    row.map(|(data, byte_length)| {
-        decompress(&data, byte_length as usize)
-            .map_err(|error| Error::Database(sqlx::Error::Decode(Box::new(error))))
-    })
-    .transpose()
+    row.map(shared::original).transpose()
 }
