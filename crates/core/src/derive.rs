@@ -4,12 +4,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::model::{Block, Document, WORDS_PER_MINUTE};
-use crate::quotes;
-
-/// Characters of text the language detector looks at: enough prose for a reliable
-/// guess; more only costs time (detection is linear).
-const LANGUAGE_SAMPLE_CHARS: usize = 2_500;
+use crate::model::{Document, WORDS_PER_MINUTE};
+use crate::{language, quotes};
 
 /// Fills in every derived field from the metadata and blocks. Runs last for every
 /// parsed document.
@@ -26,7 +22,7 @@ pub(crate) fn finish_with(document: &mut Document, extract_quotes: bool) {
         document.diagnostics.extend(diagnostics);
     }
     if document.language.is_none()
-        && let Some(language) = detect_language(document)
+        && let Some(language) = language::detect(document)
     {
         document.language = Some(language);
         document.metadata_sources.insert("language".into(), "detected".into());
@@ -78,104 +74,4 @@ pub fn fingerprint(title: &str, body: &[String]) -> String {
     hasher.update(buffer.as_bytes());
     let digest = hasher.finalize();
     digest[..16].iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// Detects the body's language with whatlang; `None` when the text is too short or
-/// the guess is unreliable.
-fn detect_language(document: &Document) -> Option<String> {
-    let mut sample = document.title.clone();
-    for block in &document.blocks {
-        if sample.len() >= LANGUAGE_SAMPLE_CHARS {
-            break;
-        }
-        if matches!(block, Block::Code { .. }) {
-            continue;
-        }
-        sample.push('\n');
-        sample.push_str(&block.text());
-    }
-    let cut = sample.char_indices().nth(LANGUAGE_SAMPLE_CHARS).map_or(sample.len(), |(offset, _)| offset);
-    let info = whatlang::detect(&sample[..cut])?;
-    if !info.is_reliable() && info.confidence() < 0.5 {
-        return None;
-    }
-    iso_639_1(info.lang()).map(str::to_owned)
-}
-
-/// ISO 639-1 for whatlang's ISO 639-3 languages; `None` for those without one.
-fn iso_639_1(lang: whatlang::Lang) -> Option<&'static str> {
-    use whatlang::Lang::*;
-    let code = match lang {
-        Epo => "eo",
-        Eng => "en",
-        Rus => "ru",
-        Cmn => "zh",
-        Spa => "es",
-        Por => "pt",
-        Ita => "it",
-        Ben => "bn",
-        Fra => "fr",
-        Deu => "de",
-        Ukr => "uk",
-        Kat => "ka",
-        Ara => "ar",
-        Hin => "hi",
-        Jpn => "ja",
-        Heb => "he",
-        Yid => "yi",
-        Pol => "pl",
-        Amh => "am",
-        Jav => "jv",
-        Kor => "ko",
-        Nob => "nb",
-        Dan => "da",
-        Swe => "sv",
-        Fin => "fi",
-        Tur => "tr",
-        Nld => "nl",
-        Hun => "hu",
-        Ces => "cs",
-        Ell => "el",
-        Bul => "bg",
-        Bel => "be",
-        Mar => "mr",
-        Kan => "kn",
-        Ron => "ro",
-        Slv => "sl",
-        Hrv => "hr",
-        Srp => "sr",
-        Mkd => "mk",
-        Lit => "lt",
-        Lav => "lv",
-        Est => "et",
-        Tam => "ta",
-        Vie => "vi",
-        Urd => "ur",
-        Tha => "th",
-        Guj => "gu",
-        Uzb => "uz",
-        Pan => "pa",
-        Aze => "az",
-        Ind => "id",
-        Tel => "te",
-        Pes => "fa",
-        Mal => "ml",
-        Ori => "or",
-        Mya => "my",
-        Nep => "ne",
-        Sin => "si",
-        Khm => "km",
-        Tuk => "tk",
-        Aka => "ak",
-        Zul => "zu",
-        Sna => "sn",
-        Afr => "af",
-        Lat => "la",
-        Slk => "sk",
-        Cat => "ca",
-        Tgl => "tl",
-        Hye => "hy",
-        Cym => "cy",
-    };
-    Some(code)
 }

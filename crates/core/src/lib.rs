@@ -11,6 +11,7 @@ mod derive;
 mod front_matter;
 pub mod html;
 pub mod json;
+mod language;
 pub mod markdown;
 pub mod model;
 mod quotes;
