@@ -91,6 +91,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     // Where the time goes: parsing and preparing alone, on one core.
     let sample = corpus.texts.len().min(2000);
     let started = Instant::now();
+    let cpu_started = cpu_seconds();
     let prepared: Vec<ImportItem> = corpus.texts[..sample]
         .iter()
         .enumerate()
@@ -99,8 +100,10 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         })
         .collect();
     let prepare_rate = sample as f64 / started.elapsed().as_secs_f64();
+    let prepare_cpu = (cpu_seconds() - cpu_started) / sample as f64;
     let sample_store = Store::open(&folder.join("sample.db")).await?;
     let started = Instant::now();
+    let cpu_started = cpu_seconds();
     for batch in prepared
         .chunks(BATCH_SIZE)
         .map(|batch| batch.len())
@@ -111,15 +114,19 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         sample_store.import_batch(None, batch).await?;
     }
     let write_rate = sample as f64 / started.elapsed().as_secs_f64();
+    let write_cpu = (cpu_seconds() - cpu_started) / sample as f64;
     sample_store.close().await;
     println!(
-        "stages on {sample} documents: parse and prepare {prepare_rate:.0} documents/s on one core; write {write_rate:.0} documents/s"
+        "stages on {sample} documents: parse and prepare {prepare_rate:.0} documents/s on one core ({:.0} µs of CPU each); write {write_rate:.0} documents/s ({:.0} µs of CPU each)",
+        prepare_cpu * 1e6,
+        write_cpu * 1e6,
     );
 
     // Dossier: the whole import pipeline.
     let db = folder.join("archive.db");
     let store = Store::open(&db).await?;
     let started = Instant::now();
+    let cpu_started = cpu_seconds();
     let texts = corpus.texts.clone();
     let mut failed = 0;
     store
@@ -131,14 +138,16 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         )
         .await?;
     let import_seconds = started.elapsed().as_secs_f64();
+    let import_cpu = (cpu_seconds() - cpu_started) / corpus.texts.len() as f64;
     anyhow::ensure!(failed == 0, "{failed} generated documents failed to import");
     let import_rate = corpus.texts.len() as f64 / import_seconds;
     store.clone().close().await;
     let store = Store::open(&db).await?;
     let database_bytes = file_size(&db);
     println!(
-        "dossier: import {import_rate:.0} documents/s ({:.2}× the peer's rate); database {:.1} MB = {:.2}× the raw text",
+        "dossier: import {import_rate:.0} documents/s ({:.2}× the peer's rate; {:.0} µs of CPU a document, all threads); database {:.1} MB = {:.2}× the raw text",
         import_rate / peer_rate,
+        import_cpu * 1e6,
         database_bytes as f64 / 1e6,
         database_bytes as f64 / raw_bytes as f64
     );
@@ -214,6 +223,11 @@ async fn bench(options: Options) -> anyhow::Result<()> {
             "documents_per_second": import_rate,
             "peer_plain_inserts_per_second": peer_rate,
             "ratio_to_peer": import_rate / peer_rate,
+            "cpu_microseconds_per_document": import_cpu * 1e6,
+            "stages": {
+                "parse_and_prepare_cpu_microseconds_per_document": prepare_cpu * 1e6,
+                "write_cpu_microseconds_per_document": write_cpu * 1e6,
+            },
         },
         "database_bytes": database_bytes,
         "database_to_raw_text": database_bytes as f64 / raw_bytes as f64,
@@ -479,6 +493,19 @@ async fn clusters(folder: &Path) -> anyhow::Result<(f64, f64, usize)> {
 }
 
 /// The database file and its write-ahead log.
+/// CPU time this process has used, user and system, from `/proc/self/stat` (in
+/// clock ticks of 10 ms): a stage's cost that other programs on a shared machine
+/// do not inflate, as they inflate its wall time. 0 where `/proc` is absent.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // The command name (field 2) is in parentheses and may hold spaces.
+    let Some((_, fields)) = stat.rsplit_once(')') else { return 0.0 };
+    let fields: Vec<&str> = fields.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name.
+    let ticks: f64 = [11, 12].iter().filter_map(|index| fields.get(*index)?.parse::<f64>().ok()).sum();
+    ticks / 100.0
+}
+
 fn file_size(path: &Path) -> u64 {
     let wal = PathBuf::from(format!("{}-wal", path.display()));
     [path.to_owned(), wal]

@@ -16,6 +16,7 @@
 mod copy;
 mod import;
 mod pipeline;
+mod plan;
 mod postgres;
 pub mod query;
 mod read;

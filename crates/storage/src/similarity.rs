@@ -14,6 +14,9 @@
 //! about 1 - (1 - J)^KEYS (0.86 at J = 0.15), and members of a story connect through
 //! any of their pairs.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use dossier_core::Document;
 
 /// Hashes kept per document, for estimating similarity.
@@ -43,19 +46,33 @@ const FUNCTION_WORDS: &[&str] = &[
 /// The sorted bottom-`SKETCH` hashes of the body's content-word pairs; empty when
 /// the body has fewer than two content words.
 pub fn sketch(document: &Document) -> Vec<u32> {
-    let mut words: Vec<String> = Vec::new();
+    static FUNCTION_WORD_SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let function_words = FUNCTION_WORD_SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect());
+    let mut hashes = Vec::new();
+    // The previous content word and the current one, lowercased, reused across words.
+    let (mut previous, mut word) = (String::new(), String::new());
+    let mut has_previous = false;
     for block in &document.blocks {
         for token in block.text().split(|character: char| !character.is_alphanumeric()) {
             if token.is_empty() {
                 continue;
             }
-            let token = token.to_lowercase();
-            if !FUNCTION_WORDS.contains(&token.as_str()) {
-                words.push(token);
+            word.clear();
+            if token.is_ascii() {
+                word.extend(token.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+            } else {
+                word.push_str(&token.to_lowercase());
             }
+            if function_words.contains(word.as_str()) {
+                continue;
+            }
+            if has_previous {
+                hashes.push(hash_pair(&previous, &word));
+            }
+            std::mem::swap(&mut previous, &mut word);
+            has_previous = true;
         }
     }
-    let mut hashes: Vec<u32> = words.windows(2).map(|pair| hash_pair(&pair[0], &pair[1])).collect();
     hashes.sort_unstable();
     hashes.dedup();
     hashes.truncate(SKETCH);
@@ -109,7 +126,42 @@ pub(crate) fn decode(bytes: &[u8]) -> Vec<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode, encode, similarity};
+    use super::{FUNCTION_WORDS, SKETCH, decode, encode, hash_pair, similarity, sketch};
+
+    /// The sketch as first defined, word by word: stored sketches were made this way,
+    /// so `sketch` must keep giving exactly the same hashes.
+    fn reference_sketch(document: &dossier_core::Document) -> Vec<u32> {
+        let mut words: Vec<String> = Vec::new();
+        for block in &document.blocks {
+            for token in block.text().split(|character: char| !character.is_alphanumeric()) {
+                let token = token.to_lowercase();
+                if !token.is_empty() && !FUNCTION_WORDS.contains(&token.as_str()) {
+                    words.push(token);
+                }
+            }
+        }
+        let mut hashes: Vec<u32> = words.windows(2).map(|pair| hash_pair(&pair[0], &pair[1])).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes.truncate(SKETCH);
+        hashes
+    }
+
+    #[test]
+    fn sketches_stay_as_they_were_stored() {
+        let texts = [
+            "The Harbour Authority was FINED after the crane collapse; inspectors found corroded cables.",
+            "Die Behörde prüft die Brücke über die Straße nach dem Unfall, sagte ein Sprecher am Montag.",
+            "ΟΔΟΣ ΚΑΙ ΘΑΛΑΣΣΑ: Ο δήμαρχος ΜΊΛΗΣΕ για την ΟΔΟΣ χθες — İstanbul, ǅemal, straße ǈ.",
+            "one two",
+        ];
+        for text in texts {
+            let document = dossier_core::parse(text.as_bytes(), dossier_core::Format::Text)
+                .expect("plain text parses")
+                .remove(0);
+            assert_eq!(sketch(&document), reference_sketch(&document), "{text}");
+        }
+    }
 
     #[test]
     fn similarity_of_sketches() {

@@ -13,6 +13,7 @@ on_every_backend!(
     hits_carry_highlighted_snippets_scores_and_facets,
     sorting_and_pagination,
     a_changed_page_at_the_same_url_becomes_a_revision,
+    versions_of_one_page_in_one_batch_are_kept_in_order,
     very_common_words_rank_only_the_most_recent_matches,
 );
 
@@ -155,6 +156,51 @@ async fn a_changed_page_at_the_same_url_becomes_a_revision(archive: Archive) {
     // Search sees the current text only.
     assert_eq!(titles(&store, "casualties").await, ["Breaking story"]);
     assert!(titles(&store, "\"first account\"").await.is_empty());
+}
+
+/// Three saves of one page arrive in one batch, behind a page already stored: each
+/// later one revises the document, and the texts it replaced are kept, oldest first.
+async fn versions_of_one_page_in_one_batch_are_kept_in_order(archive: Archive) {
+    let store = archive.store.clone();
+    let version = |body: &str| {
+        let text =
+            format!("title: Breaking story\nurl: https://news.example/story\ntags: Floods\n\n{body}\n");
+        ImportItem::parse("story.txt".into(), Some("story.txt"), text.into_bytes())
+    };
+    let stored = store.import_batch(None, vec![version("The first account of events.")]).await.unwrap();
+    let batch = store
+        .import_batch(
+            None,
+            vec![
+                version("A second account, with the river still rising."),
+                version("A third account: the river has crested."),
+                version("A second account, with the river still rising."),
+            ],
+        )
+        .await
+        .unwrap();
+    let outcomes: Vec<&str> = batch.iter().map(|result| result.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["revised", "revised", "present"]);
+    let id = stored[0].outcome.ids()[0];
+    assert!(batch.iter().all(|result| result.outcome.ids() == [id]), "{batch:?}");
+    assert_eq!(store.count_documents().await.unwrap(), 1);
+    let current = store.document(id).await.unwrap();
+    assert!(dossier_core::render::to_text(&current.document).contains("has crested"));
+    let revisions: Vec<String> = store
+        .revisions(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|revision| dossier_core::render::to_text(&revision.document))
+        .collect();
+    assert_eq!(revisions.len(), 2, "{revisions:?}");
+    assert!(
+        revisions[0].contains("first account") && revisions[1].contains("second account"),
+        "{revisions:?}"
+    );
+    assert_eq!(titles(&store, "crested").await, ["Breaking story"]);
+    assert!(titles(&store, "rising").await.is_empty(), "only the current text is searched");
+    assert_eq!(titles(&store, "tag:floods").await, ["Breaking story"]);
 }
 
 async fn very_common_words_rank_only_the_most_recent_matches(archive: Archive) {

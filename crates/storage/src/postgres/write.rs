@@ -4,15 +4,15 @@
 //! Writers take turns: every writing transaction first takes one transaction-level
 //! advisory lock, so two processes importing at once cannot both decide that a
 //! document is new, or merge stories past each other. Readers never wait for it.
-//! Documents are written one at a time, since whether one is new, a revision or
-//! part of a story depends on the documents before it, even in the same batch;
-//! everything else a batch writes (originals, sources, tags, import history) goes
-//! in one multi-row statement per table at the end of the batch.
+//! What a batch becomes is decided in memory (`crate::plan`) and written with one
+//! statement per table; the per-document functions at the end serve `dossier
+//! reparse`.
 
 use sqlx::PgPool;
 
 use super::Database;
-use crate::import::{Change, ImportItem, ItemOutcome, ItemResult, PreparedDocument, StoredRef};
+use crate::import::{ImportItem, ItemOutcome, ItemResult, PreparedDocument};
+use crate::plan::{Answers, Plan, Questions, Row, lookup_keys};
 use crate::{Result, similarity};
 
 pub(crate) type Transaction<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
@@ -51,27 +51,10 @@ pub(crate) async fn begin_writing(pool: &PgPool) -> Result<Transaction<'static>>
     Ok(transaction)
 }
 
-/// Rows a batch writes at its end, one statement per table, as columns (each
-/// bound as one array and unnested).
-#[derive(Default)]
-struct PendingRows {
-    original_sha256: Vec<String>,
-    original_length: Vec<i64>,
-    original_data: Vec<Vec<u8>>,
-    source_document: Vec<i64>,
-    source_location: Vec<String>,
-    source_format: Vec<String>,
-    source_position: Vec<i64>,
-    source_sha256: Vec<String>,
-    tag_document: Vec<i64>,
-    tag_name: Vec<String>,
-    item_location: Vec<String>,
-    item_outcome: Vec<String>,
-    item_document: Vec<Option<i64>>,
-    item_error: Vec<Option<String>>,
-}
-
-/// Stores a batch of items in one transaction and reports each one's outcome.
+/// Stores a batch of items in one transaction and reports each one's outcome:
+/// planned in memory (`crate::plan`) from a few questions asked under the writer
+/// lock, then written with one statement per table, each row column bound as one
+/// array and unnested.
 pub(crate) async fn import_batch(
     database: &Database,
     story_threshold: f64,
@@ -79,75 +62,174 @@ pub(crate) async fn import_batch(
     items: Vec<ImportItem>,
 ) -> Result<Vec<ItemResult>> {
     let mut transaction = begin_writing(&database.pool).await?;
-    let mut pending = PendingRows::default();
-    let mut results = Vec::with_capacity(items.len());
-    for item in items {
-        let outcome = match &item.prepared {
-            Err(reason) => ItemOutcome::Failed(reason.clone()),
-            Ok(prepared) => {
-                pending.original_sha256.push(prepared.original_sha256.clone());
-                pending.original_length.push(prepared.original_length as i64);
-                pending.original_data.push(prepared.original_compressed.clone());
-                let mut refs = Vec::with_capacity(prepared.documents.len());
-                for (position, document) in prepared.documents.iter().enumerate() {
-                    let stored =
-                        store_document(&mut transaction, database, document, story_threshold).await?;
-                    for tag in
-                        document.document.tags.iter().map(|tag| tag.trim()).filter(|tag| !tag.is_empty())
-                    {
-                        pending.tag_document.push(stored.id);
-                        pending.tag_name.push(tag.to_owned());
-                    }
-                    pending.source_document.push(stored.id);
-                    pending.source_location.push(item.location.clone());
-                    pending.source_format.push(item.format.as_str().to_owned());
-                    pending.source_position.push(position as i64);
-                    pending.source_sha256.push(prepared.original_sha256.clone());
-                    refs.push(stored);
-                }
-                ItemOutcome::Stored(refs)
-            }
-        };
-        if run_id.is_some() {
-            pending.item_location.push(item.location.clone());
-            pending.item_outcome.push(outcome.as_str().to_owned());
-            pending.item_document.push(outcome.ids().first().copied());
-            pending.item_error.push(match &outcome {
-                ItemOutcome::Failed(reason) => Some(reason.clone()),
-                ItemOutcome::Stored(_) => None,
-            });
-        }
-        results.push(ItemResult { location: item.location, outcome });
-    }
-    write_pending(&mut transaction, run_id, pending).await?;
+    let answers = ask(&mut transaction, &Questions::of(&items)).await?;
+    let plan = Plan::new(&items, answers, story_threshold);
+    write(&mut transaction, database, &plan, run_id).await?;
     transaction.commit().await?;
-    Ok(results)
+    Ok(plan.results)
 }
 
-async fn write_pending(
+async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Result<Answers> {
+    let mut answers = Answers::default();
+    if !questions.fingerprints.is_empty() {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT fingerprint, id FROM documents WHERE fingerprint = ANY($1)
+             UNION ALL
+             SELECT fingerprint, document_id FROM revisions WHERE fingerprint = ANY($1)",
+        )
+        .bind(&questions.fingerprints)
+        .fetch_all(&mut **transaction)
+        .await?;
+        for (fingerprint, id) in rows {
+            answers.fingerprints.entry(fingerprint).or_insert(id);
+        }
+    }
+    if !questions.urls.is_empty() {
+        let rows: Vec<(String, i64, i64)> =
+            sqlx::query_as("SELECT url, id, story_id FROM documents WHERE url = ANY($1) ORDER BY id")
+                .bind(&questions.urls)
+                .fetch_all(&mut **transaction)
+                .await?;
+        for (url, id, story) in rows {
+            answers.urls.entry(url).or_insert((id, story));
+        }
+    }
+    if !questions.keys.is_empty() {
+        let rows: Vec<(i64, Vec<i64>)> = sqlx::query_as(
+            "SELECT k.key, array(SELECT document_id FROM sketch_keys WHERE key = k.key
+                                 ORDER BY document_id DESC LIMIT $2)
+             FROM unnest($1::int8[]) AS k (key)",
+        )
+        .bind(&questions.keys)
+        .bind(similarity::CANDIDATES_PER_KEY)
+        .fetch_all(&mut **transaction)
+        .await?;
+        answers.keys = rows.into_iter().filter(|(_, ids)| !ids.is_empty()).collect();
+        let candidates = answers.candidate_ids();
+        if !candidates.is_empty() {
+            let rows: Vec<(i64, Vec<u8>, i64)> = sqlx::query_as(
+                "SELECT s.document_id, s.sketch, d.story_id FROM document_sketches s
+                 JOIN documents d ON d.id = s.document_id
+                 WHERE s.document_id = ANY($1)",
+            )
+            .bind(candidates)
+            .fetch_all(&mut **transaction)
+            .await?;
+            for (id, sketch, story) in rows {
+                answers.candidates.insert(id, (similarity::decode(&sketch), story));
+            }
+        }
+    }
+    let (next_id,): (i64,) = sqlx::query_as("SELECT coalesce(max(id), 0) + 1 FROM documents")
+        .fetch_one(&mut **transaction)
+        .await?;
+    answers.next_id = next_id;
+    Ok(answers)
+}
+
+/// Writes a batch's plan: one statement per table, but for the rare revisions and
+/// story merges.
+async fn write(
     transaction: &mut Transaction<'_>,
+    database: &Database,
+    plan: &Plan<'_>,
     run_id: Option<i64>,
-    pending: PendingRows,
 ) -> Result<()> {
-    if !pending.original_sha256.is_empty() {
+    if !plan.originals.is_empty() {
         sqlx::query(
             "INSERT INTO originals (sha256, byte_length, compression, data)
              SELECT sha256, byte_length, 'zstd', data FROM unnest($1::text[], $2::int8[], $3::bytea[])
                  AS o (sha256, byte_length, data)
              ON CONFLICT (sha256) DO NOTHING",
         )
-        .bind(pending.original_sha256)
-        .bind(pending.original_length)
-        .bind(pending.original_data)
+        .bind(plan.originals.iter().map(|original| original.original_sha256.as_str()).collect::<Vec<_>>())
+        .bind(plan.originals.iter().map(|original| original.original_length as i64).collect::<Vec<_>>())
+        .bind(
+            plan.originals.iter().map(|original| original.original_compressed.as_slice()).collect::<Vec<_>>(),
+        )
         .execute(&mut **transaction)
         .await?;
     }
-    if !pending.tag_document.is_empty() {
+    if let Some(last) = plan.inserts.last() {
+        insert_documents(transaction, database, &plan.inserts).await?;
+        // The ids were drawn here rather than from the sequence: move it past them.
+        sqlx::query("SELECT setval(pg_get_serial_sequence('documents', 'id'), $1)")
+            .bind(last.id)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    if !plan.revised.is_empty() {
+        sqlx::query(
+            "INSERT INTO revisions (document_id, fingerprint, model)
+             SELECT id, fingerprint, model FROM documents WHERE id = ANY($1) ORDER BY id",
+        )
+        .bind(&plan.revised)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    if !plan.passing.is_empty() {
+        sqlx::query(
+            "INSERT INTO revisions (document_id, fingerprint, model)
+             SELECT document_id, fingerprint, model FROM unnest($1::int8[], $2::text[], $3::bytea[])
+                 WITH ORDINALITY AS r (document_id, fingerprint, model, ordinal)
+             ORDER BY ordinal",
+        )
+        .bind(plan.passing.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind(
+            plan.passing
+                .iter()
+                .map(|(_, prepared)| prepared.document.fingerprint.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(plan.passing.iter().map(|(_, prepared)| prepared.model.as_slice()).collect::<Vec<_>>())
+        .execute(&mut **transaction)
+        .await?;
+    }
+    for row in &plan.updates {
+        replace_document(transaction, database, row.id, row.prepared).await?;
+        sqlx::query("UPDATE documents SET story_id = $1 WHERE id = $2")
+            .bind(row.story)
+            .bind(row.id)
+            .execute(&mut **transaction)
+            .await?;
+        forget_sketch_keys(transaction, row.id).await?;
+    }
+    for (story, joined) in &plan.merges {
+        sqlx::query("UPDATE documents SET story_id = $1 WHERE story_id = $2")
+            .bind(joined)
+            .bind(story)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    let sketched: Vec<&Row> = plan.inserts.iter().chain(&plan.updates).collect();
+    if !sketched.is_empty() {
+        let (key_values, key_documents): (Vec<i64>, Vec<i64>) = sketched
+            .iter()
+            .flat_map(|row| lookup_keys(&row.prepared.sketch).map(|key| (key, row.id)))
+            .unzip();
+        sqlx::query(
+            "WITH sketches AS (
+                 INSERT INTO document_sketches (document_id, sketch)
+                 SELECT * FROM unnest($1::int8[], $2::bytea[])
+                 ON CONFLICT (document_id) DO UPDATE SET sketch = excluded.sketch
+             )
+             INSERT INTO sketch_keys (key, document_id) SELECT * FROM unnest($3::int8[], $4::int8[])
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(sketched.iter().map(|row| row.id).collect::<Vec<_>>())
+        .bind(sketched.iter().map(|row| similarity::encode(&row.prepared.sketch)).collect::<Vec<_>>())
+        .bind(key_values)
+        .bind(key_documents)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    if !plan.tags.is_empty() {
+        let (tag_documents, tag_names): (Vec<i64>, Vec<&str>) = plan.tags.iter().copied().unzip();
         sqlx::query(
             "INSERT INTO tags (name) SELECT DISTINCT ON (lower(name)) name FROM unnest($1::text[]) AS t (name)
              ON CONFLICT ((lower(name))) DO NOTHING",
         )
-        .bind(&pending.tag_name)
+        .bind(&tag_names)
         .execute(&mut **transaction)
         .await?;
         sqlx::query(
@@ -156,12 +238,12 @@ async fn write_pending(
              JOIN tags t ON lower(t.name) = lower(n.name)
              ON CONFLICT DO NOTHING",
         )
-        .bind(pending.tag_document)
-        .bind(pending.tag_name)
+        .bind(tag_documents)
+        .bind(tag_names)
         .execute(&mut **transaction)
         .await?;
     }
-    if !pending.source_document.is_empty() {
+    if !plan.sources.is_empty() {
         // In input order, so that source ids (which order a document's sources) follow it.
         sqlx::query(
             "INSERT INTO sources (document_id, location, format, position, original_sha256)
@@ -171,15 +253,15 @@ async fn write_pending(
              ORDER BY ordinal
              ON CONFLICT (document_id, location, original_sha256) DO NOTHING",
         )
-        .bind(pending.source_document)
-        .bind(pending.source_location)
-        .bind(pending.source_format)
-        .bind(pending.source_position)
-        .bind(pending.source_sha256)
+        .bind(plan.sources.iter().map(|source| source.document_id).collect::<Vec<_>>())
+        .bind(plan.sources.iter().map(|source| source.location).collect::<Vec<_>>())
+        .bind(plan.sources.iter().map(|source| source.format).collect::<Vec<_>>())
+        .bind(plan.sources.iter().map(|source| source.position).collect::<Vec<_>>())
+        .bind(plan.sources.iter().map(|source| source.original_sha256).collect::<Vec<_>>())
         .execute(&mut **transaction)
         .await?;
     }
-    if let Some(run_id) = run_id.filter(|_| !pending.item_location.is_empty()) {
+    if let Some(run_id) = run_id.filter(|_| !plan.results.is_empty()) {
         sqlx::query(
             "INSERT INTO import_items (run_id, location, outcome, document_id, error)
              SELECT $1, location, outcome, document_id, error
@@ -188,85 +270,79 @@ async fn write_pending(
              ORDER BY ordinal",
         )
         .bind(run_id)
-        .bind(pending.item_location)
-        .bind(pending.item_outcome)
-        .bind(pending.item_document)
-        .bind(pending.item_error)
+        .bind(plan.results.iter().map(|result| result.location.as_str()).collect::<Vec<_>>())
+        .bind(plan.results.iter().map(|result| result.outcome.as_str()).collect::<Vec<_>>())
+        .bind(plan.results.iter().map(|result| result.outcome.ids().first().copied()).collect::<Vec<_>>())
+        .bind(
+            plan.results
+                .iter()
+                .map(|result| match &result.outcome {
+                    ItemOutcome::Failed(reason) => Some(reason.as_str()),
+                    ItemOutcome::Stored(_) => None,
+                })
+                .collect::<Vec<_>>(),
+        )
         .execute(&mut **transaction)
         .await?;
     }
     Ok(())
 }
 
-async fn store_document(
+/// Inserts new documents with their search vectors, weighted title above body and
+/// built with the text search configuration of each one's language.
+async fn insert_documents(
     transaction: &mut Transaction<'_>,
     database: &Database,
-    prepared: &PreparedDocument,
-    story_threshold: f64,
-) -> Result<StoredRef> {
-    let document = &prepared.document;
-    // A known text (current or an earlier revision), else a document at the same URL.
-    let known: Option<(i64, bool)> = sqlx::query_as(
-        "(SELECT id, true FROM documents WHERE fingerprint = $1
-          UNION ALL
-          SELECT document_id, true FROM revisions WHERE fingerprint = $1
-          LIMIT 1)
-         UNION ALL
-         (SELECT id, false FROM documents WHERE $2::text IS NOT NULL AND url = $2 ORDER BY id LIMIT 1)
-         ORDER BY 2 DESC
-         LIMIT 1",
+    rows: &[Row<'_>],
+) -> Result<()> {
+    let documents = || rows.iter().map(|row| &row.prepared.document);
+    sqlx::query(
+        "INSERT INTO documents (id, fingerprint, title, published, site, language, url, authors, excerpt,
+                                word_count, story_id, model, search_config, search_vector)
+         SELECT id, fingerprint, title, published, site, language, url, authors, excerpt, word_count, story_id,
+                model, config,
+                setweight(to_tsvector(config::regconfig, title), 'A')
+                    || setweight(to_tsvector(config::regconfig, body), 'B')
+         FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::text[], $9::text[], $10::int8[], $11::int8[], $12::bytea[], $13::text[], $14::text[])
+             AS d (id, fingerprint, title, published, site, language, url, authors, excerpt, word_count,
+                   story_id, model, config, body)",
     )
-    .bind(&document.fingerprint)
-    .bind(prepared.url())
-    .fetch_optional(&mut **transaction)
+    .bind(rows.iter().map(|row| row.id).collect::<Vec<_>>())
+    .bind(documents().map(|document| document.fingerprint.as_str()).collect::<Vec<_>>())
+    .bind(documents().map(|document| document.title.as_str()).collect::<Vec<_>>())
+    .bind(documents().map(|document| document.published.as_deref()).collect::<Vec<_>>())
+    .bind(documents().map(|document| document.site.as_deref()).collect::<Vec<_>>())
+    .bind(documents().map(|document| document.language.as_deref()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|row| row.prepared.url().map(String::as_str)).collect::<Vec<_>>())
+    .bind(documents().map(|document| document.authors.join("; ")).collect::<Vec<_>>())
+    .bind(rows.iter().map(|row| row.prepared.excerpt.as_str()).collect::<Vec<_>>())
+    .bind(documents().map(|document| document.word_count as i64).collect::<Vec<_>>())
+    .bind(rows.iter().map(|row| row.story).collect::<Vec<_>>())
+    .bind(rows.iter().map(|row| row.prepared.model.as_slice()).collect::<Vec<_>>())
+    .bind(documents().map(|document| database.config_for(document.language.as_deref())).collect::<Vec<_>>())
+    .bind(rows.iter().map(|row| indexed_body(&row.prepared.body)).collect::<Vec<_>>())
+    .execute(&mut **transaction)
     .await?;
-    match known {
-        Some((id, true)) => return Ok(StoredRef { id, change: Change::Present }),
-        Some((id, false)) => {
-            sqlx::query(
-                "INSERT INTO revisions (document_id, fingerprint, model)
-                 SELECT id, fingerprint, model FROM documents WHERE id = $1",
-            )
+    Ok(())
+}
+
+/// Deletes a document's sketch lookup keys, found from its stored sketch.
+async fn forget_sketch_keys(transaction: &mut Transaction<'_>, id: i64) -> Result<()> {
+    let old: Option<(Vec<u8>,)> =
+        sqlx::query_as("SELECT sketch FROM document_sketches WHERE document_id = $1")
+            .bind(id)
+            .fetch_optional(&mut **transaction)
+            .await?;
+    if let Some((old,)) = old {
+        let old_keys: Vec<i64> = lookup_keys(&similarity::decode(&old)).collect();
+        sqlx::query("DELETE FROM sketch_keys WHERE key = ANY($1) AND document_id = $2")
+            .bind(old_keys)
             .bind(id)
             .execute(&mut **transaction)
             .await?;
-            replace_document(transaction, database, id, prepared).await?;
-            assign_story(transaction, id, prepared, story_threshold).await?;
-            return Ok(StoredRef { id, change: Change::Revised });
-        }
-        None => {}
     }
-    let stories = similar_stories(transaction, None, &prepared.sketch, story_threshold).await?;
-    let config = database.config_for(document.language.as_deref());
-    // The id is drawn first so that a document in a story of its own gets its own
-    // id as its story in the same write.
-    let (id,): (i64,) = sqlx::query_as(
-        "WITH next AS (SELECT nextval(pg_get_serial_sequence('documents', 'id')) AS id)
-         INSERT INTO documents (id, fingerprint, title, published, site, language, url, authors, excerpt,
-                                word_count, story_id, model, search_config, search_vector)
-         SELECT next.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, next.id), $11, $12,
-                setweight(to_tsvector($12::regconfig, $2), 'A') || setweight(to_tsvector($12::regconfig, $13), 'B')
-         FROM next
-         RETURNING id",
-    )
-    .bind(&document.fingerprint)
-    .bind(&document.title)
-    .bind(&document.published)
-    .bind(&document.site)
-    .bind(&document.language)
-    .bind(prepared.url())
-    .bind(document.authors.join("; "))
-    .bind(&prepared.excerpt)
-    .bind(document.word_count as i64)
-    .bind(stories.iter().copied().min())
-    .bind(&prepared.model)
-    .bind(config)
-    .bind(indexed_body(&prepared.body))
-    .fetch_one(&mut **transaction)
-    .await?;
-    merge_stories(transaction, &stories).await?;
-    store_sketch(transaction, id, &prepared.sketch, false).await?;
-    Ok(StoredRef { id, change: Change::New })
+    Ok(())
 }
 
 pub(crate) fn indexed_body(body: &str) -> &str {

@@ -1,11 +1,14 @@
-//! The SQLite writer: each batch of prepared items lands in one transaction. See
-//! `crate::import` for the identity rules and what is prepared off the writer.
+//! The SQLite writer: each batch of prepared items lands in one transaction,
+//! planned in memory (`crate::plan`) and written with one multi-row statement per
+//! table. See `crate::import` for the identity rules and what is prepared off the
+//! writer. The per-document functions at the end serve `dossier reparse`.
 
 use std::sync::OnceLock;
 
-use sqlx::{AssertSqlSafe, SqlitePool};
+use sqlx::{AssertSqlSafe, QueryBuilder, SqlitePool};
 
-use crate::import::{Change, ImportItem, ItemOutcome, ItemResult, Prepared, PreparedDocument, StoredRef};
+use crate::import::{ImportItem, ItemOutcome, ItemResult, PreparedDocument};
+use crate::plan::{Answers, Plan, Questions, Row, lookup_keys};
 use crate::{Result, similarity};
 
 /// Starts an import run; items are recorded against it.
@@ -25,128 +28,277 @@ pub(crate) async fn finish_import(pool: &SqlitePool, run_id: i64) -> Result<()> 
 }
 
 /// Stores a batch of items in one transaction and reports each one's outcome.
+/// The transaction takes the write lock when it begins, so that the answers the
+/// plan is made from stay true until the commit (see `crate::plan`).
 pub(crate) async fn import_batch(
     pool: &SqlitePool,
     story_threshold: f64,
     run_id: Option<i64>,
     items: Vec<ImportItem>,
 ) -> Result<Vec<ItemResult>> {
-    let mut transaction = pool.begin().await?;
-    let mut index = PendingIndex::default();
-    let mut results = Vec::with_capacity(items.len());
-    for item in items {
-        let outcome = match &item.prepared {
-            Err(reason) => ItemOutcome::Failed(reason.clone()),
-            Ok(prepared) => {
-                store_original(&mut transaction, prepared).await?;
-                let mut refs = Vec::with_capacity(prepared.documents.len());
-                for (position, document) in prepared.documents.iter().enumerate() {
-                    let stored =
-                        store_document(&mut transaction, &mut index, document, story_threshold).await?;
-                    store_tags(&mut transaction, stored.id, &document.document.tags).await?;
-                    sqlx::query(
-                        "INSERT INTO sources (document_id, location, format, position, original_sha256)
-                         VALUES (?, ?, ?, ?, ?)
-                         ON CONFLICT (document_id, location, original_sha256) DO NOTHING",
-                    )
-                    .bind(stored.id)
-                    .bind(&item.location)
-                    .bind(item.format.as_str())
-                    .bind(position as i64)
-                    .bind(&prepared.original_sha256)
-                    .execute(&mut *transaction)
-                    .await?;
-                    refs.push(stored);
-                }
-                ItemOutcome::Stored(refs)
-            }
-        };
-        if let Some(run_id) = run_id {
-            record_item(&mut transaction, run_id, &item.location, &outcome).await?;
-        }
-        results.push(ItemResult { location: item.location, outcome });
-    }
-    index.write(&mut transaction).await?;
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let answers = ask(&mut transaction, &Questions::of(&items)).await?;
+    let plan = Plan::new(&items, answers, story_threshold);
+    write(&mut transaction, &plan, run_id).await?;
     transaction.commit().await?;
-    Ok(results)
+    Ok(plan.results)
 }
 
 pub(crate) type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
-async fn store_original(transaction: &mut Transaction<'_>, prepared: &Prepared) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO originals (sha256, byte_length, compression, data) VALUES (?, ?, 'zstd', ?)
-         ON CONFLICT (sha256) DO NOTHING",
-    )
-    .bind(&prepared.original_sha256)
-    .bind(prepared.original_length as i64)
-    .bind(&prepared.original_compressed)
-    .execute(&mut **transaction)
-    .await?;
-    Ok(())
+/// Rows a multi-row statement writes at most: SQLite takes at most 32,766
+/// parameters a statement, and the widest row here has 12.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// A JSON array, bound as one parameter and read with `json_each`.
+fn json_list<T: serde::Serialize>(values: &[T]) -> String {
+    serde_json::to_string(values).expect("a list of strings or numbers serialises")
 }
 
-async fn store_document(
-    transaction: &mut Transaction<'_>,
-    index: &mut PendingIndex,
-    prepared: &PreparedDocument,
-    story_threshold: f64,
-) -> Result<StoredRef> {
-    let document = &prepared.document;
-    let known: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM documents WHERE fingerprint = ?1
-         UNION ALL
-         SELECT document_id FROM revisions WHERE fingerprint = ?1
-         LIMIT 1",
-    )
-    .bind(&document.fingerprint)
-    .fetch_optional(&mut **transaction)
-    .await?;
-    if let Some((id,)) = known {
-        return Ok(StoredRef { id, change: Change::Present });
-    }
-    if let Some(url) = prepared.url() {
-        let same_url: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM documents WHERE url = ? ORDER BY id LIMIT 1")
-                .bind(url)
-                .fetch_optional(&mut **transaction)
-                .await?;
-        if let Some((id,)) = same_url {
-            sqlx::query(
-                "INSERT INTO revisions (document_id, fingerprint, model)
-                 SELECT id, fingerprint, model FROM documents WHERE id = ?",
-            )
-            .bind(id)
-            .execute(&mut **transaction)
-            .await?;
-            replace_document(transaction, index, id, prepared).await?;
-            assign_story(transaction, id, prepared, story_threshold).await?;
-            return Ok(StoredRef { id, change: Change::Revised });
+async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Result<Answers> {
+    let mut answers = Answers::default();
+    if !questions.fingerprints.is_empty() {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT fingerprint, id FROM documents WHERE fingerprint IN (SELECT value FROM json_each(?1))
+             UNION ALL
+             SELECT fingerprint, document_id FROM revisions WHERE fingerprint IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(json_list(&questions.fingerprints))
+        .fetch_all(&mut **transaction)
+        .await?;
+        for (fingerprint, id) in rows {
+            answers.fingerprints.entry(fingerprint).or_insert(id);
         }
     }
-    let stories = similar_stories(transaction, None, &prepared.sketch, story_threshold).await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO documents (fingerprint, title, published, site, language, url, authors, excerpt, word_count,
-                                story_id, model)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(&document.fingerprint)
-    .bind(&document.title)
-    .bind(&document.published)
-    .bind(&document.site)
-    .bind(&document.language)
-    .bind(prepared.url())
-    .bind(document.authors.join("; "))
-    .bind(&prepared.excerpt)
-    .bind(document.word_count as i64)
-    .bind(stories.iter().copied().min().unwrap_or(0))
-    .bind(&prepared.model)
-    .fetch_one(&mut **transaction)
-    .await?;
-    join_stories(transaction, id, &stories).await?;
-    index.add(id, prepared);
-    store_sketch(transaction, id, &prepared.sketch, false).await?;
-    Ok(StoredRef { id, change: Change::New })
+    if !questions.urls.is_empty() {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT url, id, story_id FROM documents WHERE url IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )
+        .bind(json_list(&questions.urls))
+        .fetch_all(&mut **transaction)
+        .await?;
+        for (url, id, story) in rows {
+            answers.urls.entry(url).or_insert((id, story));
+        }
+    }
+    if !questions.keys.is_empty() {
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT k.value, (SELECT group_concat(document_id) FROM
+                                 (SELECT document_id FROM sketch_keys WHERE key = k.value
+                                  ORDER BY document_id DESC LIMIT ?2))
+             FROM json_each(?1) k",
+        )
+        .bind(json_list(&questions.keys))
+        .bind(similarity::CANDIDATES_PER_KEY)
+        .fetch_all(&mut **transaction)
+        .await?;
+        for (key, ids) in rows {
+            let mut ids: Vec<i64> =
+                ids.unwrap_or_default().split(',').filter_map(|id| id.parse().ok()).collect();
+            if !ids.is_empty() {
+                ids.sort_unstable_by(|left, right| right.cmp(left));
+                answers.keys.insert(key, ids);
+            }
+        }
+        let candidates = answers.candidate_ids();
+        if !candidates.is_empty() {
+            let rows: Vec<(i64, Vec<u8>, i64)> = sqlx::query_as(
+                "SELECT s.document_id, s.sketch, d.story_id FROM document_sketches s
+                 JOIN documents d ON d.id = s.document_id
+                 WHERE s.document_id IN (SELECT value FROM json_each(?1))",
+            )
+            .bind(json_list(&candidates))
+            .fetch_all(&mut **transaction)
+            .await?;
+            for (id, sketch, story) in rows {
+                answers.candidates.insert(id, (similarity::decode(&sketch), story));
+            }
+        }
+    }
+    let (next_id,): (i64,) = sqlx::query_as("SELECT coalesce(max(id), 0) + 1 FROM documents")
+        .fetch_one(&mut **transaction)
+        .await?;
+    answers.next_id = next_id;
+    Ok(answers)
+}
+
+/// Writes a batch's plan: one multi-row statement per table, but for the rare
+/// revisions and story merges.
+async fn write(transaction: &mut Transaction<'_>, plan: &Plan<'_>, run_id: Option<i64>) -> Result<()> {
+    for originals in plan.originals.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new("INSERT INTO originals (sha256, byte_length, compression, data) ")
+            .push_values(originals, |mut row, original| {
+                row.push_bind(&original.original_sha256)
+                    .push_bind(original.original_length as i64)
+                    .push_bind("zstd")
+                    .push_bind(&original.original_compressed);
+            })
+            .push(" ON CONFLICT (sha256) DO NOTHING")
+            .build()
+            .execute(&mut **transaction)
+            .await?;
+    }
+    for rows in plan.inserts.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new(
+            "INSERT INTO documents (id, fingerprint, title, published, site, language, url, authors, excerpt,
+                                    word_count, story_id, model) ",
+        )
+        .push_values(rows, |mut values, row| {
+            let document = &row.prepared.document;
+            values
+                .push_bind(row.id)
+                .push_bind(&document.fingerprint)
+                .push_bind(&document.title)
+                .push_bind(&document.published)
+                .push_bind(&document.site)
+                .push_bind(&document.language)
+                .push_bind(row.prepared.url())
+                .push_bind(document.authors.join("; "))
+                .push_bind(&row.prepared.excerpt)
+                .push_bind(document.word_count as i64)
+                .push_bind(row.story)
+                .push_bind(&row.prepared.model);
+        })
+        .build()
+        .execute(&mut **transaction)
+        .await?;
+    }
+    if !plan.revised.is_empty() {
+        sqlx::query(
+            "INSERT INTO revisions (document_id, fingerprint, model)
+             SELECT id, fingerprint, model FROM documents WHERE id IN (SELECT value FROM json_each(?1))
+             ORDER BY id",
+        )
+        .bind(json_list(&plan.revised))
+        .execute(&mut **transaction)
+        .await?;
+    }
+    for passing in plan.passing.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new("INSERT INTO revisions (document_id, fingerprint, model) ")
+            .push_values(passing, |mut row, (id, prepared)| {
+                row.push_bind(*id).push_bind(&prepared.document.fingerprint).push_bind(&prepared.model);
+            })
+            .build()
+            .execute(&mut **transaction)
+            .await?;
+    }
+    let mut index = PendingIndex::default();
+    for row in &plan.updates {
+        replace_document(transaction, &mut index, row.id, row.prepared).await?;
+        sqlx::query("UPDATE documents SET story_id = ? WHERE id = ?")
+            .bind(row.story)
+            .bind(row.id)
+            .execute(&mut **transaction)
+            .await?;
+        forget_sketch_keys(transaction, row.id).await?;
+    }
+    for (story, joined) in &plan.merges {
+        sqlx::query("UPDATE documents SET story_id = ? WHERE story_id = ?")
+            .bind(joined)
+            .bind(story)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    let sketched: Vec<&Row> = plan.inserts.iter().chain(&plan.updates).collect();
+    for rows in sketched.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new("INSERT OR REPLACE INTO document_sketches (document_id, sketch) ")
+            .push_values(rows, |mut values, row| {
+                values.push_bind(row.id).push_bind(similarity::encode(&row.prepared.sketch));
+            })
+            .build()
+            .execute(&mut **transaction)
+            .await?;
+    }
+    let keys: Vec<(i64, i64)> =
+        sketched.iter().flat_map(|row| lookup_keys(&row.prepared.sketch).map(|key| (key, row.id))).collect();
+    for keys in keys.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new("INSERT OR IGNORE INTO sketch_keys (key, document_id) ")
+            .push_values(keys, |mut values, (key, id)| {
+                values.push_bind(*key).push_bind(*id);
+            })
+            .build()
+            .execute(&mut **transaction)
+            .await?;
+    }
+    for sources in plan.sources.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new("INSERT INTO sources (document_id, location, format, position, original_sha256) ")
+            .push_values(sources, |mut values, source| {
+                values
+                    .push_bind(source.document_id)
+                    .push_bind(source.location)
+                    .push_bind(source.format)
+                    .push_bind(source.position)
+                    .push_bind(source.original_sha256);
+            })
+            .push(" ON CONFLICT (document_id, location, original_sha256) DO NOTHING")
+            .build()
+            .execute(&mut **transaction)
+            .await?;
+    }
+    for tags in plan.tags.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new("INSERT INTO tags (name) ")
+            .push_values(tags, |mut values, (_, name)| {
+                values.push_bind(*name);
+            })
+            .push(" ON CONFLICT (name) DO NOTHING")
+            .build()
+            .execute(&mut **transaction)
+            .await?;
+        // The join compares with the column's collation: tag names match case-insensitively.
+        let pairs: Vec<(i64, &str)> = tags.to_vec();
+        sqlx::query(
+            "INSERT OR IGNORE INTO document_tags (document_id, tag_id)
+             SELECT p.value ->> 0, t.id FROM json_each(?1) p JOIN tags t ON t.name = p.value ->> 1",
+        )
+        .bind(json_list(&pairs))
+        .execute(&mut **transaction)
+        .await?;
+    }
+    if let Some(run_id) = run_id {
+        for results in plan.results.chunks(ROWS_PER_STATEMENT) {
+            QueryBuilder::new("INSERT INTO import_items (run_id, location, outcome, document_id, error) ")
+                .push_values(results, |mut values, result| {
+                    let error = match &result.outcome {
+                        ItemOutcome::Failed(reason) => Some(reason.as_str()),
+                        ItemOutcome::Stored(_) => None,
+                    };
+                    values
+                        .push_bind(run_id)
+                        .push_bind(&result.location)
+                        .push_bind(result.outcome.as_str())
+                        .push_bind(result.outcome.ids().first().copied())
+                        .push_bind(error);
+                })
+                .build()
+                .execute(&mut **transaction)
+                .await?;
+        }
+    }
+    for row in &plan.inserts {
+        index.add(row.id, row.prepared);
+    }
+    index.write(transaction).await
+}
+
+/// Deletes a document's sketch lookup keys, found from its stored sketch: the
+/// keys' primary key starts with the key, so they are deleted by value rather
+/// than by a scan for the document.
+async fn forget_sketch_keys(transaction: &mut Transaction<'_>, id: i64) -> Result<()> {
+    let old: Option<(Vec<u8>,)> =
+        sqlx::query_as("SELECT sketch FROM document_sketches WHERE document_id = ?")
+            .bind(id)
+            .fetch_optional(&mut **transaction)
+            .await?;
+    if let Some((old,)) = old {
+        for key in lookup_keys(&similarity::decode(&old)) {
+            sqlx::query("DELETE FROM sketch_keys WHERE key = ? AND document_id = ?")
+                .bind(key)
+                .bind(id)
+                .execute(&mut **transaction)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Overwrites a stored document's current version (a revision, or a reparse).
@@ -337,45 +489,4 @@ impl PendingIndex {
         }
         Ok(())
     }
-}
-
-async fn store_tags(transaction: &mut Transaction<'_>, document_id: i64, tags: &[String]) -> Result<()> {
-    for tag in tags.iter().map(|tag| tag.trim()).filter(|tag| !tag.is_empty()) {
-        sqlx::query("INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
-            .bind(tag)
-            .execute(&mut **transaction)
-            .await?;
-        sqlx::query(
-            "INSERT INTO document_tags (document_id, tag_id) SELECT ?, id FROM tags WHERE name = ?
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(document_id)
-        .bind(tag)
-        .execute(&mut **transaction)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn record_item(
-    transaction: &mut Transaction<'_>,
-    run_id: i64,
-    location: &str,
-    outcome: &ItemOutcome,
-) -> Result<()> {
-    let error = match outcome {
-        ItemOutcome::Failed(reason) => Some(reason.as_str()),
-        ItemOutcome::Stored(_) => None,
-    };
-    sqlx::query(
-        "INSERT INTO import_items (run_id, location, outcome, document_id, error) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(run_id)
-    .bind(location)
-    .bind(outcome.as_str())
-    .bind(outcome.ids().first().copied())
-    .bind(error)
-    .execute(&mut **transaction)
-    .await?;
-    Ok(())
 }

@@ -1,0 +1,436 @@
+//! Deciding what a batch of imports becomes, in memory, from a few questions to
+//! the archive.
+//!
+//! Whether a document is new, a new revision or already stored, and which story it
+//! joins, depends on the archive and on every document before it, even in the same
+//! batch. Asking the database document by document costs about ten statements a
+//! document. Instead each backend's writer asks a handful of questions about the
+//! whole batch (`Questions`: which of its texts and URLs are stored, which stored
+//! documents share its sketches' lookup keys, which document id is next), and
+//! `Plan::new` decides every item from the `Answers`, in input order, as storing
+//! the documents one at a time would. The writer then writes the plan with one
+//! multi-row statement per table.
+//!
+//! The answers stay true until the commit because writers take turns: SQLite's
+//! write lock, taken when the batch begins, and PostgreSQL's advisory lock.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::import::{Change, ImportItem, ItemOutcome, ItemResult, Prepared, PreparedDocument, StoredRef};
+use crate::similarity;
+
+/// What a batch needs to know about the archive: the distinct fingerprints, URLs
+/// and sketch lookup keys of its documents.
+#[derive(Debug, Default)]
+pub(crate) struct Questions<'a> {
+    pub(crate) fingerprints: Vec<&'a str>,
+    pub(crate) urls: Vec<&'a str>,
+    pub(crate) keys: Vec<i64>,
+}
+
+impl<'a> Questions<'a> {
+    pub(crate) fn of(items: &'a [ImportItem]) -> Questions<'a> {
+        let mut questions = Questions::default();
+        let (mut fingerprints, mut urls, mut keys) = (HashSet::new(), HashSet::new(), HashSet::new());
+        for prepared in items.iter().filter_map(|item| item.prepared.as_ref().ok()) {
+            for document in &prepared.documents {
+                let fingerprint = document.document.fingerprint.as_str();
+                if fingerprints.insert(fingerprint) {
+                    questions.fingerprints.push(fingerprint);
+                }
+                if let Some(url) = document.url().map(String::as_str)
+                    && urls.insert(url)
+                {
+                    questions.urls.push(url);
+                }
+                for key in lookup_keys(&document.sketch) {
+                    if keys.insert(key) {
+                        questions.keys.push(key);
+                    }
+                }
+            }
+        }
+        questions
+    }
+}
+
+/// The archive's answers to a batch's `Questions`.
+#[derive(Debug, Default)]
+pub(crate) struct Answers {
+    /// Stored fingerprints, of current texts and of earlier revisions, with their document.
+    pub(crate) fingerprints: HashMap<String, i64>,
+    /// Stored URLs, with the first document that has each and its story.
+    pub(crate) urls: HashMap<String, (i64, i64)>,
+    /// For each key, the stored documents with that key: the most recent
+    /// `similarity::CANDIDATES_PER_KEY`, most recent first.
+    pub(crate) keys: HashMap<i64, Vec<i64>>,
+    /// The sketch and story of every document in `keys`.
+    pub(crate) candidates: HashMap<i64, (Vec<u32>, i64)>,
+    /// The id the batch's first new document gets.
+    pub(crate) next_id: i64,
+}
+
+impl Answers {
+    /// The distinct documents named in `keys`, whose sketches and stories are asked next.
+    pub(crate) fn candidate_ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.keys.values().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+/// A document row to write, with its story as it stands at the end of the batch.
+#[derive(Debug)]
+pub(crate) struct Row<'a> {
+    pub(crate) id: i64,
+    pub(crate) story: i64,
+    pub(crate) prepared: &'a PreparedDocument,
+}
+
+#[derive(Debug)]
+pub(crate) struct SourceRow<'a> {
+    pub(crate) document_id: i64,
+    pub(crate) location: &'a str,
+    pub(crate) format: &'static str,
+    pub(crate) position: i64,
+    pub(crate) original_sha256: &'a str,
+}
+
+/// Everything one batch writes, in the order it must be written.
+#[derive(Debug, Default)]
+pub(crate) struct Plan<'a> {
+    /// Original bytes, once per content hash.
+    pub(crate) originals: Vec<&'a Prepared>,
+    /// Documents new to the archive, in id order.
+    pub(crate) inserts: Vec<Row<'a>>,
+    /// Stored documents whose current text becomes a revision before `updates`
+    /// overwrites it.
+    pub(crate) revised: Vec<i64>,
+    /// Versions that were current for part of the batch only and become revisions
+    /// directly, oldest first.
+    pub(crate) passing: Vec<(i64, &'a PreparedDocument)>,
+    /// Stored documents with a new current text.
+    pub(crate) updates: Vec<Row<'a>>,
+    /// Stored stories that join another: (story, joined story).
+    pub(crate) merges: Vec<(i64, i64)>,
+    pub(crate) sources: Vec<SourceRow<'a>>,
+    /// (document, tag name), names trimmed and not empty.
+    pub(crate) tags: Vec<(i64, &'a str)>,
+    /// Each item's outcome, in input order.
+    pub(crate) results: Vec<ItemResult>,
+}
+
+impl<'a> Plan<'a> {
+    /// Decides every item of the batch, in order. Each document is, in turn:
+    /// present (its text is stored, as a document or an earlier revision of one);
+    /// a new revision (its URL is stored with another text); or new. A new text
+    /// joins the stories of the documents it is at least `threshold` similar to,
+    /// merging them when it bridges several.
+    pub(crate) fn new(items: &'a [ImportItem], answers: Answers, threshold: f64) -> Plan<'a> {
+        let mut planner = Planner {
+            first_new_id: answers.next_id,
+            answers,
+            threshold,
+            plan: Plan::default(),
+            parents: HashMap::new(),
+            touched: HashMap::new(),
+            batch_keys: HashMap::new(),
+        };
+        let mut originals = HashSet::new();
+        for item in items {
+            let outcome = match &item.prepared {
+                Err(reason) => ItemOutcome::Failed(reason.clone()),
+                Ok(prepared) => {
+                    if originals.insert(prepared.original_sha256.as_str()) {
+                        planner.plan.originals.push(prepared);
+                    }
+                    let mut refs = Vec::with_capacity(prepared.documents.len());
+                    for (position, document) in prepared.documents.iter().enumerate() {
+                        let stored = planner.place(document);
+                        planner.plan.tags.extend(
+                            document
+                                .document
+                                .tags
+                                .iter()
+                                .map(|tag| tag.trim())
+                                .filter(|tag| !tag.is_empty())
+                                .map(|tag| (stored.id, tag)),
+                        );
+                        planner.plan.sources.push(SourceRow {
+                            document_id: stored.id,
+                            location: &item.location,
+                            format: item.format.as_str(),
+                            position: position as i64,
+                            original_sha256: &prepared.original_sha256,
+                        });
+                        refs.push(stored);
+                    }
+                    ItemOutcome::Stored(refs)
+                }
+            };
+            planner.plan.results.push(ItemResult { location: item.location.clone(), outcome });
+        }
+        planner.finish()
+    }
+}
+
+/// A document whose current text this batch sets.
+#[derive(Debug)]
+struct Touched<'a> {
+    prepared: &'a PreparedDocument,
+    /// Its story before this batch's merges are resolved.
+    story: i64,
+    /// Where its row is: `inserts` (new) or `updates` (stored).
+    new: bool,
+    row: usize,
+}
+
+struct Planner<'a> {
+    answers: Answers,
+    threshold: f64,
+    first_new_id: i64,
+    plan: Plan<'a>,
+    /// Story merges as a union-find forest; a story missing here is its own root.
+    parents: HashMap<i64, i64>,
+    touched: HashMap<i64, Touched<'a>>,
+    /// For each lookup key, the documents of this batch with it, oldest first.
+    batch_keys: HashMap<i64, Vec<i64>>,
+}
+
+impl<'a> Planner<'a> {
+    fn place(&mut self, prepared: &'a PreparedDocument) -> StoredRef {
+        let fingerprint = &prepared.document.fingerprint;
+        if let Some(&id) = self.answers.fingerprints.get(fingerprint) {
+            return StoredRef { id, change: Change::Present };
+        }
+        let same_url = prepared.url().and_then(|url| self.answers.urls.get(url)).copied();
+        let id = match same_url {
+            Some((id, stored_story)) => {
+                self.revise(id, stored_story, prepared);
+                id
+            }
+            None => self.insert(prepared),
+        };
+        self.answers.fingerprints.insert(fingerprint.clone(), id);
+        for key in lookup_keys(&prepared.sketch) {
+            self.batch_keys.entry(key).or_default().push(id);
+        }
+        StoredRef { id, change: if same_url.is_some() { Change::Revised } else { Change::New } }
+    }
+
+    fn insert(&mut self, prepared: &'a PreparedDocument) -> i64 {
+        let id = self.answers.next_id;
+        self.answers.next_id += 1;
+        for story in self.similar_stories(None, &prepared.sketch) {
+            self.union(id, story);
+        }
+        if let Some(url) = prepared.url() {
+            self.answers.urls.entry(url.clone()).or_insert((id, id));
+        }
+        self.touched.insert(id, Touched { prepared, story: id, new: true, row: self.plan.inserts.len() });
+        self.plan.inserts.push(Row { id, story: id, prepared });
+        id
+    }
+
+    /// Makes `prepared` the current text of document `id`, keeping the text it
+    /// replaces as a revision, and re-derives the document's story: it keeps the
+    /// story it was in and joins any it is now similar to.
+    fn revise(&mut self, id: i64, stored_story: i64, prepared: &'a PreparedDocument) {
+        let story = match self.touched.get_mut(&id) {
+            Some(touched) => {
+                self.plan.passing.push((id, touched.prepared));
+                touched.prepared = prepared;
+                let rows = if touched.new { &mut self.plan.inserts } else { &mut self.plan.updates };
+                rows[touched.row].prepared = prepared;
+                touched.story
+            }
+            None => {
+                self.plan.revised.push(id);
+                self.touched.insert(
+                    id,
+                    Touched { prepared, story: stored_story, new: false, row: self.plan.updates.len() },
+                );
+                self.plan.updates.push(Row { id, story: stored_story, prepared });
+                stored_story
+            }
+        };
+        for similar in self.similar_stories(Some(id), &prepared.sketch) {
+            self.union(story, similar);
+        }
+        if let Some(candidate) = self.answers.candidates.get_mut(&id) {
+            candidate.0.clone_from(&prepared.sketch);
+        }
+    }
+
+    /// The stories of the documents — stored or earlier in this batch — whose
+    /// sketches are at least `threshold` similar to `sketch`, found through its
+    /// lookup keys: per key, the most recent `CANDIDATES_PER_KEY` documents.
+    fn similar_stories(&mut self, except: Option<i64>, sketch: &[u32]) -> Vec<i64> {
+        let mut examined = HashSet::new();
+        let mut stories = Vec::new();
+        let limit = similarity::CANDIDATES_PER_KEY as usize;
+        for key in lookup_keys(sketch) {
+            let in_batch = self.batch_keys.get(&key).into_iter().flat_map(|ids| ids.iter().rev());
+            let stored = self.answers.keys.get(&key).into_iter().flatten();
+            let candidates: Vec<i64> = in_batch.chain(stored).copied().take(limit).collect();
+            for candidate in candidates {
+                if Some(candidate) == except || !examined.insert(candidate) {
+                    continue;
+                }
+                let (candidate_sketch, story) = match self.touched.get(&candidate) {
+                    Some(touched) => (touched.prepared.sketch.as_slice(), touched.story),
+                    None => match self.answers.candidates.get(&candidate) {
+                        Some((sketch, story)) => (sketch.as_slice(), *story),
+                        None => continue,
+                    },
+                };
+                if similarity::similarity(sketch, candidate_sketch) >= self.threshold {
+                    let story = self.find(story);
+                    if !stories.contains(&story) {
+                        stories.push(story);
+                    }
+                }
+            }
+        }
+        stories
+    }
+
+    fn find(&mut self, story: i64) -> i64 {
+        let mut root = story;
+        while let Some(&parent) = self.parents.get(&root) {
+            root = parent;
+        }
+        let mut node = story;
+        while let Some(&parent) = self.parents.get(&node) {
+            if parent == root {
+                break;
+            }
+            self.parents.insert(node, root);
+            node = parent;
+        }
+        root
+    }
+
+    /// Joins two stories; the joined story keeps the smaller id, its first document's.
+    fn union(&mut self, left: i64, right: i64) {
+        let (left, right) = (self.find(left), self.find(right));
+        if left != right {
+            self.parents.insert(left.max(right), left.min(right));
+        }
+    }
+
+    fn finish(mut self) -> Plan<'a> {
+        let mut inserts = std::mem::take(&mut self.plan.inserts);
+        for row in &mut inserts {
+            row.story = self.find(row.id);
+        }
+        let mut updates = std::mem::take(&mut self.plan.updates);
+        for row in &mut updates {
+            let story = self.touched[&row.id].story;
+            row.story = self.find(story);
+        }
+        let mut merged: Vec<i64> =
+            self.parents.keys().copied().filter(|story| *story < self.first_new_id).collect();
+        merged.sort_unstable();
+        let merges = merged.into_iter().map(|story| (story, self.find(story))).collect();
+        Plan { inserts, updates, merges, ..self.plan }
+    }
+}
+
+/// The lookup keys of a sketch: its `KEYS` smallest hashes.
+pub(crate) fn lookup_keys(sketch: &[u32]) -> impl Iterator<Item = i64> + '_ {
+    sketch.iter().take(similarity::KEYS).map(|key| i64::from(*key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(location: &str, text: &str, url: Option<&str>) -> ImportItem {
+        let mut document = dossier_core::parse(text.as_bytes(), dossier_core::Format::Text)
+            .expect("plain text parses")
+            .remove(0);
+        document.url = url.map(str::to_owned);
+        ImportItem::from_parsed(
+            location.to_owned(),
+            dossier_core::Format::Text,
+            text.as_bytes(),
+            Ok(vec![document]),
+        )
+    }
+
+    const STORY: &str = "Regulators fined the harbour authority after the crane collapse injured four dockworkers on Tuesday morning. Inspectors found corroded cables and missing maintenance records across three terminals.";
+    const REWRITE: &str = "Regulators fined the harbour authority after the crane collapse injured four dockworkers on Tuesday. Inspectors found corroded cables and missing maintenance records across three terminals, officials said.";
+    const OTHER: &str = "The orchestra announced a winter season of rarely performed symphonies, with tickets on sale from Friday at the concert hall box office and online.";
+
+    fn answers(next_id: i64) -> Answers {
+        Answers { next_id, ..Answers::default() }
+    }
+
+    #[test]
+    fn a_batch_decides_like_one_document_at_a_time() {
+        let items = vec![
+            item("a.txt", STORY, Some("https://example.org/crane")),
+            item("b.txt", STORY, None),
+            item("c.txt", OTHER, None),
+            item("d.txt", REWRITE, Some("https://example.org/crane")),
+            item("e.txt", STORY, None),
+        ];
+        let plan = Plan::new(&items, answers(10), 0.15);
+        let changes: Vec<(i64, Change)> = plan
+            .results
+            .iter()
+            .map(|result| match &result.outcome {
+                ItemOutcome::Stored(refs) => (refs[0].id, refs[0].change),
+                ItemOutcome::Failed(reason) => panic!("{reason}"),
+            })
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                (10, Change::New),
+                (10, Change::Present),
+                (11, Change::New),
+                (10, Change::Revised),
+                // The first text is now a revision of document 10: still present.
+                (10, Change::Present),
+            ]
+        );
+        assert_eq!(plan.inserts.iter().map(|row| row.id).collect::<Vec<_>>(), [10, 11]);
+        assert!(std::ptr::eq(plan.inserts[0].prepared, &items[3].prepared.as_ref().unwrap().documents[0]));
+        assert_eq!(plan.passing.len(), 1, "the replaced text becomes a revision");
+        assert!(plan.revised.is_empty() && plan.updates.is_empty());
+        assert_eq!(plan.originals.len(), 3, "one original per distinct content");
+        assert_eq!(plan.sources.len(), 5);
+    }
+
+    #[test]
+    fn rewrites_join_a_stored_story_and_bridges_merge_stories() {
+        let items = vec![item("rewrite.txt", REWRITE, None)];
+        let sketch = items[0].prepared.as_ref().unwrap().documents[0].sketch.clone();
+        let mut answers = answers(100);
+        // Two stored documents in two stories, both similar to the rewrite.
+        for (id, story) in [(7, 7), (42, 40)] {
+            answers.candidates.insert(id, (sketch.clone(), story));
+            answers.keys.entry(i64::from(sketch[0])).or_default().push(id);
+        }
+        answers.keys.get_mut(&i64::from(sketch[0])).unwrap().sort_unstable_by(|a, b| b.cmp(a));
+        let plan = Plan::new(&items, answers, 0.15);
+        assert_eq!(plan.inserts[0].id, 100);
+        assert_eq!(plan.inserts[0].story, 7, "joins the oldest story");
+        assert_eq!(plan.merges, [(40, 7)], "the other story merges into it");
+    }
+
+    #[test]
+    fn a_revision_of_a_stored_document_keeps_its_story() {
+        let items = vec![item("new.txt", OTHER, Some("https://example.org/crane"))];
+        let mut answers = answers(100);
+        answers.urls.insert("https://example.org/crane".to_owned(), (5, 3));
+        let plan = Plan::new(&items, answers, 0.15);
+        assert_eq!(plan.revised, [5]);
+        assert_eq!(plan.updates.len(), 1);
+        assert_eq!((plan.updates[0].id, plan.updates[0].story), (5, 3));
+        assert!(plan.inserts.is_empty() && plan.merges.is_empty());
+    }
+}
