@@ -1,11 +1,11 @@
 //! Copying a whole archive into another database (`dossier migrate-db`), for
 //! moving from the embedded SQLite file to a PostgreSQL server: documents with
-//! their ids, story clusters and sketches, revisions, tags, sources with their
-//! original bytes, and the import history.
+//! their ids, story clusters and sketches, revisions, tags, read state and reading
+//! positions, sources with their original bytes, and the import history.
 //!
 //! Resumable: tables are copied in an order that satisfies every reference, each
 //! in pages of rows in id order, one transaction a page; a page of documents
-//! carries their sketches, tags and revisions with it. A run that stopped goes on
+//! carries their sketches, tags, revisions and read state with it. A run that stopped goes on
 //! after the highest id already in the target. Verified: afterwards every table's
 //! row count and a checksum of every row's content (read back from both sides in
 //! id order) must match.
@@ -41,6 +41,7 @@ pub(crate) type DocumentRow = (
 pub(crate) type SketchRow = (i64, Vec<u8>);
 pub(crate) type DocumentTagRow = (i64, i64);
 pub(crate) type RevisionRow = (i64, i64, String, Vec<u8>, String);
+pub(crate) type ReadingRow = (i64, Option<String>, i64, String);
 pub(crate) type SourceRow = (i64, i64, String, String, i64, String, String);
 pub(crate) type ImportItemRow = (i64, i64, String, String, Option<i64>, Option<String>);
 
@@ -52,6 +53,7 @@ const DOCUMENTS: &str = "SELECT id, fingerprint, title, published, site, languag
 const SOURCES: &str =
     "SELECT id, document_id, location, format, position, original_sha256, imported_at FROM sources";
 const ITEMS: &str = "SELECT id, run_id, location, outcome, document_id, error FROM import_items";
+const READING: &str = "SELECT document_id, read_at, position, updated_at FROM reading_states";
 
 /// A page of documents with what belongs to them.
 pub(crate) struct DocumentPage {
@@ -59,6 +61,7 @@ pub(crate) struct DocumentPage {
     pub(crate) sketches: Vec<SketchRow>,
     pub(crate) tags: Vec<DocumentTagRow>,
     pub(crate) revisions: Vec<RevisionRow>,
+    pub(crate) reading: Vec<ReadingRow>,
 }
 
 /// One table's rows in each archive after a copy.
@@ -128,6 +131,7 @@ impl Store {
                 revisions: self
                     .range("SELECT id, document_id, fingerprint, model, superseded_at FROM revisions", range)
                     .await?,
+                reading: self.range(READING, range).await?,
             };
             written += page.documents.len() as i64;
             postgres::copy::write_documents(database, page).await?;
@@ -179,6 +183,10 @@ impl Store {
                     hash.i64(row.0).i64(row.1).text(&row.2).bytes(&row.3).text(&row.4);
                 },
             )
+            .await?,
+            self.compare::<ReadingRow>(target, "reading_states", READING, "document_id", |row, hash| {
+                hash.i64(row.0).optional(&row.1).i64(row.2).text(&row.3);
+            })
             .await?,
             self.compare::<SourceRow>(target, "sources", SOURCES, "id", |row, hash| {
                 hash.i64(row.0).i64(row.1).text(&row.2).text(&row.3).i64(row.4).text(&row.5).text(&row.6);

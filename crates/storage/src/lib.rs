@@ -15,6 +15,7 @@
 
 mod copy;
 mod import;
+mod library;
 mod pipeline;
 mod plan;
 mod postgres;
@@ -31,6 +32,10 @@ use sqlx::migrate::Migrator;
 
 pub use copy::{CopyReport, TableCopy};
 pub use import::{Change, ImportItem, ItemOutcome, ItemResult, StoredRef};
+pub use library::{
+    LibraryCursor, LibraryEntry, LibraryFilter, LibraryPage, LibraryRequest, LibrarySort, ReadingState,
+    TAG_MAX_CHARS, tag_name,
+};
 pub use pipeline::BATCH_SIZE;
 pub use read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
 pub use reparse::ReparseReport;
@@ -55,6 +60,8 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("invalid query: {0}")]
     InvalidQuery(String),
+    #[error("invalid tag: {0}")]
+    InvalidTag(String),
     #[error("cannot copy the archive: {0}")]
     Copy(String),
     #[error("a stored document is corrupt (id {id}): {message}")]

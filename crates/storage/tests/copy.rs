@@ -39,6 +39,10 @@ async fn a_sqlite_archive_copies_into_postgres_whole_and_resumably() {
     };
     from.import_batch(None, vec![page("First account of the events.")]).await.unwrap();
     from.import_batch(None, vec![page("Second account, with corrections.")]).await.unwrap();
+    // What the reader did travels with the documents.
+    let listed = from.list_documents(3, 0).await.unwrap();
+    from.set_read(&[listed[0].id, listed[1].id], true).await.unwrap();
+    from.set_reading_position(listed[2].id, 7).await.unwrap();
 
     let report = from.copy_into(&target.store, |_, _| {}).await.unwrap();
     assert!(report.verified(), "{report:#?}");
@@ -53,6 +57,14 @@ async fn a_sqlite_archive_copies_into_postgres_whole_and_resumably() {
 
     let to = target.store.clone();
     assert_eq!(to.count_documents().await.unwrap(), from.count_documents().await.unwrap());
+    for summary in &listed {
+        assert_eq!(
+            to.reading_state(summary.id).await.unwrap(),
+            from.reading_state(summary.id).await.unwrap(),
+            "document {}",
+            summary.id
+        );
+    }
     let newest = from.list_documents(5, 0).await.unwrap();
     assert_eq!(to.list_documents(5, 0).await.unwrap(), newest);
     for summary in &newest {

@@ -1,81 +1,45 @@
-//! The library (`/`) and the reading view (`/documents/{id}`).
+//! The reading view (`/documents/{id}`) and what the reader does there: mark
+//! it read or unread, add and remove tags, and (from the page's script) save how
+//! far they got.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::Html;
-use axum::routing::get;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
 use dossier_core::Block;
-use dossier_storage::{DocumentSummary, StoredDocument};
-use serde::Deserialize;
+use dossier_storage::{LibraryFilter, LibrarySort, StoredDocument};
 
 use crate::AppState;
 use crate::error::{WebError, render};
-use crate::text::{file_name, human_date};
-
-const PAGE_SIZE: u32 = 50;
+use crate::page::{Form, Layout};
+use crate::text::{human_date, tag_href};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(library)).route("/documents/{id}", get(reading_view))
-}
-
-#[derive(Debug, Deserialize)]
-struct LibraryQuery {
-    page: Option<u32>,
-}
-
-#[derive(Template)]
-#[template(path = "library.html")]
-struct LibraryPage {
-    documents: Vec<SummaryView>,
-    total: i64,
-    page: u32,
-    previous_page: Option<u32>,
-    next_page: Option<u32>,
-}
-
-struct SummaryView {
-    id: i64,
-    title: String,
-    date: Option<String>,
-    source: Option<String>,
-    excerpt: String,
-}
-
-impl From<DocumentSummary> for SummaryView {
-    fn from(summary: DocumentSummary) -> SummaryView {
-        SummaryView {
-            id: summary.id,
-            title: summary.title,
-            date: summary.published.as_deref().map(human_date),
-            source: summary.site.or_else(|| summary.first_location.as_deref().map(file_name)),
-            excerpt: summary.excerpt,
-        }
-    }
-}
-
-async fn library(
-    State(state): State<AppState>,
-    Query(query): Query<LibraryQuery>,
-) -> Result<Html<String>, WebError> {
-    let page = query.page.unwrap_or(1).max(1);
-    let offset = (page - 1).saturating_mul(PAGE_SIZE);
-    let total = state.store.count_documents().await?;
-    let documents = state.store.list_documents(PAGE_SIZE, offset).await?;
-    let shown_until = i64::from(offset) + documents.len() as i64;
-    render(&LibraryPage {
-        documents: documents.into_iter().map(SummaryView::from).collect(),
-        total,
-        page,
-        previous_page: (page > 1).then(|| page - 1),
-        next_page: (shown_until < total).then(|| page + 1),
-    })
+    Router::new()
+        .route("/documents/{id}", get(reading_view))
+        .route("/documents/{id}/read", post(mark_read))
+        .route("/documents/{id}/tags", post(change_tags))
+        .route("/documents/{id}/position", post(save_position))
 }
 
 #[derive(Template)]
 #[template(path = "document.html")]
 struct DocumentPage {
+    layout: Layout,
+    id: i64,
     title: String,
+    read: bool,
+    /// (name, address) of its tags.
+    tags: Vec<(String, String)>,
+    /// The neighbours in the library: the newer and the older document.
+    previous: Option<i64>,
+    next: Option<i64>,
+    /// The anchor of the block the reader had reached, when past the beginning.
+    resume: Option<String>,
+    position: i64,
     dek: Option<String>,
     authors: String,
     date: Option<String>,
@@ -96,7 +60,8 @@ struct DocumentPage {
 /// A block flattened for the template; `kind` picks the markup.
 struct BlockView {
     kind: &'static str,
-    /// The anchor of a heading, for the table of contents.
+    /// Its anchor: `section-N` for a heading (the table of contents links
+    /// there), `resume` for the block where the reader stopped; else none.
     anchor: String,
     level: u8,
     text: String,
@@ -151,18 +116,30 @@ const CONTENTS_FROM_HEADINGS: usize = 3;
 /// Other documents of the story shown at most.
 const COVERAGE_SHOWN: usize = 12;
 
+fn document_id(id: &str) -> Result<i64, WebError> {
+    id.parse().map_err(|_| WebError::NotFound)
+}
+
 async fn reading_view(
     State(state): State<AppState>,
+    layout: Layout,
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = document_id(&id)?;
     let StoredDocument { document, sources, story, .. } = state.store.document(id).await?;
     let original_url = document
         .canonical_url
         .clone()
         .or_else(|| document.url.clone())
         .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
-    let mut blocks: Vec<BlockView> = document.blocks.iter().map(BlockView::from).collect();
+    // Every block shown is one element of the body, so that the reading position
+    // (saved by the page's script) is the index of an element among its siblings.
+    let mut blocks: Vec<BlockView> = document
+        .blocks
+        .iter()
+        .map(BlockView::from)
+        .filter(|block| block.kind != "figure" || !block.text.is_empty())
+        .collect();
     let mut contents = Vec::new();
     for (index, block) in blocks.iter_mut().enumerate().filter(|(_, block)| block.kind == "heading") {
         block.anchor = format!("section-{index}");
@@ -190,7 +167,29 @@ async fn reading_view(
             [other.site.clone(), other.published.as_deref().map(human_date)].into_iter().flatten().collect();
         coverage.push((member, other.title, details.join(" · ")));
     }
+    let reading = state.store.reading_state(id).await?;
+    let tags = state.store.document_tags(id).await?;
+    let (previous, next) = state.store.neighbours(&LibraryFilter::default(), LibrarySort::Added, id).await?;
+    // Where the reader stopped: a link there works without the script.
+    let resume = usize::try_from(reading.position)
+        .ok()
+        .filter(|position| *position > 0)
+        .and_then(|position| blocks.get_mut(position))
+        .map(|block| {
+            if block.anchor.is_empty() {
+                block.anchor = "resume".to_owned();
+            }
+            block.anchor.clone()
+        });
     render(&DocumentPage {
+        layout,
+        id,
+        read: reading.read_at.is_some(),
+        tags: tags.iter().map(|name| (name.clone(), tag_href(name))).collect(),
+        previous,
+        next,
+        resume,
+        position: reading.position,
         date: document.published.as_deref().map(human_date),
         published: document.published.clone(),
         authors: document.authors.join(", "),
@@ -205,4 +204,57 @@ async fn reading_view(
         site: document.site,
         original_url,
     })
+}
+
+/// `read=1` marks the document read, `read=0` unread.
+async fn mark_read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let id = document_id(&id)?;
+    let form = Form::parse(&body);
+    form.verify(&headers)?;
+    state.store.document(id).await?;
+    state.store.set_read(&[id], form.get("read") != Some("0")).await?;
+    Ok(form.return_to().into_response())
+}
+
+/// Adds the tag `tag`, or removes it when `action=remove`.
+async fn change_tags(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let id = document_id(&id)?;
+    let form = Form::parse(&body);
+    form.verify(&headers)?;
+    state.store.document(id).await?;
+    let name = form.get("tag").unwrap_or_default();
+    if form.get("action") == Some("remove") {
+        state.store.remove_tag(&[id], name).await?;
+    } else {
+        state.store.add_tag(&[id], name).await?;
+    }
+    Ok(form.return_to().into_response())
+}
+
+/// The page's script reports the block the reader has reached; nothing to show.
+async fn save_position(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let id = document_id(&id)?;
+    let form = Form::parse(&body);
+    form.verify(&headers)?;
+    let position: u32 = form
+        .get("position")
+        .and_then(|value| value.parse().ok())
+        .ok_or(WebError::BadRequest("position is a number"))?;
+    state.store.set_reading_position(id, position).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

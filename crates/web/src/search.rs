@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::{WebError, render};
+use crate::page::Layout;
 use crate::text::{human_date, query_string};
 
 const PAGE_SIZE: u32 = 20;
@@ -61,6 +62,7 @@ impl SearchParameters {
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
+    layout: Layout,
     q: String,
     sort: &'static str,
     hits: Vec<HitView>,
@@ -144,6 +146,7 @@ async fn run(
 
 async fn search_page(
     State(state): State<AppState>,
+    layout: Layout,
     Query(parameters): Query<SearchParameters>,
 ) -> Result<Html<String>, WebError> {
     let page = parameters.page.unwrap_or(1).max(1);
@@ -154,6 +157,7 @@ async fn search_page(
     };
     let q = parameters.q.trim().to_owned();
     let mut view = SearchPage {
+        layout,
         sorts: [("relevance", "Relevance"), ("published", "Newest published"), ("added", "Recently added")]
             .into_iter()
             .map(|(name, label)| (name, label, parameters.href("/search", &q, name, 1)))

@@ -1,14 +1,15 @@
 //! Headers on every response. Imported documents are hostile: even if something
 //! escaped the templates' escaping, the policy below keeps a page from running
-//! scripts, loading anything from another host, or being framed.
+//! any script but the reader's own file (no inline script, no `eval`), loading
+//! or sending anything to another host, or being framed.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+     style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;

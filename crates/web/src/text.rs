@@ -1,5 +1,5 @@
 //! Small text helpers shared by the pages: dates as people write them, file names,
-//! and query strings.
+//! query strings and tag addresses.
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -41,9 +41,29 @@ pub(crate) fn query_string(pairs: &[(&str, String)]) -> String {
         .finish()
 }
 
+/// The address of a tag's page: the name percent-encoded as one path segment.
+pub(crate) fn tag_href(name: &str) -> String {
+    let mut href = String::from("/tags/");
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            href.push(byte as char);
+        } else {
+            href.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    href
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{file_name, human_date, query_string};
+    use super::{file_name, human_date, query_string, tag_href};
+
+    #[test]
+    fn tag_names_are_one_path_segment() {
+        assert_eq!(tag_href("privacy"), "/tags/privacy");
+        assert_eq!(tag_href("data/breach 2024"), "/tags/data%2Fbreach%202024");
+        assert_eq!(tag_href("Ätna?"), "/tags/%C3%84tna%3F");
+    }
 
     #[test]
     fn dates_read_as_people_write_them() {

@@ -189,6 +189,24 @@ pub(crate) async fn write_documents(database: &Database, page: DocumentPage) -> 
     .bind(revisions.4)
     .execute(&mut *transaction)
     .await?;
+
+    let mut reading = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (document_id, read_at, position, updated_at) in page.reading {
+        reading.0.push(document_id);
+        reading.1.push(read_at);
+        reading.2.push(position);
+        reading.3.push(updated_at);
+    }
+    sqlx::query(
+        "INSERT INTO reading_states (document_id, read_at, position, updated_at)
+         SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[], $4::text[])",
+    )
+    .bind(reading.0)
+    .bind(reading.1)
+    .bind(reading.2)
+    .bind(reading.3)
+    .execute(&mut *transaction)
+    .await?;
     transaction.commit().await?;
     Ok(())
 }

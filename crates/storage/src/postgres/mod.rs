@@ -7,6 +7,7 @@
 //! of `dossier serve` and `dossier import` processes can share one database.
 
 pub(crate) mod copy;
+mod library;
 mod read;
 mod reparse;
 mod search;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+pub(crate) use library::*;
 pub(crate) use read::*;
 pub(crate) use reparse::reparse;
 pub(crate) use search::search;

@@ -1,6 +1,7 @@
 //! The SQLite backend: one file, opened in WAL mode with one writer at a time.
 //! All of the backend's SQL lives in this module and its children.
 
+mod library;
 mod read;
 mod reparse;
 mod search;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub(crate) use library::*;
 pub(crate) use read::*;
 pub(crate) use reparse::reparse;
 pub(crate) use search::search;

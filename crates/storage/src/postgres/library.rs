@@ -1,0 +1,327 @@
+//! The library on PostgreSQL: the filtered listing with keyset pagination and
+//! its counts, tags, read state and reading positions. Mirrors
+//! `sqlite::library`; lists of ids are bound as one `int8[]`.
+
+use sqlx::postgres::PgArguments;
+use sqlx::{Arguments, AssertSqlSafe, PgPool};
+
+use crate::library::{
+    COUNTED_TAGS, CountGroup, EntryRow, LibraryCursor, LibraryEntry, LibraryFilter, LibraryRequest,
+    LibrarySort, ReadingState, entries,
+};
+use crate::{Error, Result};
+
+/// The time now, as every timestamp of the archive is written.
+const NOW: &str = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
+/// SQL text with its arguments, bound as the text is written.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    arguments: PgArguments,
+    count: usize,
+}
+
+impl Sql {
+    /// Binds `value` and returns its placeholder.
+    fn bind<T>(&mut self, value: T) -> String
+    where
+        T: for<'t> sqlx::Encode<'t, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send,
+    {
+        self.arguments.add(value).expect("binding a plain value cannot fail");
+        self.count += 1;
+        format!("${}", self.count)
+    }
+
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// ` AND …` for each of the filter's conditions, on `documents d` joined to
+    /// `reading_states r`.
+    fn filter(&mut self, filter: &LibraryFilter) {
+        if let Some(site) = &filter.site {
+            let site = self.bind(site.clone());
+            self.push(&format!(" AND lower(d.site) = lower({site})"));
+        }
+        if let Some(tag) = &filter.tag {
+            let tag = self.bind(tag.clone());
+            self.push(&format!(
+                " AND EXISTS (SELECT 1 FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
+                              WHERE dt.document_id = d.id AND lower(t.name) = lower({tag}))"
+            ));
+        }
+        if let Some(language) = &filter.language {
+            let language = self.bind(language.clone());
+            self.push(&format!(" AND d.language = {language}"));
+        }
+        if let Some(from) = &filter.published_from {
+            let from = self.bind(from.clone());
+            self.push(&format!(" AND d.published >= {from}"));
+        }
+        if let Some(until) = &filter.published_until {
+            // Every date starting with `until` sorts below it followed by the last character.
+            let until = self.bind(format!("{until}\u{10FFFF}"));
+            self.push(&format!(" AND d.published < {until}"));
+        }
+        if filter.unread {
+            self.push(" AND r.read_at IS NULL");
+        }
+        if let Some(story) = filter.story {
+            let story = self.bind(story);
+            self.push(&format!(" AND d.story_id = {story}"));
+        }
+    }
+
+    /// ` AND …` for the entries after `cursor` in `sort` order (before it when `backwards`).
+    fn after(&mut self, sort: LibrarySort, cursor: &LibraryCursor, backwards: bool) {
+        let (less, greater) = if backwards { (">", "<") } else { ("<", ">") };
+        match (sort, &cursor.key) {
+            (LibrarySort::Added, Some(key)) => {
+                let (key, id) = (self.bind(key.clone()), self.bind(cursor.id));
+                self.push(&format!(" AND (d.added_at, d.id) {less} ({key}, {id})"));
+            }
+            (LibrarySort::Published, Some(key)) => {
+                // Undated documents come after every dated one.
+                let undated = if backwards { "false" } else { "d.published IS NULL" };
+                let key = self.bind(key.clone());
+                let id = self.bind(cursor.id);
+                self.push(&format!(
+                    " AND ({undated} OR d.published {less} {key} OR (d.published = {key} AND d.id {less} {id}))"
+                ));
+            }
+            (LibrarySort::Published, None) => {
+                let id = self.bind(cursor.id);
+                if backwards {
+                    self.push(&format!(" AND (d.published IS NOT NULL OR d.id {greater} {id})"));
+                } else {
+                    self.push(&format!(" AND d.published IS NULL AND d.id {less} {id}"));
+                }
+            }
+            (LibrarySort::Added, None) => {
+                let id = self.bind(cursor.id);
+                self.push(&format!(" AND d.id {less} {id}"));
+            }
+        }
+    }
+
+    fn order(&mut self, sort: LibrarySort, backwards: bool) {
+        self.push(match (sort, backwards) {
+            (LibrarySort::Added, false) => " ORDER BY d.added_at DESC, d.id DESC",
+            (LibrarySort::Added, true) => " ORDER BY d.added_at ASC, d.id ASC",
+            (LibrarySort::Published, false) => " ORDER BY d.published IS NULL, d.published DESC, d.id DESC",
+            (LibrarySort::Published, true) => " ORDER BY d.published IS NULL DESC, d.published ASC, d.id ASC",
+        });
+    }
+}
+
+const FROM: &str = " FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id WHERE true";
+
+/// A page of entries (one more than the limit, when there are more), the
+/// matches grouped for counting, and the most frequent tags among the matches.
+pub(crate) async fn library(
+    pool: &PgPool,
+    request: &LibraryRequest,
+) -> Result<(Vec<LibraryEntry>, Vec<CountGroup>, Vec<(String, i64)>)> {
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT d.id, d.title, d.published, d.site, d.language,
+                (SELECT s.location FROM sources s WHERE s.document_id = d.id ORDER BY s.id LIMIT 1),
+                d.excerpt, d.word_count, d.added_at, d.story_id,
+                (SELECT count(*) FROM documents o WHERE o.story_id = d.story_id),
+                r.read_at IS NOT NULL",
+    );
+    sql.push(FROM);
+    sql.filter(&request.filter);
+    if let Some(cursor) = &request.after {
+        sql.after(request.sort, cursor, false);
+    }
+    sql.order(request.sort, false);
+    let limit = sql.bind(i64::from(request.limit) + 1);
+    sql.push(&format!(" LIMIT {limit}"));
+    let rows: Vec<EntryRow> =
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?;
+
+    let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
+    let tags: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT dt.document_id, t.name FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
+         WHERE dt.document_id = ANY($1::int8[])",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT d.site, d.language, count(*), coalesce(sum(CASE WHEN r.read_at IS NULL THEN 1 ELSE 0 END), 0)",
+    );
+    sql.push(FROM);
+    sql.filter(&request.filter);
+    sql.push(" GROUP BY d.site, d.language");
+    let groups: Vec<CountGroup> =
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?;
+
+    let mut sql = Sql::default();
+    sql.push("SELECT t.name, count(*)");
+    sql.push(
+        " FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id
+          JOIN document_tags dt ON dt.document_id = d.id JOIN tags t ON t.id = dt.tag_id WHERE true",
+    );
+    sql.filter(&request.filter);
+    let limit = sql.bind(COUNTED_TAGS);
+    sql.push(&format!(" GROUP BY t.id ORDER BY count(*) DESC, lower(t.name) LIMIT {limit}"));
+    let tag_counts: Vec<(String, i64)> =
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?;
+
+    Ok((entries(rows, tags), groups, tag_counts))
+}
+
+pub(crate) async fn neighbours(
+    pool: &PgPool,
+    filter: &LibraryFilter,
+    sort: LibrarySort,
+    id: i64,
+) -> Result<(Option<i64>, Option<i64>)> {
+    let keys: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT added_at, published FROM documents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    let (added_at, published) = keys.ok_or(Error::NotFound(id))?;
+    let cursor = LibraryCursor {
+        key: match sort {
+            LibrarySort::Added => Some(added_at),
+            LibrarySort::Published => published,
+        },
+        id,
+    };
+    let mut found = [None, None];
+    for (slot, backwards) in found.iter_mut().zip([true, false]) {
+        let mut sql = Sql::default();
+        sql.push("SELECT d.id");
+        sql.push(FROM);
+        sql.filter(filter);
+        sql.after(sort, &cursor, backwards);
+        sql.order(sort, backwards);
+        sql.push(" LIMIT 1");
+        let row: Option<(i64,)> =
+            sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_optional(pool).await?;
+        *slot = row.map(|(id,)| id);
+    }
+    Ok((found[0], found[1]))
+}
+
+pub(crate) async fn tags(pool: &PgPool) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT t.name, count(dt.document_id) FROM tags t JOIN document_tags dt ON dt.tag_id = t.id
+         GROUP BY t.id ORDER BY lower(t.name)",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+pub(crate) async fn document_tags(pool: &PgPool, id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT t.name FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
+         WHERE dt.document_id = $1 ORDER BY lower(t.name)",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
+pub(crate) async fn add_tag(pool: &PgPool, ids: &[i64], name: &str) -> Result<u64> {
+    let mut transaction = pool.begin().await?;
+    // `DO UPDATE` rather than `DO NOTHING`: it returns the existing tag's id and
+    // locks its row until commit, so a concurrent `remove_tag` cannot delete the
+    // tag between this and the links below.
+    let (tag,): (i64,) = sqlx::query_as(
+        "INSERT INTO tags (name) VALUES ($1)
+         ON CONFLICT (lower(name)) DO UPDATE SET name = tags.name RETURNING id",
+    )
+    .bind(name)
+    .fetch_one(&mut *transaction)
+    .await?;
+    let added = sqlx::query(
+        "INSERT INTO document_tags (document_id, tag_id)
+         SELECT id, $1 FROM documents WHERE id = ANY($2::int8[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(tag)
+    .bind(ids)
+    .execute(&mut *transaction)
+    .await?
+    .rows_affected();
+    // Tagging nothing leaves no empty tag behind.
+    sqlx::query(
+        "DELETE FROM tags WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM document_tags WHERE tag_id = $1)",
+    )
+    .bind(tag)
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
+    Ok(added)
+}
+
+pub(crate) async fn remove_tag(pool: &PgPool, ids: &[i64], name: &str) -> Result<u64> {
+    let mut transaction = pool.begin().await?;
+    // Lock the tag first: a concurrent `add_tag` then either commits its links
+    // before the statements below read (each reads what is committed when it
+    // starts), or waits until the tag is gone and creates it anew.
+    let tag: Option<(i64,)> = sqlx::query_as("SELECT id FROM tags WHERE lower(name) = lower($1) FOR UPDATE")
+        .bind(name)
+        .fetch_optional(&mut *transaction)
+        .await?;
+    let Some((tag,)) = tag else { return Ok(0) };
+    let removed =
+        sqlx::query("DELETE FROM document_tags WHERE tag_id = $1 AND document_id = ANY($2::int8[])")
+            .bind(tag)
+            .bind(ids)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+    sqlx::query(
+        "DELETE FROM tags WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM document_tags WHERE tag_id = $1)",
+    )
+    .bind(tag)
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
+    Ok(removed)
+}
+
+pub(crate) async fn set_read(pool: &PgPool, ids: &[i64], read: bool) -> Result<()> {
+    let sql = if read {
+        format!(
+            "INSERT INTO reading_states (document_id, read_at, updated_at)
+             SELECT id, {NOW}, {NOW} FROM documents WHERE id = ANY($1::int8[])
+             ON CONFLICT (document_id) DO UPDATE
+             SET read_at = coalesce(reading_states.read_at, excluded.read_at), updated_at = excluded.updated_at"
+        )
+    } else {
+        format!(
+            "UPDATE reading_states SET read_at = NULL, updated_at = {NOW} WHERE document_id = ANY($1::int8[])"
+        )
+    };
+    sqlx::query(AssertSqlSafe(sql)).bind(ids).execute(pool).await?;
+    Ok(())
+}
+
+pub(crate) async fn set_reading_position(pool: &PgPool, id: i64, position: u32) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO reading_states (document_id, position, updated_at)
+         SELECT id, $1, {NOW} FROM documents WHERE id = $2
+         ON CONFLICT (document_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at"
+    );
+    sqlx::query(AssertSqlSafe(sql)).bind(i64::from(position)).bind(id).execute(pool).await?;
+    Ok(())
+}
+
+pub(crate) async fn reading_state(pool: &PgPool, id: i64) -> Result<ReadingState> {
+    let row: Option<(Option<String>, i64)> =
+        sqlx::query_as("SELECT read_at, position FROM reading_states WHERE document_id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(read_at, position)| ReadingState { read_at, position }).unwrap_or_default())
+}
