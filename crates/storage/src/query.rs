@@ -38,6 +38,13 @@ pub struct Filters {
     pub after: Option<String>,
 }
 
+impl Filters {
+    /// Whether no filter narrows the query.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
 impl Query {
     pub fn has_text(&self) -> bool {
         !self.required.is_empty()

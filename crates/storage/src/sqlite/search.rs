@@ -23,32 +23,57 @@ pub(crate) async fn search(
 ) -> Result<SearchResults> {
     let plan = plan(pool, ranking_window, query, request.sort).await?;
 
+    // The page is chosen first, from ids and scores alone, and only its rows are
+    // read whole: the sorter never carries the stored models of every match.
     let mut arguments = SqliteArguments::default();
-    let mut sql = String::from("SELECT d.id, d.title, d.site, d.published, d.language, d.model, ");
-    sql.push_str(if plan.match_expression.is_some() {
-        "-bm25(documents_fts, ?, 1.0) AS score FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
-    } else {
-        "0.0 AS score FROM documents d"
-    });
+    let mut sql =
+        String::from("SELECT d.id, d.title, d.site, d.published, d.language, d.model, page.score FROM (");
     if plan.match_expression.is_some() {
+        sql.push_str(
+            "SELECT documents_fts.rowid AS id, -bm25(documents_fts, ?, 1.0) AS score FROM documents_fts",
+        );
         add(&mut arguments, TITLE_WEIGHT);
+        if query.filters.is_empty() && request.sort == SortOrder::Relevance {
+            sql.push_str(&where_clause(query, &plan, &mut arguments));
+            sql.push_str(" ORDER BY score DESC, documents_fts.rowid DESC");
+        } else {
+            sql.push_str(FROM_MATCHES_TO_DOCUMENTS);
+            sql.push_str(&where_clause(query, &plan, &mut arguments));
+            sql.push_str(order(request.sort, true));
+        }
+    } else {
+        sql.push_str("SELECT d.id AS id, 0.0 AS score FROM documents d");
+        sql.push_str(&where_clause(query, &plan, &mut arguments));
+        sql.push_str(order(request.sort, false));
     }
-    let where_clause = where_clause(query, &plan, &mut arguments);
-    sql.push_str(&where_clause);
-    sql.push_str(match request.sort {
-        SortOrder::Relevance if plan.match_expression.is_some() => " ORDER BY score DESC, d.id DESC",
-        SortOrder::Relevance | SortOrder::Added => " ORDER BY d.added_at DESC, d.id DESC",
-        SortOrder::Published => " ORDER BY d.published IS NULL, d.published DESC, d.id DESC",
-    });
-    sql.push_str(" LIMIT ? OFFSET ?");
+    sql.push_str(" LIMIT ? OFFSET ?) page JOIN documents d ON d.id = page.id");
     add(&mut arguments, i64::from(request.limit.min(1000)));
     add(&mut arguments, i64::from(request.offset));
+    sql.push_str(
+        order(request.sort, plan.match_expression.is_some()).replace("score", "page.score").as_str(),
+    );
 
     let rows: Vec<HitRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(pool).await?;
     let hits = search::hits(rows, query)?;
 
     let (total, facets) = count_and_facets(pool, query, &plan).await?;
     Ok(SearchResults { hits, total, exhaustive: plan.window_start.is_none(), facets })
+}
+
+/// The matches, then their documents, in that order. A CROSS JOIN keeps SQLite
+/// from starting at a filter's index on `documents` (say, every English document)
+/// and probing the full-text index once for each row: the full-text match is
+/// always the narrower start.
+const FROM_MATCHES: &str = "FROM documents_fts CROSS JOIN documents d ON d.id = documents_fts.rowid";
+const FROM_MATCHES_TO_DOCUMENTS: &str = " CROSS JOIN documents d ON d.id = documents_fts.rowid";
+
+/// ` ORDER BY …` for `sort`; relevance means the score only when there is one.
+fn order(sort: SortOrder, scored: bool) -> &'static str {
+    match sort {
+        SortOrder::Relevance if scored => " ORDER BY score DESC, d.id DESC",
+        SortOrder::Relevance | SortOrder::Added => " ORDER BY d.added_at DESC, d.id DESC",
+        SortOrder::Published => " ORDER BY d.published IS NULL, d.published DESC, d.id DESC",
+    }
 }
 
 async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortOrder) -> Result<Plan> {
@@ -125,11 +150,7 @@ async fn term_count(pool: &SqlitePool, term: &Term) -> Result<i64> {
 /// The number of matches and the facets, in one pass over the matches (or over
 /// the ranking window, when the query has one; the total is then the estimate).
 async fn count_and_facets(pool: &SqlitePool, query: &Query, plan: &Plan) -> Result<(i64, search::Facets)> {
-    let from = if plan.match_expression.is_some() {
-        "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
-    } else {
-        "FROM documents d"
-    };
+    let from = if plan.match_expression.is_some() { FROM_MATCHES } else { "FROM documents d" };
     let mut arguments = SqliteArguments::default();
     let sql = format!(
         "SELECT d.site, substr(d.published, 1, 4), d.language, count(*) {from}{} GROUP BY 1, 2, 3",
