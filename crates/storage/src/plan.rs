@@ -17,6 +17,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::import::{Change, ImportItem, ItemOutcome, ItemResult, Prepared, PreparedDocument, StoredRef};
+use crate::reparse::{self, Updated};
 use crate::similarity;
 
 /// What a batch needs to know about the archive: the distinct fingerprints, URLs
@@ -29,24 +30,37 @@ pub(crate) struct Questions<'a> {
 }
 
 impl<'a> Questions<'a> {
+    /// The questions about an import batch's documents.
     pub(crate) fn of(items: &'a [ImportItem]) -> Questions<'a> {
+        Questions::about(
+            items
+                .iter()
+                .filter_map(|item| item.prepared.as_ref().ok())
+                .flat_map(|prepared| prepared.documents.iter()),
+        )
+    }
+
+    /// The questions about documents parsed again (`dossier reparse`).
+    pub(crate) fn of_changes(changes: &'a [reparse::Change]) -> Questions<'a> {
+        Questions::about(changes.iter().map(|change| &change.prepared))
+    }
+
+    fn about(documents: impl Iterator<Item = &'a PreparedDocument>) -> Questions<'a> {
         let mut questions = Questions::default();
         let (mut fingerprints, mut urls, mut keys) = (HashSet::new(), HashSet::new(), HashSet::new());
-        for prepared in items.iter().filter_map(|item| item.prepared.as_ref().ok()) {
-            for document in &prepared.documents {
-                let fingerprint = document.document.fingerprint.as_str();
-                if fingerprints.insert(fingerprint) {
-                    questions.fingerprints.push(fingerprint);
-                }
-                if let Some(url) = document.url().map(String::as_str)
-                    && urls.insert(url)
-                {
-                    questions.urls.push(url);
-                }
-                for key in lookup_keys(&document.sketch) {
-                    if keys.insert(key) {
-                        questions.keys.push(key);
-                    }
+        for document in documents {
+            let fingerprint = document.document.fingerprint.as_str();
+            if fingerprints.insert(fingerprint) {
+                questions.fingerprints.push(fingerprint);
+            }
+            if let Some(url) = document.url().map(String::as_str)
+                && urls.insert(url)
+            {
+                questions.urls.push(url);
+            }
+            for key in lookup_keys(&document.sketch) {
+                if keys.insert(key) {
+                    questions.keys.push(key);
                 }
             }
         }
@@ -128,15 +142,7 @@ impl<'a> Plan<'a> {
     /// joins the stories of the documents it is at least `threshold` similar to,
     /// merging them when it bridges several.
     pub(crate) fn new(items: &'a [ImportItem], answers: Answers, threshold: f64) -> Plan<'a> {
-        let mut planner = Planner {
-            first_new_id: answers.next_id,
-            answers,
-            threshold,
-            plan: Plan::default(),
-            parents: HashMap::new(),
-            touched: HashMap::new(),
-            batch_keys: HashMap::new(),
-        };
+        let mut planner = Planner::new(answers, threshold);
         let mut originals = HashSet::new();
         for item in items {
             let outcome = match &item.prepared {
@@ -175,6 +181,22 @@ impl<'a> Plan<'a> {
     }
 }
 
+impl<'a> Plan<'a> {
+    /// Decides what parsing stored documents again changes: each one's new text
+    /// replaces its current one in place (no revision: the source is the same),
+    /// unless another document already has that text. A document whose text
+    /// changed keeps its story and joins any it is now similar to.
+    pub(crate) fn reparse(
+        changes: &'a [reparse::Change],
+        answers: Answers,
+        threshold: f64,
+    ) -> (Plan<'a>, Vec<(i64, Updated)>) {
+        let mut planner = Planner::new(answers, threshold);
+        let outcomes = changes.iter().map(|change| (change.id, planner.reparse(change))).collect();
+        (planner.finish(), outcomes)
+    }
+}
+
 /// A document whose current text this batch sets.
 #[derive(Debug)]
 struct Touched<'a> {
@@ -199,6 +221,43 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
+    fn new(answers: Answers, threshold: f64) -> Planner<'a> {
+        Planner {
+            first_new_id: answers.next_id,
+            answers,
+            threshold,
+            plan: Plan::default(),
+            parents: HashMap::new(),
+            touched: HashMap::new(),
+            batch_keys: HashMap::new(),
+        }
+    }
+
+    fn reparse(&mut self, change: &'a reparse::Change) -> Updated {
+        let prepared = &change.prepared;
+        let fingerprint = &prepared.document.fingerprint;
+        if let Some(&other) = self.answers.fingerprints.get(fingerprint)
+            && other != change.id
+        {
+            return Updated::Collides(other);
+        }
+        self.answers.fingerprints.insert(fingerprint.clone(), change.id);
+        self.touched.insert(
+            change.id,
+            Touched { prepared, story: change.story, new: false, row: self.plan.updates.len() },
+        );
+        self.plan.updates.push(Row { id: change.id, story: change.story, prepared });
+        if *fingerprint != change.fingerprint {
+            for similar in self.similar_stories(Some(change.id), &prepared.sketch) {
+                self.union(change.story, similar);
+            }
+        }
+        for key in lookup_keys(&prepared.sketch) {
+            self.batch_keys.entry(key).or_default().push(change.id);
+        }
+        Updated::Changed
+    }
+
     fn place(&mut self, prepared: &'a PreparedDocument) -> StoredRef {
         let fingerprint = &prepared.document.fingerprint;
         if let Some(&id) = self.answers.fingerprints.get(fingerprint) {
@@ -432,5 +491,31 @@ mod tests {
         assert_eq!(plan.updates.len(), 1);
         assert_eq!((plan.updates[0].id, plan.updates[0].story), (5, 3));
         assert!(plan.inserts.is_empty() && plan.merges.is_empty());
+    }
+
+    fn change(id: i64, story: i64, old_fingerprint: &str, text: &str) -> reparse::Change {
+        let item = item("reparsed.txt", text, None);
+        let prepared = item.prepared.expect("parsed").documents.remove(0);
+        reparse::Change { id, fingerprint: old_fingerprint.to_owned(), story, prepared }
+    }
+
+    #[test]
+    fn a_reparse_updates_in_place_and_never_takes_another_documents_text() {
+        let changes = vec![
+            // Its text changed and is now like document 7's: it keeps its story and joins 7's.
+            change(3, 3, "old-3", REWRITE),
+            // Its new text is document 9's.
+            change(4, 4, "old-4", OTHER),
+        ];
+        let mut answers = answers(100);
+        answers.fingerprints.insert(changes[1].prepared.document.fingerprint.clone(), 9);
+        let sketch = changes[0].prepared.sketch.clone();
+        answers.candidates.insert(7, (sketch.clone(), 7));
+        answers.keys.insert(i64::from(sketch[0]), vec![7]);
+        let (plan, outcomes) = Plan::reparse(&changes, answers, 0.15);
+        assert_eq!(outcomes, [(3, Updated::Changed), (4, Updated::Collides(9))]);
+        assert!(plan.inserts.is_empty() && plan.revised.is_empty() && plan.passing.is_empty());
+        assert_eq!(plan.updates.iter().map(|row| (row.id, row.story)).collect::<Vec<_>>(), [(3, 3)]);
+        assert_eq!(plan.merges, [(7, 3)], "document 7's story joins document 3's");
     }
 }

@@ -2,11 +2,15 @@
 //! with the current parser, so that parser improvements reach the whole archive.
 //! A document whose parse changes is updated in place (with its search entry and
 //! story); this is not a new revision, since the source is the same.
+//!
+//! Pages of documents are read in id order, parsed again on every core, and the
+//! changed ones are planned (`crate::plan`) and written like an import batch, one
+//! transaction a page.
 
 use dossier_core::Format;
 
-use crate::import::PreparedDocument;
-use crate::pipeline::load_in_parallel;
+use crate::import::{PreparedDocument, decompress};
+use crate::pipeline::{BATCH_SIZE, load_in_parallel};
 use crate::{Backend, Result, Store, postgres, sqlite};
 
 /// What a reparse did.
@@ -22,26 +26,94 @@ pub struct ReparseReport {
 pub(crate) struct Stored {
     pub(crate) id: i64,
     pub(crate) fingerprint: String,
+    pub(crate) story: i64,
     pub(crate) model: Vec<u8>,
     pub(crate) format: String,
     pub(crate) position: usize,
+    /// The original bytes of its first source, compressed as stored, with their
+    /// length; decompressed on the parsing cores.
+    pub(crate) original: Option<(Vec<u8>, i64)>,
+}
+
+/// A stored document whose new parse differs from what is stored.
+pub(crate) struct Change {
+    pub(crate) id: i64,
+    pub(crate) fingerprint: String,
+    pub(crate) story: i64,
+    pub(crate) prepared: PreparedDocument,
+}
+
+/// What updating one changed document did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Updated {
+    Changed,
+    /// Its new text is another document's: left as it was.
+    Collides(i64),
 }
 
 impl Store {
     pub async fn reparse(&self) -> Result<ReparseReport> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::reparse(pool, self.story_threshold).await,
-            Backend::Postgres(database) => postgres::reparse(database, self.story_threshold).await,
+        let mut report = ReparseReport::default();
+        let mut after = 0;
+        loop {
+            let page = match &self.backend {
+                Backend::Sqlite(pool) => sqlite::reparse_page(pool, after, BATCH_SIZE as i64).await?,
+                Backend::Postgres(database) => {
+                    postgres::reparse_page(database, after, BATCH_SIZE as i64).await?
+                }
+            };
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            report.examined += page.len();
+            let mut changes = Vec::new();
+            for (stored, parsed) in parse_again(page) {
+                match parsed {
+                    Err(reason) => report.failed.push((stored.id, reason)),
+                    Ok(prepared) if unchanged(&stored, &prepared) => {}
+                    Ok(prepared) => changes.push(Change {
+                        id: stored.id,
+                        fingerprint: stored.fingerprint,
+                        story: stored.story,
+                        prepared,
+                    }),
+                }
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            let outcomes = match &self.backend {
+                Backend::Sqlite(pool) => sqlite::apply_reparse(pool, &changes, self.story_threshold).await?,
+                Backend::Postgres(database) => {
+                    postgres::apply_reparse(database, &changes, self.story_threshold).await?
+                }
+            };
+            for (id, updated) in outcomes {
+                match updated {
+                    Updated::Changed => report.changed += 1,
+                    Updated::Collides(other) => report.failed.push((
+                        id,
+                        format!("its new text is the same as document {other}'s; left unchanged"),
+                    )),
+                }
+            }
         }
+        Ok(report)
     }
 }
 
 /// Parses stored documents again from their original bytes, on every core.
-pub(crate) fn parse_again(inputs: Vec<(Stored, Vec<u8>)>) -> Vec<(Stored, Result<PreparedDocument, String>)> {
-    load_in_parallel(inputs, &|(stored, bytes): (Stored, Vec<u8>)| {
+fn parse_again(page: Vec<Stored>) -> Vec<(Stored, Result<PreparedDocument, String>)> {
+    load_in_parallel(page, &|mut stored: Stored| {
         let format = Format::from_name(&stored.format).unwrap_or(Format::Text);
-        let parsed = match dossier_core::parse(&bytes, format) {
-            Err(error) => Err(error.to_string()),
+        let original = match stored.original.take().map(|(data, length)| decompress(&data, length as usize)) {
+            None => Err("its original bytes are missing".to_owned()),
+            Some(Err(error)) => Err(format!("its original bytes cannot be read: {error}")),
+            Some(Ok(bytes)) => Ok(bytes),
+        };
+        let parsed = match original
+            .and_then(|bytes| dossier_core::parse(&bytes, format).map_err(|error| error.to_string()))
+        {
+            Err(reason) => Err(reason),
             Ok(mut documents) if stored.position < documents.len() => {
                 Ok(PreparedDocument::new(documents.swap_remove(stored.position)))
             }
@@ -51,26 +123,7 @@ pub(crate) fn parse_again(inputs: Vec<(Stored, Vec<u8>)>) -> Vec<(Stored, Result
     })
 }
 
-/// What updating one stored document did.
-pub(crate) enum Updated {
-    Changed,
-    Unchanged,
-    Collides(i64),
-}
-
-impl ReparseReport {
-    pub(crate) fn record(&mut self, id: i64, updated: Updated) {
-        match updated {
-            Updated::Changed => self.changed += 1,
-            Updated::Unchanged => {}
-            Updated::Collides(other) => self
-                .failed
-                .push((id, format!("its new text is the same as document {other}'s; left unchanged"))),
-        }
-    }
-}
-
 /// Whether the new parse is exactly what is stored.
-pub(crate) fn unchanged(stored: &Stored, prepared: &PreparedDocument) -> bool {
+fn unchanged(stored: &Stored, prepared: &PreparedDocument) -> bool {
     crate::import::decode_model(stored.id, &stored.model).ok().as_ref() == Some(&prepared.document)
 }

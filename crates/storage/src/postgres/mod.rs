@@ -22,7 +22,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub(crate) use library::*;
 pub(crate) use read::*;
-pub(crate) use reparse::reparse;
+pub(crate) use reparse::{apply_reparse, reparse_page};
 pub(crate) use search::search;
 pub(crate) use write::{begin_import, finish_import, import_batch};
 

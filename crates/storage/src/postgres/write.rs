@@ -5,8 +5,7 @@
 //! advisory lock, so two processes importing at once cannot both decide that a
 //! document is new, or merge stories past each other. Readers never wait for it.
 //! What a batch becomes is decided in memory (`crate::plan`) and written with one
-//! statement per table; the per-document functions at the end serve `dossier
-//! reparse`.
+//! statement per table. `dossier reparse` writes its changes the same way.
 
 use sqlx::PgPool;
 
@@ -69,7 +68,7 @@ pub(crate) async fn import_batch(
     Ok(plan.results)
 }
 
-async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Result<Answers> {
+pub(crate) async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Result<Answers> {
     let mut answers = Answers::default();
     if !questions.fingerprints.is_empty() {
         let rows: Vec<(String, i64)> = sqlx::query_as(
@@ -129,7 +128,7 @@ async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Re
 
 /// Writes a batch's plan: one statement per table, but for the rare revisions and
 /// story merges.
-async fn write(
+pub(crate) async fn write(
     transaction: &mut Transaction<'_>,
     database: &Database,
     plan: &Plan<'_>,
@@ -384,124 +383,6 @@ pub(crate) async fn replace_document(
     .bind(database.config_for(document.language.as_deref()))
     .bind(indexed_body(&prepared.body))
     .bind(id)
-    .execute(&mut **transaction)
-    .await?;
-    Ok(())
-}
-
-/// Re-derives a stored document's story from its (new) sketch, keeping the
-/// story it was in and joining any it is now similar to.
-pub(crate) async fn assign_story(
-    transaction: &mut Transaction<'_>,
-    id: i64,
-    prepared: &PreparedDocument,
-    threshold: f64,
-) -> Result<()> {
-    let mut stories = similar_stories(transaction, Some(id), &prepared.sketch, threshold).await?;
-    let (current,): (i64,) = sqlx::query_as("SELECT story_id FROM documents WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **transaction)
-        .await?;
-    if current != 0 && !stories.contains(&current) {
-        stories.push(current);
-    }
-    let story = stories.iter().copied().min().unwrap_or(id);
-    sqlx::query("UPDATE documents SET story_id = $1 WHERE id = $2 AND story_id != $1")
-        .bind(story)
-        .bind(id)
-        .execute(&mut **transaction)
-        .await?;
-    merge_stories(transaction, &stories).await?;
-    store_sketch(transaction, id, &prepared.sketch, true).await
-}
-
-/// Merges `stories` into the smallest of them: a document that bridges stories
-/// joins them.
-async fn merge_stories(transaction: &mut Transaction<'_>, stories: &[i64]) -> Result<()> {
-    let Some(story) = stories.iter().copied().min() else { return Ok(()) };
-    let others: Vec<i64> = stories.iter().copied().filter(|other| *other != story).collect();
-    if !others.is_empty() {
-        sqlx::query("UPDATE documents SET story_id = $1 WHERE story_id = ANY($2)")
-            .bind(story)
-            .bind(others)
-            .execute(&mut **transaction)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The stories of stored documents whose sketches are at least `threshold`
-/// similar to `sketch`, found through the sketch's smallest hashes in one query.
-async fn similar_stories(
-    transaction: &mut Transaction<'_>,
-    except: Option<i64>,
-    sketch: &[u32],
-    threshold: f64,
-) -> Result<Vec<i64>> {
-    if sketch.is_empty() {
-        return Ok(Vec::new());
-    }
-    let keys: Vec<i64> = sketch.iter().take(similarity::KEYS).map(|key| i64::from(*key)).collect();
-    let candidates: Vec<(i64, Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT c.document_id, s.sketch, d.story_id
-         FROM (SELECT DISTINCT per_key.document_id
-               FROM unnest($1::int8[]) AS k (key)
-               CROSS JOIN LATERAL (SELECT document_id FROM sketch_keys WHERE key = k.key
-                                   ORDER BY document_id DESC LIMIT $2) per_key) c
-         JOIN document_sketches s ON s.document_id = c.document_id
-         JOIN documents d ON d.id = c.document_id",
-    )
-    .bind(keys)
-    .bind(similarity::CANDIDATES_PER_KEY)
-    .fetch_all(&mut **transaction)
-    .await?;
-    let mut stories = Vec::new();
-    for (candidate, candidate_sketch, story) in candidates {
-        if Some(candidate) != except
-            && !stories.contains(&story)
-            && similarity::similarity(sketch, &similarity::decode(&candidate_sketch)) >= threshold
-        {
-            stories.push(story);
-        }
-    }
-    Ok(stories)
-}
-
-/// Stores a document's sketch and lookup keys, replacing any it had.
-async fn store_sketch(
-    transaction: &mut Transaction<'_>,
-    id: i64,
-    sketch: &[u32],
-    replacing: bool,
-) -> Result<()> {
-    if replacing {
-        let old: Option<(Vec<u8>,)> =
-            sqlx::query_as("SELECT sketch FROM document_sketches WHERE document_id = $1")
-                .bind(id)
-                .fetch_optional(&mut **transaction)
-                .await?;
-        if let Some((old,)) = old {
-            let old_keys: Vec<i64> =
-                similarity::decode(&old).iter().take(similarity::KEYS).map(|key| i64::from(*key)).collect();
-            sqlx::query("DELETE FROM sketch_keys WHERE key = ANY($1) AND document_id = $2")
-                .bind(old_keys)
-                .bind(id)
-                .execute(&mut **transaction)
-                .await?;
-        }
-    }
-    let keys: Vec<i64> = sketch.iter().take(similarity::KEYS).map(|key| i64::from(*key)).collect();
-    sqlx::query(
-        "WITH sketch AS (
-             INSERT INTO document_sketches (document_id, sketch) VALUES ($1, $2)
-             ON CONFLICT (document_id) DO UPDATE SET sketch = excluded.sketch
-         )
-         INSERT INTO sketch_keys (key, document_id) SELECT key, $1 FROM unnest($3::int8[]) AS k (key)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(id)
-    .bind(similarity::encode(sketch))
-    .bind(keys)
     .execute(&mut **transaction)
     .await?;
     Ok(())

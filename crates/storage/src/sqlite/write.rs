@@ -1,9 +1,7 @@
 //! The SQLite writer: each batch of prepared items lands in one transaction,
 //! planned in memory (`crate::plan`) and written with one multi-row statement per
 //! table. See `crate::import` for the identity rules and what is prepared off the
-//! writer. The per-document functions at the end serve `dossier reparse`.
-
-use std::sync::OnceLock;
+//! writer. `dossier reparse` writes its changes the same way.
 
 use sqlx::{AssertSqlSafe, QueryBuilder, SqlitePool};
 
@@ -55,7 +53,7 @@ fn json_list<T: serde::Serialize>(values: &[T]) -> String {
     serde_json::to_string(values).expect("a list of strings or numbers serialises")
 }
 
-async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Result<Answers> {
+pub(crate) async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Result<Answers> {
     let mut answers = Answers::default();
     if !questions.fingerprints.is_empty() {
         let rows: Vec<(String, i64)> = sqlx::query_as(
@@ -124,7 +122,11 @@ async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Re
 
 /// Writes a batch's plan: one multi-row statement per table, but for the rare
 /// revisions and story merges.
-async fn write(transaction: &mut Transaction<'_>, plan: &Plan<'_>, run_id: Option<i64>) -> Result<()> {
+pub(crate) async fn write(
+    transaction: &mut Transaction<'_>,
+    plan: &Plan<'_>,
+    run_id: Option<i64>,
+) -> Result<()> {
     for originals in plan.originals.chunks(ROWS_PER_STATEMENT) {
         QueryBuilder::new("INSERT INTO originals (sha256, byte_length, compression, data) ")
             .push_values(originals, |mut row, original| {
@@ -328,134 +330,6 @@ pub(crate) async fn replace_document(
     .await?;
     sqlx::query("DELETE FROM documents_fts WHERE rowid = ?").bind(id).execute(&mut **transaction).await?;
     index.add(id, prepared);
-    Ok(())
-}
-
-/// Re-derives a stored document's story from its (new) sketch, keeping the
-/// story it was in and joining any it is now similar to.
-pub(crate) async fn assign_story(
-    transaction: &mut Transaction<'_>,
-    id: i64,
-    prepared: &PreparedDocument,
-    threshold: f64,
-) -> Result<()> {
-    let mut stories = similar_stories(transaction, Some(id), &prepared.sketch, threshold).await?;
-    let (current,): (i64,) = sqlx::query_as("SELECT story_id FROM documents WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut **transaction)
-        .await?;
-    if current != 0 && !stories.contains(&current) {
-        stories.push(current);
-    }
-    join_stories(transaction, id, &stories).await?;
-    store_sketch(transaction, id, &prepared.sketch, true).await
-}
-
-/// Puts document `id` into the smallest of `stories` (or a story of its own) and
-/// merges the others into it: a document that bridges stories joins them.
-async fn join_stories(transaction: &mut Transaction<'_>, id: i64, stories: &[i64]) -> Result<()> {
-    let story = stories.iter().copied().min().unwrap_or(id);
-    sqlx::query("UPDATE documents SET story_id = ? WHERE id = ? AND story_id != ?")
-        .bind(story)
-        .bind(id)
-        .bind(story)
-        .execute(&mut **transaction)
-        .await?;
-    for other in stories.iter().filter(|other| **other != story) {
-        sqlx::query("UPDATE documents SET story_id = ? WHERE story_id = ?")
-            .bind(story)
-            .bind(other)
-            .execute(&mut **transaction)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The stories of stored documents whose sketches are at least `threshold`
-/// similar to `sketch`, found through the sketch's smallest hashes in one query.
-async fn similar_stories(
-    transaction: &mut Transaction<'_>,
-    except: Option<i64>,
-    sketch: &[u32],
-    threshold: f64,
-) -> Result<Vec<i64>> {
-    if sketch.is_empty() {
-        return Ok(Vec::new());
-    }
-    static CANDIDATES: OnceLock<String> = OnceLock::new();
-    let sql = CANDIDATES.get_or_init(|| {
-        let per_key = format!(
-            "SELECT document_id FROM (SELECT document_id FROM sketch_keys WHERE key = ? \
-             ORDER BY document_id DESC LIMIT {})",
-            similarity::CANDIDATES_PER_KEY
-        );
-        format!(
-            "SELECT c.document_id, s.sketch, d.story_id FROM ({}) c
-             JOIN document_sketches s ON s.document_id = c.document_id
-             JOIN documents d ON d.id = c.document_id",
-            vec![per_key; similarity::KEYS].join(" UNION ")
-        )
-    });
-    let mut query = sqlx::query_as::<_, (i64, Vec<u8>, i64)>(AssertSqlSafe(sql.as_str()));
-    for index in 0..similarity::KEYS {
-        // Hashes are unsigned 32-bit: -1 is never a key, so it pads short sketches.
-        query = query.bind(sketch.get(index).map_or(-1, |key| i64::from(*key)));
-    }
-    let mut stories = Vec::new();
-    for (candidate, candidate_sketch, story) in query.fetch_all(&mut **transaction).await? {
-        if Some(candidate) != except
-            && !stories.contains(&story)
-            && similarity::similarity(sketch, &similarity::decode(&candidate_sketch)) >= threshold
-        {
-            stories.push(story);
-        }
-    }
-    Ok(stories)
-}
-
-/// Stores a document's sketch and lookup keys, replacing any it had. The keys'
-/// primary key starts with the key, so old keys are deleted by value, from the
-/// old sketch, rather than by a scan for the document.
-async fn store_sketch(
-    transaction: &mut Transaction<'_>,
-    id: i64,
-    sketch: &[u32],
-    replacing: bool,
-) -> Result<()> {
-    if replacing {
-        let old: Option<(Vec<u8>,)> =
-            sqlx::query_as("SELECT sketch FROM document_sketches WHERE document_id = ?")
-                .bind(id)
-                .fetch_optional(&mut **transaction)
-                .await?;
-        if let Some((old,)) = old {
-            for key in similarity::decode(&old).iter().take(similarity::KEYS) {
-                sqlx::query("DELETE FROM sketch_keys WHERE key = ? AND document_id = ?")
-                    .bind(i64::from(*key))
-                    .bind(id)
-                    .execute(&mut **transaction)
-                    .await?;
-            }
-        }
-    }
-    sqlx::query("INSERT OR REPLACE INTO document_sketches (document_id, sketch) VALUES (?, ?)")
-        .bind(id)
-        .bind(similarity::encode(sketch))
-        .execute(&mut **transaction)
-        .await?;
-    let keys = &sketch[..sketch.len().min(similarity::KEYS)];
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT OR IGNORE INTO sketch_keys (key, document_id) VALUES {}",
-        vec!["(?, ?)"; keys.len()].join(", ")
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for key in keys {
-        query = query.bind(i64::from(*key)).bind(id);
-    }
-    query.execute(&mut **transaction).await?;
     Ok(())
 }
 
