@@ -42,7 +42,7 @@ pub(crate) type SketchRow = (i64, Vec<u8>);
 pub(crate) type DocumentTagRow = (i64, i64);
 pub(crate) type RevisionRow = (i64, i64, String, Vec<u8>, String);
 pub(crate) type ReadingRow = (i64, Option<String>, i64, String);
-pub(crate) type SourceRow = (i64, i64, String, String, i64, String, String);
+pub(crate) type SourceRow = (i64, i64, String, String, i64, String, String, bool);
 pub(crate) type ImportItemRow = (i64, i64, String, String, Option<i64>, Option<String>);
 
 const ORIGINALS: &str = "SELECT id, sha256, byte_length, compression, data FROM originals";
@@ -50,8 +50,7 @@ const TAGS: &str = "SELECT id, name FROM tags";
 const RUNS: &str = "SELECT id, started_at, finished_at FROM import_runs";
 const DOCUMENTS: &str = "SELECT id, fingerprint, title, published, site, language, url, authors, excerpt, \
                          word_count, story_id, model, added_at FROM documents";
-const SOURCES: &str =
-    "SELECT id, document_id, location, format, position, original_sha256, imported_at FROM sources";
+const SOURCES: &str = "SELECT id, document_id, location, format, position, original_sha256, imported_at, sets_text FROM sources";
 const ITEMS: &str = "SELECT id, run_id, location, outcome, document_id, error FROM import_items";
 const READING: &str = "SELECT document_id, read_at, position, updated_at FROM reading_states";
 
@@ -189,7 +188,14 @@ impl Store {
             })
             .await?,
             self.compare::<SourceRow>(target, "sources", SOURCES, "id", |row, hash| {
-                hash.i64(row.0).i64(row.1).text(&row.2).text(&row.3).i64(row.4).text(&row.5).text(&row.6);
+                hash.i64(row.0)
+                    .i64(row.1)
+                    .text(&row.2)
+                    .text(&row.3)
+                    .i64(row.4)
+                    .text(&row.5)
+                    .text(&row.6)
+                    .i64(i64::from(row.7));
             })
             .await?,
             self.compare::<ImportItemRow>(target, "import_items", ITEMS, "id", |row, hash| {

@@ -109,6 +109,8 @@ pub(crate) struct SourceRow<'a> {
     pub(crate) format: &'static str,
     pub(crate) position: i64,
     pub(crate) original_sha256: &'a str,
+    /// Whether this source set the document's text (it is new or revised by it).
+    pub(crate) sets_text: bool,
 }
 
 /// Everything one batch writes, in the order it must be written.
@@ -169,6 +171,7 @@ impl<'a> Plan<'a> {
                             format: item.format.as_str(),
                             position: position as i64,
                             original_sha256: &prepared.original_sha256,
+                            sets_text: stored.change != Change::Present,
                         });
                         refs.push(stored);
                     }
@@ -264,6 +267,13 @@ impl<'a> Planner<'a> {
             return StoredRef { id, change: Change::Present };
         }
         let same_url = prepared.url().and_then(|url| self.answers.urls.get(url)).copied();
+        if let Some((id, _)) = same_url
+            && prepared.body.trim().is_empty()
+        {
+            // A bare link (a bookmark, an export that kept only the address) says
+            // nothing new about a page already stored: it must not replace its text.
+            return StoredRef { id, change: Change::Present };
+        }
         let id = match same_url {
             Some((id, stored_story)) => {
                 self.revise(id, stored_story, prepared);
@@ -465,6 +475,28 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_link_to_a_stored_page_does_not_replace_its_text() {
+        let mut link = item("bookmarks.html", "Crane collapse", Some("https://example.org/crane"));
+        if let Ok(prepared) = &mut link.prepared {
+            prepared.documents[0].document.blocks.clear();
+            prepared.documents[0].body.clear();
+        }
+        let items = vec![item("a.txt", STORY, Some("https://example.org/crane")), link];
+        let plan = Plan::new(&items, answers(1), 0.15);
+        let changes: Vec<Change> = plan
+            .results
+            .iter()
+            .flat_map(|result| match &result.outcome {
+                ItemOutcome::Stored(refs) => refs.iter().map(|stored| stored.change).collect::<Vec<_>>(),
+                ItemOutcome::Failed(reason) => panic!("{reason}"),
+            })
+            .collect();
+        assert_eq!(changes, [Change::New, Change::Present]);
+        assert!(plan.passing.is_empty() && plan.revised.is_empty());
+        assert_eq!(plan.sources.len(), 2, "the link is recorded as a source of the page");
+    }
+
+    #[test]
     fn rewrites_join_a_stored_story_and_bridges_merge_stories() {
         let items = vec![item("rewrite.txt", REWRITE, None)];
         let sketch = items[0].prepared.as_ref().unwrap().documents[0].sketch.clone();
@@ -483,7 +515,8 @@ mod tests {
 
     #[test]
     fn a_revision_of_a_stored_document_keeps_its_story() {
-        let items = vec![item("new.txt", OTHER, Some("https://example.org/crane"))];
+        let text = format!("Concert season\n\n{OTHER}");
+        let items = vec![item("new.txt", &text, Some("https://example.org/crane"))];
         let mut answers = answers(100);
         answers.urls.insert("https://example.org/crane".to_owned(), (5, 3));
         let plan = Plan::new(&items, answers, 0.15);

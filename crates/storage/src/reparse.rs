@@ -30,8 +30,8 @@ pub(crate) struct Stored {
     pub(crate) model: Vec<u8>,
     pub(crate) format: String,
     pub(crate) position: usize,
-    /// The original bytes of its first source, compressed as stored, with their
-    /// length; decompressed on the parsing cores.
+    /// The original bytes of the newest source that set its text, compressed as
+    /// stored, with their length; decompressed on the parsing cores.
     pub(crate) original: Option<(Vec<u8>, i64)>,
 }
 

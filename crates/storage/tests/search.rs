@@ -156,6 +156,35 @@ async fn a_changed_page_at_the_same_url_becomes_a_revision(archive: Archive) {
     // Search sees the current text only.
     assert_eq!(titles(&store, "casualties").await, ["Breaking story"]);
     assert!(titles(&store, "\"first account\"").await.is_empty());
+
+    // Parsing the archive again rebuilds the current text, not the first one.
+    let report = store.reparse().await.unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    let current = store.document(id).await.unwrap();
+    assert!(dossier_core::render::to_text(&current.document).contains("updated account"));
+    assert_eq!(titles(&store, "casualties").await, ["Breaking story"]);
+
+    // A bare link to the page (a bookmark) is one more source, not a new text.
+    let mut link = dossier_core::Document {
+        title: "Breaking story".into(),
+        url: Some("https://news.example/story".into()),
+        ..current.document.clone()
+    };
+    link.blocks.clear();
+    let bookmark = ImportItem::from_parsed(
+        "bookmarks.html".into(),
+        dossier_core::Format::Html,
+        b"<a href=\"https://news.example/story\">Breaking story</a>",
+        Ok(vec![link]),
+    );
+    let linked = store.import_batch(None, vec![bookmark]).await.unwrap();
+    assert_eq!(linked[0].outcome.as_str(), "present", "{linked:?}");
+    let after = store.document(id).await.unwrap();
+    assert!(dossier_core::render::to_text(&after.document).contains("updated account"));
+    assert_eq!(store.revisions(id).await.unwrap().len(), 1);
+    store.reparse().await.unwrap();
+    let reparsed = store.document(id).await.unwrap();
+    assert!(dossier_core::render::to_text(&reparsed.document).contains("updated account"), "{reparsed:?}");
 }
 
 /// Three saves of one page arrive in one batch, behind a page already stored: each

@@ -212,8 +212,9 @@ pub(crate) async fn write_documents(database: &Database, page: DocumentPage) -> 
 }
 
 pub(crate) async fn write_sources(database: &Database, rows: Vec<SourceRow>) -> Result<()> {
-    let mut columns = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (id, document_id, location, format, position, sha256, imported_at) in rows {
+    let mut columns =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, document_id, location, format, position, sha256, imported_at, sets_text) in rows {
         columns.0.push(id);
         columns.1.push(document_id);
         columns.2.push(location);
@@ -221,10 +222,12 @@ pub(crate) async fn write_sources(database: &Database, rows: Vec<SourceRow>) -> 
         columns.4.push(position);
         columns.5.push(sha256);
         columns.6.push(imported_at);
+        columns.7.push(sets_text);
     }
     sqlx::query(
-        "INSERT INTO sources (id, document_id, location, format, position, original_sha256, imported_at)
-         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[])",
+        "INSERT INTO sources (id, document_id, location, format, position, original_sha256, imported_at, sets_text)
+         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[],
+                              $8::bool[])",
     )
     .bind(columns.0)
     .bind(columns.1)
@@ -233,6 +236,7 @@ pub(crate) async fn write_sources(database: &Database, rows: Vec<SourceRow>) -> 
     .bind(columns.4)
     .bind(columns.5)
     .bind(columns.6)
+    .bind(columns.7)
     .execute(&database.pool)
     .await?;
     Ok(())

@@ -245,10 +245,10 @@ pub(crate) async fn write(
     if !plan.sources.is_empty() {
         // In input order, so that source ids (which order a document's sources) follow it.
         sqlx::query(
-            "INSERT INTO sources (document_id, location, format, position, original_sha256)
-             SELECT document_id, location, format, position, sha256
-             FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::text[])
-                 WITH ORDINALITY AS s (document_id, location, format, position, sha256, ordinal)
+            "INSERT INTO sources (document_id, location, format, position, original_sha256, sets_text)
+             SELECT document_id, location, format, position, sha256, sets_text
+             FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::bool[])
+                 WITH ORDINALITY AS s (document_id, location, format, position, sha256, sets_text, ordinal)
              ORDER BY ordinal
              ON CONFLICT (document_id, location, original_sha256) DO NOTHING",
         )
@@ -257,6 +257,7 @@ pub(crate) async fn write(
         .bind(plan.sources.iter().map(|source| source.format).collect::<Vec<_>>())
         .bind(plan.sources.iter().map(|source| source.position).collect::<Vec<_>>())
         .bind(plan.sources.iter().map(|source| source.original_sha256).collect::<Vec<_>>())
+        .bind(plan.sources.iter().map(|source| source.sets_text).collect::<Vec<_>>())
         .execute(&mut **transaction)
         .await?;
     }

@@ -15,7 +15,9 @@ pub(crate) async fn reparse_page(pool: &SqlitePool, after: i64, limit: i64) -> R
     let rows: Vec<PageRow> = sqlx::query_as(
         "SELECT d.id, d.fingerprint, d.story_id, d.model, s.format, s.position, o.data, o.byte_length
          FROM documents d
-         JOIN sources s ON s.id = (SELECT min(id) FROM sources WHERE document_id = d.id)
+         JOIN sources s ON s.id = coalesce(
+             (SELECT max(id) FROM sources WHERE document_id = d.id AND sets_text),
+             (SELECT min(id) FROM sources WHERE document_id = d.id))
          LEFT JOIN originals o ON o.sha256 = s.original_sha256
          WHERE d.id > ? ORDER BY d.id LIMIT ?",
     )
