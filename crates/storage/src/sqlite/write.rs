@@ -223,20 +223,22 @@ pub(crate) async fn write(
             .await?;
     }
     for sources in plan.sources.chunks(ROWS_PER_STATEMENT) {
-        QueryBuilder::new("INSERT INTO sources (document_id, location, format, position, original_sha256, sets_text) ")
-            .push_values(sources, |mut values, source| {
-                values
-                    .push_bind(source.document_id)
-                    .push_bind(source.location)
-                    .push_bind(source.format)
-                    .push_bind(source.position)
-                    .push_bind(source.original_sha256)
-                    .push_bind(source.sets_text);
-            })
-            .push(" ON CONFLICT (document_id, location, original_sha256) DO NOTHING")
-            .build()
-            .execute(&mut **transaction)
-            .await?;
+        QueryBuilder::new(
+            "INSERT INTO sources (document_id, location, format, position, original_sha256, sets_text) ",
+        )
+        .push_values(sources, |mut values, source| {
+            values
+                .push_bind(source.document_id)
+                .push_bind(source.location)
+                .push_bind(source.format)
+                .push_bind(source.position)
+                .push_bind(source.original_sha256)
+                .push_bind(source.sets_text);
+        })
+        .push(" ON CONFLICT (document_id, location, original_sha256) DO NOTHING")
+        .build()
+        .execute(&mut **transaction)
+        .await?;
     }
     for tags in plan.tags.chunks(ROWS_PER_STATEMENT) {
         QueryBuilder::new("INSERT INTO tags (name) ")
