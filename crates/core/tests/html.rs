@@ -149,6 +149,37 @@ fn a_byline_in_the_text_and_a_time_element_are_used_when_the_head_has_none() {
 }
 
 #[test]
+fn the_standfirst_under_the_headline_is_the_dek() {
+    let page = br#"<html><head><title>Harbour reopens after storm</title></head><body>
+        <header><h1>Harbour reopens after storm</h1>
+        <figure class="lead-image"><img src="harbour.jpg"><figcaption>The harbour on Thursday.</figcaption></figure>
+        <p class="c-article__standfirst">A week of repairs to the sea wall ends with the ferries running again.</p></header>
+        <div class="story"><p>The harbour reopened on Thursday after a week of repairs to the sea wall that the storm had breached in two places.</p>
+        <p>Fishing boats were the first to leave, followed by the ferry to the islands, which had been cancelled since Friday.</p>
+        </div></body></html>"#;
+    let document = parse_html(page, None).expect("parses");
+    assert_eq!(
+        document.dek.as_deref(),
+        Some("A week of repairs to the sea wall ends with the ferries running again.")
+    );
+    assert_eq!(document.metadata_sources["dek"], "markup");
+    assert!(render::to_text(&document).starts_with("The harbour reopened"));
+}
+
+#[test]
+fn a_standfirst_the_body_opens_with_stays_a_paragraph() {
+    let page = br#"<html><head><title>Harbour reopens after storm</title></head><body><article>
+        <h1>Harbour reopens after storm</h1>
+        <p class="lead">A week of repairs to the sea wall ends with the ferries running again.</p>
+        <p>The harbour reopened on Thursday after a week of repairs to the sea wall that the storm had breached in two places.</p>
+        <p>Fishing boats were the first to leave, followed by the ferry to the islands, which had been cancelled since Friday.</p>
+        </article></body></html>"#;
+    let document = parse_html(page, None).expect("parses");
+    assert_eq!(document.dek, None);
+    assert!(render::to_text(&document).starts_with("A week of repairs"));
+}
+
+#[test]
 fn a_title_loses_a_trailing_site_name() {
     let page = br#"<html><head><title>Harbour reopens after storm | Coast News</title>
         <meta property="og:site_name" content="Coast News">

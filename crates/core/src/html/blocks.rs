@@ -149,7 +149,7 @@ impl Walker {
         let link_dense = is_link_dense(self.inline_link_bytes, self.inline.trim().len());
         self.inline.clear();
         self.inline_link_bytes = 0;
-        if !text.is_empty() && !link_dense && !is_boilerplate_line(&text) {
+        if !text.is_empty() && !link_dense && !is_boilerplate_line(&text) && !is_dateline(&text) {
             self.blocks.push(Block::Paragraph { text });
         }
     }
@@ -188,6 +188,47 @@ impl Walker {
     }
 }
 
+/// Drops headings that head nothing and lead-ins that lead into nothing: a heading
+/// followed only by headings of its rank or higher (or by nothing), unless it is
+/// itself a sentence, and a short
+/// paragraph ending in a colon ("Mehr zum Thema:", "Kontakt:") with no text after it
+/// before the next heading. What they introduced — a related-articles list, a
+/// contact box, comments — was boilerplate and is gone.
+pub(crate) fn drop_empty_sections(blocks: &mut Vec<Block>) {
+    // Read backwards: `has_content[level]` says whether text follows the current
+    // position before the next heading of rank `level` or higher. Lead-ins rank
+    // below every heading (level 7).
+    let mut has_content = [false; 8];
+    let mut keep = vec![true; blocks.len()];
+    for (index, block) in blocks.iter().enumerate().rev() {
+        let level = match block {
+            // A heading that is a sentence (a pull quote, a standfirst set as a
+            // heading) is text in its own right.
+            Block::Heading { level, text } if !text.trim_end().ends_with('.') => {
+                usize::from(*level).clamp(1, 6)
+            }
+            Block::Paragraph { text } if is_lead_in(text) => 7,
+            Block::Rule => continue,
+            _ => {
+                has_content = [true; 8];
+                continue;
+            }
+        };
+        keep[index] = has_content[level];
+        for below in &mut has_content[level..] {
+            *below = false;
+        }
+    }
+    let mut keep = keep.into_iter();
+    blocks.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// A short line ending in a colon: it announces what follows.
+fn is_lead_in(text: &str) -> bool {
+    let text = text.trim_end();
+    text.ends_with(':') && text.chars().count() <= 80
+}
+
 /// Lines that label rather than tell: photo credits, "read more" pointers, ad
 /// labels, share prompts. Only short lines are judged, so prose that happens to
 /// start with "Photo" is kept.
@@ -207,6 +248,18 @@ fn is_boilerplate_line(text: &str) -> bool {
         "image:",
         "credit:",
         "credits:",
+        "(credit",
+        "photograph by",
+        "crédit photo",
+        "crédits photo",
+        "titelbild:",
+        "beitragsbild:",
+        "source:",
+        "quelle:",
+        "źródło:",
+        "stand:",
+        "aktualisiert am",
+        "publikacja:",
         "crédito:",
         "(crédito",
         "©",
@@ -254,6 +307,40 @@ fn is_boilerplate_line(text: &str) -> bool {
         || lower.ends_with("getty images")
         || lower.ends_with("/ getty images")
         || lower.ends_with("/dpa")
+}
+
+/// A line that only dates the article ("23.10.2018", "7. oktober 2020",
+/// "Aktualisiert: 11.04.2020, 10:27"): a year, perhaps a day, a month's name, a
+/// time and a short label, and nothing else. The dates are the document's
+/// metadata; as a paragraph the line says nothing.
+fn is_dateline(text: &str) -> bool {
+    if text.chars().count() > 40 {
+        return false;
+    }
+    let dated = match text.split_once(':') {
+        Some((label, rest)) if label.chars().count() <= 20 && !label.chars().any(|c| c.is_ascii_digit()) => {
+            rest
+        }
+        _ => text,
+    };
+    let mut has_year = false;
+    let mut words = 0;
+    for token in dated.split(|c: char| !c.is_alphanumeric()).filter(|token| !token.is_empty()) {
+        if token.chars().all(|c| c.is_ascii_digit()) {
+            // Days, months, hours and minutes have one or two digits, years four;
+            // other numbers (a phone number, a price) are not a date.
+            let is_year = token.len() == 4 && (token.starts_with("19") || token.starts_with("20"));
+            if token.len() > 2 && !is_year {
+                return false;
+            }
+            has_year |= is_year;
+        } else if token.chars().any(|c| c.is_ascii_digit()) || token.chars().count() > 10 {
+            return false;
+        } else {
+            words += 1;
+        }
+    }
+    has_year && words <= 2
 }
 
 /// Text that is mostly links is navigation or a teaser ("Read more: …"), not prose.
@@ -448,6 +535,42 @@ mod tests {
                 Block::Image { src: "a.jpg".into(), alt: None, caption: None },
             ]
         );
+    }
+
+    #[test]
+    fn headings_and_lead_ins_that_introduce_nothing_are_dropped() {
+        let mut got = blocks(
+            "<h2>Harbour</h2><p>The harbour reopened on Thursday.</p>\
+             <h2>Read next</h2><h3>Also popular</h3><h2>Repairs</h2><h3>The wall</h3>\
+             <p>The sea wall was breached in two places.</p>\
+             <h4>The storm was the worst in a decade.</h4>\
+             <p>More on this:</p><h2>Related stories</h2>",
+        );
+        drop_empty_sections(&mut got);
+        let texts: Vec<String> = got.iter().map(Block::text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Harbour",
+                "The harbour reopened on Thursday.",
+                "Repairs",
+                "The wall",
+                "The sea wall was breached in two places.",
+                "The storm was the worst in a decade.",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_that_only_dates_the_article_is_not_a_paragraph() {
+        for dateline in ["23.10.2018", "7. oktober 2020", "Aktualisiert: 11.04.2020, 10:27", "March 3, 2021"]
+        {
+            assert!(is_dateline(dateline), "{dateline}");
+        }
+        for text in ["+81 158-23-2012", "Seit 2015 baut die Stadt Radwege.", "286,35 €", "Tel. 0863/91131"]
+        {
+            assert!(!is_dateline(text), "{text}");
+        }
     }
 
     #[test]

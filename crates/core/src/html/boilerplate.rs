@@ -7,7 +7,9 @@
 //! the text); removing it first is what lifts precision on trafilatura-eval (see
 //! `docs/extraction.md`).
 
-use dom_query::{Document as Dom, NodeRef};
+use std::sync::OnceLock;
+
+use dom_query::{Document as Dom, NodeData, NodeRef, local_name};
 
 /// Class or id words that mark boilerplate wherever they appear in a word
 /// (`article-comments`, `shareBar`, `cookieConsent`). These are strong: an element
@@ -75,7 +77,6 @@ const WORDS: &[&str] = &[
     "tags",
     "tag",
     "rating",
-    "hidden",
     "modal",
     "popup",
     "overlay",
@@ -90,79 +91,238 @@ const WORDS: &[&str] = &[
     "breaking",
 ];
 
+/// Class names, matched whole, that hide an element everywhere.
+const HIDDEN: &[&str] = &["hidden", "is-hidden", "visually-hidden"];
+
+/// Class or id names, matched whole, that name the article's own container
+/// (WordPress's `hentry`/`type-post`, microformats, common CMS names). They cancel
+/// every marker but comments on the same element.
+const ARTICLE: &[&str] = &[
+    "hentry",
+    "h-entry",
+    "type-post",
+    "entry",
+    "entry-content",
+    "entry-body",
+    "post-content",
+    "post-body",
+    "article-content",
+    "article-body",
+    "articlebody",
+    "story-body",
+    "story-content",
+];
+
 /// A match of these in a class or id cancels the weak markers (`content-widget`,
 /// `main-menu-offset` on a layout wrapper); `commentary` is an article, not comments.
 const KEEP: &[&str] = &["commentary", "article", "content", "main", "story", "post-body", "entry"];
 
-/// How many elements are checked: bounds the work on pages with huge trees.
-const MAX_CANDIDATES: usize = 200_000;
-
-/// Nodes visited while measuring candidates' text, over the whole page; past it,
-/// weak candidates are kept unmeasured. Measuring is linear in the subtree, and
-/// nested candidates are measured again, so this is what bounds the pass.
-const MEASURE_BUDGET: usize = 1_000_000;
-
 /// Removes boilerplate elements from `dom` in place.
+///
+/// One walk over the tree gathers every element with its subtree's text length and
+/// its boilerplate strength (elements that are never article text — scripts, forms'
+/// controls, navigation, hidden elements — are dropped on sight and count no text);
+/// a scan of what it gathered then picks the outermost elements to remove. Linear in
+/// the tree, whatever the nesting of marked elements.
 pub(crate) fn remove(dom: &Dom) {
-    dom.select(
-        "nav, script, style, noscript, template, iframe, button, select, textarea, input, svg, \
-         aside, footer, [role=navigation], [role=contentinfo], [role=complementary], \
-         [role=search], [role=dialog], [role=alert], [hidden], [aria-hidden=true], \
-         [itemprop~=comment], [itemprop~=author]",
-    )
-    .remove();
-    let Some(body) = dom.body() else {
+    let root = dom.root();
+    let mut gathered = Gathered::default();
+    gathered.walk(&root);
+    for node in &gathered.never_text {
+        node.remove_from_parent();
+    }
+    let Some(body) = gathered.body else {
         return;
     };
-    let mut unlimited = usize::MAX;
-    let body_chars = text_chars(&body, &mut unlimited).max(1);
-    let mut budget = MEASURE_BUDGET;
-    let mut doomed: Vec<NodeRef> = Vec::new();
-    // Depth-first, skipping the inside of whatever is doomed: its parts need no check.
-    let mut stack: Vec<NodeRef> = body.children_it(true).filter(NodeRef::is_element).collect();
-    let mut visited = 0;
-    while let Some(node) = stack.pop() {
-        visited += 1;
-        if visited > MAX_CANDIDATES {
-            break;
-        }
-        let name = node.node_name().unwrap_or_default();
-        let protected = matches!(&*name, "article" | "main" | "p" | "h1" | "h2");
-        let strength = if protected {
-            Strength::None
-        } else if node.attr("style").is_some_and(|style| {
-            let style = style.to_ascii_lowercase().replace(' ', "");
-            style.contains("display:none") || style.contains("visibility:hidden")
-        }) {
-            Strength::Comments
-        } else {
-            boilerplate_strength(node.attr("class").as_deref(), node.attr("id").as_deref())
-        };
+    let body_chars = gathered.elements[body].text.max(1) as f64;
+    let mut doomed = Vec::new();
+    let mut index = body + 1;
+    let end = gathered.elements[body].end;
+    while index < end {
+        let element = &gathered.elements[index];
         // A strong marker yields to an element holding most of the text, a weak one
-        // to an element holding a fair part of it; past the budget, only strong
-        // markers still remove.
-        let max_share = match strength {
+        // to an element holding a fair part of it.
+        let max_share = match element.strength {
             Strength::None => None,
             Strength::Weak => Some(0.2),
             Strength::Strong => Some(0.3),
             Strength::Comments => Some(0.8),
         };
-        if let Some(max_share) = max_share {
-            let doom = if budget > 0 {
-                (text_chars(&node, &mut budget) as f64) < max_share * body_chars as f64
-            } else {
-                strength >= Strength::Strong
-            };
-            if doom {
-                doomed.push(node);
-                continue;
-            }
+        if max_share.is_some_and(|max_share| (element.text as f64) < max_share * body_chars) {
+            doomed.push(element.node);
+            // Its parts need no check.
+            index = element.end;
+        } else {
+            index += 1;
         }
-        stack.extend(node.children_it(true).filter(NodeRef::is_element));
     }
     for node in doomed {
         node.remove_from_parent();
     }
+}
+
+/// An element met by the walk, in document order.
+struct Element<'a> {
+    node: NodeRef<'a>,
+    /// Index just past the element's last descendant in `Gathered::elements`.
+    end: usize,
+    /// Bytes of trimmed text in the subtree, without what is never text.
+    text: usize,
+    strength: Strength,
+}
+
+#[derive(Default)]
+struct Gathered<'a> {
+    elements: Vec<Element<'a>>,
+    never_text: Vec<NodeRef<'a>>,
+    /// Index of `<body>` in `elements`.
+    body: Option<usize>,
+}
+
+impl<'a> Gathered<'a> {
+    /// Depth first without recursion: the tree may be deep.
+    fn walk(&mut self, root: &NodeRef<'a>) {
+        // Indices in `elements` of the elements whose subtree is being walked.
+        let mut open: Vec<usize> = Vec::new();
+        let mut next = root.first_child();
+        while let Some(node) = next {
+            let mut descend = false;
+            let is_text = node.query_or(false, |tree_node| match &tree_node.data {
+                NodeData::Text { contents } => {
+                    if let Some(&parent) = open.last() {
+                        self.elements[parent].text += contents.trim().len();
+                    }
+                    true
+                }
+                _ => false,
+            });
+            if !is_text && let Some(element) = node.element_ref() {
+                let in_body = self.body.is_some();
+                match judge(&element, in_body) {
+                    Judgement::NeverText => self.never_text.push(node),
+                    Judgement::Element(strength) => {
+                        if self.body.is_none() && element.name.local == local_name!("body") {
+                            self.body = Some(self.elements.len());
+                        }
+                        open.push(self.elements.len());
+                        self.elements.push(Element { node, end: 0, text: 0, strength });
+                        descend = true;
+                    }
+                }
+            }
+            if descend && let Some(child) = node.first_child() {
+                next = Some(child);
+                continue;
+            }
+            if descend {
+                self.close(&mut open);
+            }
+            // Up until a sibling is found, closing the elements left behind.
+            let mut current = node;
+            next = loop {
+                if let Some(sibling) = current.next_sibling() {
+                    break Some(sibling);
+                }
+                match current.parent() {
+                    Some(parent) if parent.id != root.id => {
+                        self.close(&mut open);
+                        current = parent;
+                    }
+                    _ => break None,
+                }
+            };
+        }
+        while !open.is_empty() {
+            self.close(&mut open);
+        }
+    }
+
+    fn close(&mut self, open: &mut Vec<usize>) {
+        if let Some(index) = open.pop() {
+            self.elements[index].end = self.elements.len();
+            let text = self.elements[index].text;
+            if let Some(&parent) = open.last() {
+                self.elements[parent].text += text;
+            }
+        }
+    }
+}
+
+enum Judgement {
+    /// Never article text wherever it stands: removed whatever its size.
+    NeverText,
+    Element(Strength),
+}
+
+/// Elements that are never article text: scripts and styles, forms' controls,
+/// embedded frames, navigation, asides and footers, landmark roles other than the
+/// main one, hidden elements, and comments or author boxes marked up as such.
+fn judge(element: &dom_query::Element, in_body: bool) -> Judgement {
+    let name = &element.name.local;
+    if matches!(
+        &**name,
+        "nav"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "iframe"
+            | "button"
+            | "select"
+            | "textarea"
+            | "input"
+            | "svg"
+            | "aside"
+            | "footer"
+    ) {
+        return Judgement::NeverText;
+    }
+    let mut class = None;
+    let mut id = None;
+    let mut hidden_by_style = false;
+    for attribute in &element.attrs {
+        let value: &str = &attribute.value;
+        match &*attribute.name.local {
+            "hidden" => return Judgement::NeverText,
+            "aria-hidden" if value == "true" => return Judgement::NeverText,
+            "role"
+                if matches!(
+                    value,
+                    "navigation" | "contentinfo" | "complementary" | "search" | "dialog" | "alert"
+                ) =>
+            {
+                return Judgement::NeverText;
+            }
+            "itemprop"
+                if value.split_ascii_whitespace().any(|word| word == "comment" || word == "author") =>
+            {
+                return Judgement::NeverText;
+            }
+            "class" => class = Some(value),
+            "id" => id = Some(value),
+            "style" => hidden_by_style = is_hidden_style(value),
+            _ => {}
+        }
+    }
+    // Only what the body holds is judged by its name; `article`, `main`, paragraphs
+    // and top headings always stay.
+    if !in_body || matches!(&**name, "body" | "article" | "main" | "p" | "h1" | "h2") {
+        return Judgement::Element(Strength::None);
+    }
+    if hidden_by_style {
+        return Judgement::Element(Strength::Comments);
+    }
+    Judgement::Element(boilerplate_strength(class, id))
+}
+
+/// `display: none` or `visibility: hidden` in a style attribute.
+fn is_hidden_style(style: &str) -> bool {
+    let squeezed: String = style
+        .chars()
+        .filter(|character| *character != ' ')
+        .map(|character| character.to_ascii_lowercase())
+        .collect();
+    squeezed.contains("display:none") || squeezed.contains("visibility:hidden")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -174,35 +334,38 @@ enum Strength {
     Comments,
 }
 
-/// Bytes of text under `node`, spending one unit of `budget` per node visited.
-fn text_chars(node: &NodeRef, budget: &mut usize) -> usize {
-    let mut total = 0;
-    for descendant in node.descendants_it() {
-        *budget = budget.saturating_sub(1);
-        if descendant.is_text() {
-            total += descendant.text().trim().len();
-        }
-    }
-    total
-}
-
 /// Whether a class and id name boilerplate, and how surely.
 fn boilerplate_strength(class: Option<&str>, id: Option<&str>) -> Strength {
     let mut strength = Strength::None;
+    let mut names_the_article = false;
     // Ids are often made from a heading's words (`sharing-mutable-history`), so an
     // id counts only when it is short.
     let short_id = id.filter(|id| id.split(['-', '_']).count() <= 2);
     for name in class.into_iter().flat_map(str::split_whitespace).chain(short_id) {
-        let name = name.to_ascii_lowercase();
-        if name.contains("commentary") {
+        let lower = name.to_ascii_lowercase();
+        let Some(name) = what_it_names(&lower) else {
+            continue;
+        };
+        // `hidden-mobile`, `hidden-desktop`, `field--label-hidden`: hidden somewhere
+        // or hiding a part; only a plain `hidden` hides the element.
+        if HIDDEN.contains(&name) {
+            strength = strength.max(Strength::Weak);
             continue;
         }
-        if name.contains("comment") || name.contains("disqus") {
+        if is_article_name(name) {
+            names_the_article = true;
+            continue;
+        }
+        let found = Found::in_name(name);
+        if found.commentary {
+            continue;
+        }
+        if found.comments {
             strength = Strength::Comments;
-        } else if MARKERS.iter().any(|marker| name.contains(marker)) {
+        } else if found.strong {
             strength = strength.max(Strength::Strong);
-        } else if !KEEP.iter().any(|keep| name.contains(keep))
-            && (WEAK_MARKERS.iter().any(|marker| name.contains(marker))
+        } else if !found.keep
+            && (found.weak
                 || name
                     .split(|character: char| !character.is_ascii_alphanumeric())
                     .any(|word| WORDS.contains(&word)))
@@ -210,7 +373,93 @@ fn boilerplate_strength(class: Option<&str>, id: Option<&str>) -> Strength {
             strength = strength.max(Strength::Weak);
         }
     }
-    strength
+    // The article's own container keeps its other names' modifiers (`entry share`,
+    // `entry-content entry-content-read-more`, WordPress's `hentry tag-…`): they
+    // describe its look or its taxonomy, not boilerplate inside it.
+    if names_the_article && strength < Strength::Comments { Strength::None } else { strength }
+}
+
+/// Which marker lists a (lower-case) class name holds a word of.
+#[derive(Default)]
+struct Found {
+    commentary: bool,
+    comments: bool,
+    strong: bool,
+    weak: bool,
+    keep: bool,
+}
+
+impl Found {
+    /// One pass over the name: at each byte, only the markers starting with that
+    /// byte are tried. Markedly cheaper than one substring search per marker, and
+    /// this runs for every element with a class.
+    fn in_name(name: &str) -> Found {
+        static BY_FIRST_BYTE: OnceLock<Vec<Vec<(&'static str, u8)>>> = OnceLock::new();
+        const COMMENTARY: u8 = 0;
+        const COMMENTS: u8 = 1;
+        const STRONG: u8 = 2;
+        const WEAK: u8 = 3;
+        const KEEPS: u8 = 4;
+        let table = BY_FIRST_BYTE.get_or_init(|| {
+            let mut table = vec![Vec::new(); 256];
+            let lists: [(&[&'static str], u8); 5] = [
+                (&["commentary"], COMMENTARY),
+                (&["comment", "disqus"], COMMENTS),
+                (MARKERS, STRONG),
+                (WEAK_MARKERS, WEAK),
+                (KEEP, KEEPS),
+            ];
+            for (list, kind) in lists {
+                for marker in list {
+                    table[usize::from(marker.as_bytes()[0])].push((*marker, kind));
+                }
+            }
+            table
+        });
+        let mut found = Found::default();
+        let bytes = name.as_bytes();
+        for start in 0..bytes.len() {
+            for (marker, kind) in &table[usize::from(bytes[start])] {
+                if bytes[start..].starts_with(marker.as_bytes()) {
+                    match *kind {
+                        COMMENTARY => found.commentary = true,
+                        COMMENTS => found.comments = true,
+                        STRONG => found.strong = true,
+                        WEAK => found.weak = true,
+                        _ => found.keep = true,
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+/// The part of a class name that says what the element is: a BEM modifier
+/// (`TestReport__Section--Ads`, `field--label-hidden`) names a variant, and a page
+/// builder's `elementor-widget-text-editor` names the widget's kind (`text-editor`);
+/// the builder's own layout names (`elementor-widget-container`) say nothing.
+fn what_it_names(name: &str) -> Option<&str> {
+    let name = match name.find("--") {
+        Some(0) | None => name,
+        Some(modifier) => &name[..modifier],
+    };
+    match name.strip_prefix("elementor-widget") {
+        None => Some(name),
+        Some("" | "-container" | "-wrap") => None,
+        Some(kind) => kind.strip_prefix('-'),
+    }
+}
+
+/// Whether a class name is one of [`ARTICLE`], whatever its word separators
+/// (`entry__content`, `entry_content`, `entry-content`).
+fn is_article_name(name: &str) -> bool {
+    if name.contains('_') {
+        let dashed = name.replace("__", "-").replace('_', "-");
+        ARTICLE.contains(&dashed.as_str())
+    } else {
+        ARTICLE.contains(&name)
+    }
 }
 
 #[cfg(test)]
@@ -233,6 +482,31 @@ mod tests {
     }
 
     #[test]
+    fn the_article_container_is_not_boilerplate_whatever_else_it_is_called() {
+        assert!(!is_boilerplate(Some("entry themeform share"), None));
+        assert!(!is_boilerplate(Some("entry-content entry-content-read-more"), None));
+        assert!(!is_boilerplate(Some("post hentry tag-cycling tag-city"), None));
+        assert!(!is_boilerplate(Some("entry__content steady-paywall-container"), None));
+        // Comments stay comments.
+        assert!(is_boilerplate(Some("entry comment"), None));
+    }
+
+    #[test]
+    fn modifiers_and_responsive_visibility_do_not_make_boilerplate() {
+        // BEM modifiers name a variant of what the element is.
+        assert!(!is_boilerplate(Some("TestReport__Section TestReport__Section--Ads"), None));
+        assert!(!is_boilerplate(Some("figure fig--has-shares"), None));
+        assert!(is_boilerplate(Some("c-ad--top"), None));
+        // Hidden on one kind of screen, or hiding a label: shown elsewhere.
+        assert!(!is_boilerplate(Some("field field--label-hidden"), None));
+        assert!(!is_boilerplate(Some("panel hidden-mobile"), None));
+        assert!(is_boilerplate(Some("hidden"), None));
+        // A page builder's widget is judged by its kind.
+        assert!(!is_boilerplate(Some("elementor-widget elementor-widget-text-editor"), None));
+        assert!(is_boilerplate(Some("elementor-widget elementor-widget-share-buttons"), None));
+    }
+
+    #[test]
     fn the_article_survives_and_its_surroundings_go() {
         let dom = Dom::from(
             "<body><div class='share-tools'>Share on X</div><article><p>Text of the article, \
@@ -246,5 +520,18 @@ mod tests {
         assert!(!text.contains("Share on X"));
         assert!(!text.contains("A comment"));
         assert!(!text.contains("cookies"));
+    }
+
+    #[test]
+    fn nested_markers_are_judged_against_the_whole_page() {
+        let dom = Dom::from(
+            "<body><nav>Home News</nav><div class='sidebar'><div class='related'>Other story</div>             <p>Sidebar text</p></div><main><p>Body text of the article, which is long enough to              outweigh the sidebar that stands beside it on the page.</p>             <script>var tracking = 1;</script><div hidden>Hidden note</div></main></body>",
+        );
+        remove(&dom);
+        let text = dom.select("body").text();
+        assert!(text.contains("Body text"));
+        for gone in ["Home News", "Other story", "Sidebar text", "tracking", "Hidden note"] {
+            assert!(!text.contains(gone), "{gone} stayed: {text}");
+        }
     }
 }

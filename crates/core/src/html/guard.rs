@@ -6,6 +6,9 @@
 //! node: quadratic time. A linear pre-scan estimates the nesting first; past the
 //! limit, the page is read as text with block tags as paragraph breaks.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 /// Pages are cut to this many bytes of decoded HTML. Real article pages are well
 /// below it; inline images (`data:` URLs) are what makes the largest ones large.
 pub(crate) const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
@@ -33,6 +36,33 @@ pub(crate) struct Shape {
 
 /// Estimates nesting depth and element count in one pass over the markup.
 pub(crate) fn scan(html: &str) -> Shape {
+    scan_into(html, &mut Vec::new())
+}
+
+/// The page's shape, and the markup without the code inside `<script>`, `<style>`
+/// and inline `<svg>` elements (the elements stay, empty). Code and drawings are
+/// often half a page's bytes and never article text; the HTML parser tokenises
+/// every byte it is given, so what it is not given costs nothing. JSON scripts stay
+/// whole: JSON-LD is metadata.
+pub(crate) fn scan_without_code(html: &str) -> (Shape, Cow<'_, str>) {
+    let mut code = Vec::new();
+    let shape = scan_into(html, &mut code);
+    if code.is_empty() {
+        return (shape, Cow::Borrowed(html));
+    }
+    let mut kept = String::with_capacity(html.len() - code.iter().map(Range::len).sum::<usize>());
+    let mut from = 0;
+    for range in code {
+        kept.push_str(&html[from..range.start]);
+        from = range.end;
+    }
+    kept.push_str(&html[from..]);
+    (shape, Cow::Owned(kept))
+}
+
+/// The scan; the byte ranges of script and style code that can be left out are
+/// pushed to `code`.
+fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
     let bytes = html.as_bytes();
     let mut depth: usize = 0;
     let mut shape = Shape { max_depth: 0, elements: 0 };
@@ -52,17 +82,51 @@ pub(crate) fn scan(html: &str) -> Shape {
         if name_length == 0 {
             continue;
         }
-        let name = rest[..name_length].to_ascii_lowercase();
+        // Every name the scan tells apart is short: longer ones are plain elements.
+        let mut buffer = [0u8; 8];
+        let name = if name_length <= buffer.len() {
+            buffer[..name_length].copy_from_slice(&rest[..name_length]);
+            buffer[..name_length].make_ascii_lowercase();
+            &buffer[..name_length]
+        } else {
+            &[][..]
+        };
         shape.elements += 1;
         let tag_end = memchr(b'>', rest).unwrap_or(rest.len());
         let self_closing = tag_end > 0 && rest[tag_end - 1] == b'/';
-        if matches!(name.as_slice(), b"script" | b"style" | b"textarea" | b"title") {
-            let closing = [b"</".as_slice(), name.as_slice()].concat();
+        let closing: Option<&[u8]> = match name {
+            b"script" => Some(b"</script"),
+            b"style" => Some(b"</style"),
+            b"textarea" => Some(b"</textarea"),
+            b"title" => Some(b"</title"),
+            // `<svg/>` closes itself (foreign elements may); `<script/>` does not.
+            b"svg" if !self_closing => Some(b"</svg"),
+            _ => None,
+        };
+        if let Some(closing) = closing {
             let lower_search = &rest[tag_end.min(rest.len())..];
-            index += tag_end + find_ignore_case(lower_search, &closing).unwrap_or(lower_search.len());
+            let close = find_ignore_case(lower_search, closing);
+            // The code between the tag's `>` and its closing tag. A script holding
+            // `<!--` may hide its closing tag from the parser (the HTML standard's
+            // escaped script states): such a script is left whole.
+            if let Some(close) = close
+                && matches!(name, b"script" | b"style" | b"svg")
+                && close > 1
+            {
+                let start = index + tag_end + 1;
+                let end = index + tag_end + close;
+                let content = &bytes[start..end];
+                let tag = &rest[..tag_end];
+                let is_json = find_ignore_case(tag, b"json").is_some();
+                let escapes = name == b"script" && find(content, b"<!--").is_some();
+                if !is_json && !escapes {
+                    code.push(start..end);
+                }
+            }
+            index += tag_end + close.unwrap_or(lower_search.len());
             continue;
         }
-        if !self_closing && !NOT_NESTING.contains(&name.as_slice()) {
+        if !self_closing && (name.is_empty() || !NOT_NESTING.contains(&name)) {
             depth += 1;
             shape.max_depth = shape.max_depth.max(depth);
         }
@@ -175,11 +239,27 @@ fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    find_by(haystack, needle, |left, right| left == right)
 }
 
 fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window.eq_ignore_ascii_case(needle))
+    find_by(haystack, needle, <[u8]>::eq_ignore_ascii_case)
+}
+
+/// The first position of `needle` in `haystack` by `equal`; candidates are found by
+/// the needle's first byte, which for every needle here is punctuation (`<`, `-`).
+fn find_by(haystack: &[u8], needle: &[u8], equal: impl Fn(&[u8], &[u8]) -> bool) -> Option<usize> {
+    let (&first, _) = needle.split_first()?;
+    let mut start = 0;
+    while let Some(offset) = memchr(first, haystack.get(start..)?) {
+        let candidate = start + offset;
+        let window = haystack.get(candidate..candidate + needle.len())?;
+        if equal(window, needle) {
+            return Some(candidate);
+        }
+        start = candidate + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -197,6 +277,25 @@ mod tests {
     fn script_contents_are_not_tags() {
         let shape = scan("<script>if (a <b) { '<div><div>' }</script><div></div>");
         assert_eq!(shape.max_depth, 1);
+    }
+
+    #[test]
+    fn code_is_left_out_of_the_markup_and_json_ld_is_kept() {
+        let page = "<head><script>let a = '<p>';</script><STYLE>p { color: red }</STYLE>\
+                    <script type=\"application/ld+json\">{\"@type\": \"NewsArticle\"}</script></head>\
+                    <body><svg viewBox='0 0 1 1'><path d='M0'/></svg><svg/><p>Text</p>\
+                    <script>document.write('<!--<script>x</script>-->')</script></body>";
+        let (shape, markup) = scan_without_code(page);
+        assert_eq!(
+            markup,
+            "<head><script></script><STYLE></STYLE>\
+             <script type=\"application/ld+json\">{\"@type\": \"NewsArticle\"}</script></head>\
+             <body><svg viewBox='0 0 1 1'></svg><svg/><p>Text</p>\
+             <script>document.write('<!--<script>x</script>-->')</script></body>"
+        );
+        assert_eq!(shape, scan(page));
+        let plain = "<p>No code here</p>";
+        assert!(matches!(scan_without_code(plain).1, Cow::Borrowed(_)));
     }
 
     #[test]

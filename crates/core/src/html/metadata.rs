@@ -34,6 +34,8 @@ pub(crate) struct Metadata {
     pub image: Option<Sourced<String>>,
     /// Raw `<title>` text, for the heading that repeats the title.
     pub title_tag: Option<String>,
+    /// The standfirst under the headline, when the markup names one.
+    pub dek: Option<Sourced<String>>,
 }
 
 fn set<T>(slot: &mut Option<Sourced<T>>, value: Option<T>, origin: &'static str) {
@@ -42,6 +44,16 @@ fn set<T>(slot: &mut Option<Sourced<T>>, value: Option<T>, origin: &'static str)
     {
         *slot = Some(Sourced { value, origin });
     }
+}
+
+/// Whether `title` is the site's name, or the name that opens a longer site name
+/// ("Aktuálně.cz" for "Aktuálně.cz - Víte, co se právě děje").
+fn names_the_site(title: &str, site: &str) -> bool {
+    let title = collapse(title).to_lowercase();
+    let site = collapse(site).to_lowercase();
+    !title.is_empty()
+        && (site == title
+            || site.strip_prefix(&title).is_some_and(|rest| rest.starts_with([' ', '|', '-', ':', '–', '—'])))
 }
 
 /// Reads every metadata source of the page.
@@ -63,8 +75,13 @@ pub(crate) fn extract(dom: &Dom) -> Metadata {
     set(&mut metadata.site, meta.get("application-name"), "meta");
     let site = metadata.site.as_ref().map(|site| site.value.clone());
 
-    let clean = |title: String| clean_title(&title, site.as_deref());
-    set(&mut metadata.title, json_ld.headline.clone().map(clean), "json-ld");
+    // A "title" that is only the site's name (a JSON-LD `WebPage` named after the
+    // site) names the site, not the article: the next source is asked.
+    let clean = |title: String| {
+        let title = clean_title(&title, site.as_deref());
+        (!site.as_deref().is_some_and(|site| names_the_site(&title, site))).then_some(title)
+    };
+    set(&mut metadata.title, json_ld.headline.clone().and_then(clean), "json-ld");
     for (key, origin) in [
         ("dc:title", "dublin-core"),
         ("dcterm:title", "dublin-core"),
@@ -75,7 +92,7 @@ pub(crate) fn extract(dom: &Dom) -> Metadata {
         ("twitter:title", "twitter"),
         ("parsely-title", "meta"),
     ] {
-        set(&mut metadata.title, meta.get(key).map(clean), origin);
+        set(&mut metadata.title, meta.get(key).and_then(clean), origin);
     }
     set(&mut metadata.title, title_tag.map(|title| readability_title(&title, dom)), "title");
 
@@ -97,6 +114,7 @@ pub(crate) fn extract(dom: &Dom) -> Metadata {
         set(&mut metadata.authors, authors, origin);
     }
     set(&mut metadata.authors, byline_in_markup(dom), "byline");
+    set(&mut metadata.dek, dek_in_markup(dom), "markup");
 
     set(&mut metadata.published, json_ld.published.as_deref().and_then(date::normalize), "json-ld");
     for (key, origin) in [
@@ -453,6 +471,86 @@ fn hidden(node: &NodeRef) -> bool {
 
 /// Elements looked at for a byline; bylines sit near the top of the page.
 const MAX_BYLINE_SCAN: usize = 50_000;
+
+/// Elements looked at after the headline for its standfirst: it sits right under it.
+const MAX_DEK_DISTANCE: usize = 40;
+
+/// The standfirst (dek) under the page's headline: among the few elements after the
+/// first `<h1>`, the first whose class names a standfirst, lead, teaser, subtitle or
+/// summary (`c-article__standfirst`, `uk-text-lead`, `ArticleHero__teaser--light`)
+/// or whose `itemprop` is `description` or `alternativeHeadline`, holding a
+/// sentence or a few (30 to 400 characters) that are not mostly links.
+fn dek_in_markup(dom: &Dom) -> Option<String> {
+    let body = dom.body()?;
+    let mut after_headline: Option<usize> = None;
+    for (index, node) in body.descendants_it().filter(NodeRef::is_element).take(MAX_BYLINE_SCAN).enumerate() {
+        let Some(headline) = after_headline else {
+            if node.has_name("h1") {
+                after_headline = Some(index);
+            }
+            continue;
+        };
+        if index - headline > MAX_DEK_DISTANCE {
+            return None;
+        }
+        // A photo's caption under the headline is not its standfirst.
+        let in_a_figure = || {
+            node.ancestors_it(Some(6)).chain([node]).any(|element| {
+                element.has_name("figure")
+                    || element.has_name("figcaption")
+                    || element.attr("class").is_some_and(|class| {
+                        let class = class.to_ascii_lowercase();
+                        ["caption", "credit", "image", "photo", "media"]
+                            .iter()
+                            .any(|word| class.contains(word))
+                    })
+            })
+        };
+        if !names_a_dek(&node) || in_a_figure() {
+            continue;
+        }
+        let text = collapse(&node.text());
+        let length = text.chars().count();
+        let link_text: usize = node
+            .descendants_it()
+            .filter(|descendant| descendant.has_name("a"))
+            .map(|link| collapse(&link.text()).chars().count())
+            .sum();
+        if (30..=400).contains(&length) && link_text * 2 < length {
+            return Some(text);
+        }
+    }
+    None
+}
+
+fn names_a_dek(node: &NodeRef) -> bool {
+    const DEK_WORDS: &[&str] = &[
+        "dek",
+        "deck",
+        "standfirst",
+        "subtitle",
+        "subheadline",
+        "lead",
+        "lede",
+        "teaser",
+        "intro",
+        "summary",
+    ];
+    if node.attr("itemprop").is_some_and(|itemprop| {
+        itemprop.split_whitespace().any(|name| name == "description" || name == "alternativeHeadline")
+    }) {
+        return true;
+    }
+    let Some(class) = node.attr("class") else {
+        return false;
+    };
+    class.split_whitespace().any(|name| {
+        // What the name says the element is: before a BEM modifier, after its block.
+        let name = name.split("--").next().unwrap_or_default();
+        let name = name.rsplit("__").next().unwrap_or_default().to_ascii_lowercase();
+        name.rsplit(['-', '_']).next().is_some_and(|word| DEK_WORDS.contains(&word))
+    })
+}
 
 /// The elements metadata is read from, gathered in one pass over the page.
 struct Gathered<'a> {

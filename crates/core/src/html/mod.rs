@@ -83,7 +83,7 @@ pub fn parse_html(bytes: &[u8], url: Option<&str>) -> Result<Document, ParseErro
 
     let mut document = text::empty_document();
     document.url = url.map(str::to_owned);
-    let shape = guard::scan(&html);
+    let (shape, markup) = guard::scan_without_code(&html);
     if shape.max_depth > guard::MAX_NESTING || shape.elements > guard::MAX_ELEMENTS {
         diagnostics.push(Diagnostic::new(
             DiagnosticCode::Malformed,
@@ -98,10 +98,16 @@ pub fn parse_html(bytes: &[u8], url: Option<&str>) -> Result<Document, ParseErro
         document.blocks =
             guard::flat_paragraphs(&html).into_iter().map(|text| Block::Paragraph { text }).collect();
     } else {
-        let dom = dom_query::Document::from(html.as_str());
-        let metadata = metadata::extract(&dom);
+        let dom = dom_query::Document::from(markup.as_ref());
+        let mut metadata = metadata::extract(&dom);
+        let dek = metadata.dek.take();
         apply_metadata(&mut document, metadata);
-        document.blocks = extract_blocks(&html, dom, url, &document.title, &mut diagnostics);
+        document.blocks = extract_blocks(&markup, dom, url, &document.title, &mut diagnostics);
+        // The standfirst is the dek unless the body already opens with it.
+        if let Some(dek) = dek.filter(|dek| !opens_the_body(&dek.value, &document.blocks)) {
+            document.metadata_sources.insert("dek".to_owned(), dek.origin.to_owned());
+            document.dek = Some(dek.value);
+        }
     }
 
     if document.blocks.is_empty() && document.title.is_empty() {
@@ -126,11 +132,16 @@ fn extract_blocks(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Block> {
     boilerplate::remove(&dom);
-    let article = readability(dom, url).and_then(|mut readability| readability.parse());
+    // The article is read from dom_smoothie's own tree rather than from the HTML it
+    // serialises, which would only be parsed again.
+    let article = readability(dom, url).and_then(|mut readability| {
+        readability.parse()?;
+        Ok(readability)
+    });
     let mut blocks = match article {
-        Ok(article) => {
-            let content = dom_query::Document::fragment(article.content);
-            blocks::blocks_of(&content.root())
+        Ok(readability) => {
+            let content = readability.doc.select_single("#readability-page-1");
+            content.nodes().first().map(blocks::blocks_of).unwrap_or_default()
         }
         Err(error) => {
             diagnostics.push(Diagnostic::new(
@@ -148,7 +159,15 @@ fn extract_blocks(
     }) {
         blocks.remove(position);
     }
+    blocks::drop_empty_sections(&mut blocks);
     blocks
+}
+
+/// Whether `text` is among the first blocks (a standfirst the article container
+/// held, which stays a paragraph).
+fn opens_the_body(text: &str, blocks: &[Block]) -> bool {
+    let key = metadata::collapse(text);
+    blocks.iter().take(4).any(|block| metadata::collapse(&block.text()).contains(&key))
 }
 
 fn readability(
@@ -277,4 +296,22 @@ pub(crate) fn decode_basic_entities(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Typed blocks of a fragment of article markup — a feed entry's content, an
+/// article saved by a read-it-later service — read as it is, without looking for the
+/// main content. Bounded like [`parse_html`]: past the nesting and element limits the
+/// fragment is read as plain paragraphs.
+pub fn fragment_blocks(markup: &str) -> Vec<Block> {
+    let mut end = markup.len().min(guard::MAX_HTML_BYTES);
+    while !markup.is_char_boundary(end) {
+        end -= 1;
+    }
+    let markup = &markup[..end];
+    let shape = guard::scan(markup);
+    if shape.max_depth > guard::MAX_NESTING || shape.elements > guard::MAX_ELEMENTS {
+        return guard::flat_paragraphs(markup).into_iter().map(|text| Block::Paragraph { text }).collect();
+    }
+    let fragment = dom_query::Document::fragment(markup);
+    blocks::blocks_of(&fragment.root())
 }
