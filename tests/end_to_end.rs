@@ -306,3 +306,241 @@ fn http_get(address: &str, path: &str) -> (u16, String) {
     let status = head.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
     (status, body.to_owned())
 }
+
+fn collection_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/core/tests/collections").join(name)
+}
+
+/// Every failure of an import summary as `path-ending | reason`, with the line or
+/// entry number when the summary gives one.
+fn failures_of(summary: &Value) -> Vec<String> {
+    let mut failures: Vec<String> = summary["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|failure| {
+            let path = failure["path"].as_str().unwrap();
+            let name = path.rsplit_once("/feeds/").map_or(path, |(_, name)| name);
+            format!("{name} | {}", failure["reason"].as_str().unwrap())
+        })
+        .collect();
+    failures.sort();
+    failures
+}
+
+#[tokio::test]
+async fn feeds_exports_and_archives_import_by_content() {
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("feeds");
+    std::fs::create_dir_all(&folder).unwrap();
+    // Names that say nothing: the content decides. The CSV and XML files that are
+    // not exports are left alone like photos.
+    for (fixture, name) in [
+        ("rss.xml", "gazette.xml"),
+        ("atom.xml", "courrier.atom"),
+        ("feed.json", "quayside.json"),
+        ("subscriptions.opml", "subscriptions.opml"),
+        ("omnivore.zip", "omnivore-export.zip"),
+        ("readeck.zip", "readeck-export.zip"),
+        ("bookmarks.html", "bookmarks.html"),
+    ] {
+        std::fs::copy(collection_fixture(fixture), folder.join(name)).unwrap();
+    }
+    std::fs::write(folder.join("measurements.csv"), "station,level\nquay,3.2\n").unwrap();
+    std::fs::write(folder.join("settings.xml"), "<settings><theme>dark</theme></settings>").unwrap();
+    let db = home.path().join("archive.db");
+
+    let output = run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&folder));
+    assert_eq!(output.status.code(), Some(1), "entries that fail make the exit status 1");
+    let summary = json_of(&output);
+    assert_eq!(
+        failures_of(&summary),
+        [
+            "gazette.xml | entry 4: it has no title, address or text",
+            "omnivore-export.zip!/metadata_2_to_3.json | entry 1: it has no title, address or text",
+            "readeck-export.zip!/bookmarks/broken/info.json | invalid JSON: key must be a string at line 1 column 3",
+            "subscriptions.opml | an OPML feed list of 3 feeds (https://gazette.example/feed.xml, \
+             https://courrier.example/atom.xml, https://quayside.example/feed.json); feeds are not fetched yet: \
+             save each feed's file and import that",
+        ]
+    );
+    let entry_failure = summary["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|failure| failure["entry"] == 4)
+        .expect("entry 4");
+    assert!(entry_failure["path"].as_str().unwrap().ends_with("gazette.xml"));
+    assert_eq!(summary["failed"], 4, "{summary}");
+    // The CSV and XML files that are not exports, and the bookmarklet.
+    assert_eq!(summary["skipped"], 3, "{summary}");
+    // The Omnivore and Readeck items that were archived.
+    assert_eq!(summary["marked_read"], 2, "{summary}");
+    assert_eq!(summary["highlights_not_kept"], 2, "{summary}");
+
+    let store = Store::open(&db).await.unwrap();
+    let mut by_url = std::collections::HashMap::new();
+    for entry in summary["documents"].as_array().unwrap() {
+        let id = entry["id"].as_i64().unwrap();
+        let stored = store.document(id).await.unwrap();
+        by_url.insert(stored.document.url.clone().unwrap_or_default(), (id, stored));
+    }
+    // A feed item's summary is its body when it has no full content; the feed's
+    // title is its site.
+    let (_, ferry) = &by_url["https://gazette.example/2024/04/ferry"];
+    assert_eq!(ferry.document.site.as_deref(), Some("The Harbour Gazette"));
+    assert_eq!(
+        ferry.document.blocks[0].text(),
+        "Ferries will run every forty minutes from May, the operator said."
+    );
+    // One article saved in three places is one document: the bookmark, then the
+    // feed's full text, then Omnivore's copy as revisions, with every source's tags.
+    let (sea_wall, stored) = &by_url["https://gazette.example/2024/04/sea-wall"];
+    assert_eq!(stored.document.title, "Council approves new sea wall after storm damage");
+    assert_eq!(stored.document.blocks.len(), 2, "{:?}", stored.document.blocks);
+    assert_eq!(store.revisions(*sea_wall).await.unwrap().len(), 2);
+    let tags = store.document_tags(*sea_wall).await.unwrap();
+    for tag in ["council", "storm", "weather"] {
+        assert!(tags.iter().any(|stored| stored.eq_ignore_ascii_case(tag)), "{tag} in {tags:?}");
+    }
+    // Omnivore said it was archived: it is read in the archive.
+    assert!(store.reading_state(*sea_wall).await.unwrap().read_at.is_some());
+    // A feed item without text is kept with its address, marked as not fetched.
+    let (_, photos) = &by_url["https://gazette.example/2024/04/lifeboat-photos"];
+    assert!(photos.document.blocks.is_empty());
+    assert!(
+        photos
+            .document
+            .diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.code == dossier_core::DiagnosticCode::NotFetched)
+    );
+    let (status, _) =
+        get(&store, &format!("/documents/{}", by_url["https://gazette.example/2024/04/lifeboat-photos"].0))
+            .await;
+    assert_eq!(status, StatusCode::OK, "a document without body still reads");
+    // The Readeck bookmark not archived stays unread.
+    let (tides, _) = &by_url["https://quayside.example/tides"];
+    assert!(store.reading_state(*tides).await.unwrap().read_at.is_none());
+    store.close().await;
+
+    // Importing again stores nothing new and reports the same entries.
+    let again =
+        json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&folder)));
+    assert_eq!(again["imported"], 0, "{again}");
+    assert_eq!(failures_of(&again), failures_of(&summary));
+}
+
+#[test]
+fn link_only_exports_import_and_full_text_later_revises_them() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let output = run(dossier(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "--json"])
+        .arg(collection_fixture("pocket.csv"))
+        .arg(collection_fixture("instapaper.csv"))
+        .arg(collection_fixture("ril_export.html")));
+    let summary = json_of(&output);
+    assert_eq!(
+        failures_of(&summary)
+            .iter()
+            .map(|failure| failure.rsplit_once('/').map_or(failure.as_str(), |(_, end)| end))
+            .collect::<Vec<_>>(),
+        [
+            "instapaper.csv | line 5: the row has no URL; nothing to import",
+            "pocket.csv | line 5: the row has no url; nothing to import"
+        ]
+    );
+    let failure = &summary["failures"].as_array().unwrap()[0];
+    assert_eq!(failure["line"], 5, "{summary}");
+    assert!(summary["imported"].as_u64().unwrap() >= 2, "{summary}");
+    assert!(summary["marked_read"].as_u64().unwrap() >= 1, "{summary}");
+
+    // The human summary names the failing row and says what was marked read.
+    let output =
+        run(dossier(home.path()).arg("--db").arg(&db).arg("import").arg(collection_fixture("pocket.csv")));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("pocket.csv: line 5: the row has no url; nothing to import"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("marked 1 read"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    // The Wallabag export carries the text: the link-only document gets it as a revision.
+    let summary = json_of(&run(dossier(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "--json"])
+        .arg(collection_fixture("wallabag.json"))));
+    let outcomes: Vec<&str> = summary["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes[0], "revised", "{summary}");
+    assert_eq!(summary["highlights_not_kept"], 1, "{summary}");
+    let id = summary["documents"][0]["id"].as_i64().unwrap();
+    let shown = json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["show", &id.to_string()])));
+    assert_eq!(shown["title"], "Council approves new sea wall after storm damage");
+    assert!(shown["blocks"].as_array().unwrap().len() == 2, "{shown}");
+}
+
+#[test]
+fn standard_input_is_imported_by_its_content() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let mut child = dossier(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read(collection_fixture("feed.json")).unwrap()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let summary = json_of(&output);
+    assert_eq!(summary["imported"], 1, "one input: {summary}");
+    assert_eq!(summary["documents"].as_array().unwrap().len(), 3, "{summary}");
+    assert_eq!(summary["documents"][0]["path"], "-");
+    let id = summary["documents"][0]["id"].as_i64().unwrap();
+    let shown = json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["show", &id.to_string()])));
+    assert_eq!(shown["title"], "What the new fishing quotas mean");
+    assert_eq!(shown["sources"][0]["format"], "json-feed");
+}
+
+#[test]
+fn archive_members_are_named_in_the_summary() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let archive = home.path().join("clippings.zip");
+    std::fs::copy(collection_fixture("articles.zip"), &archive).unwrap();
+    let summary =
+        json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&archive)));
+    let paths: Vec<&str> = summary["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["path"].as_str().unwrap().rsplit_once("clippings.zip").unwrap().1)
+        .collect();
+    assert_eq!(
+        paths,
+        ["!/clippings/sea-wall.txt", "!/clippings/feed.xml", "!/clippings/feed.xml", "!/clippings/feed.xml"]
+    );
+    let failure = &summary["failures"][0];
+    assert!(failure["path"].as_str().unwrap().ends_with("clippings.zip!/clippings/feed.xml"), "{summary}");
+    assert_eq!(failure["reason"], "entry 4: it has no title, address or text");
+    assert_eq!(failure["entry"], 4);
+    // The picture and the blank file are not articles.
+    assert_eq!(summary["skipped"], 2, "{summary}");
+
+    // Each document parses again, from the stored archive, into what is stored.
+    let reparsed = json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["reparse", "--json"])));
+    assert_eq!(reparsed["examined"], 4, "{reparsed}");
+    assert_eq!(reparsed["changed"], 0, "{reparsed}");
+    assert_eq!(reparsed["failed"], 0, "{reparsed}");
+}

@@ -4,10 +4,14 @@
 //! HTTP or the command line. It takes bytes or text and returns documents with
 //! their diagnostics; callers decide where bytes come from and where documents go.
 
+pub mod archive;
 mod artifacts;
 pub mod date;
 pub mod decode;
 mod derive;
+mod entry;
+pub mod exports;
+pub mod feeds;
 mod front_matter;
 pub mod html;
 pub mod json;
@@ -17,6 +21,7 @@ pub mod model;
 mod quotes;
 pub mod render;
 pub mod text;
+mod xml;
 
 pub use model::{Block, Diagnostic, DiagnosticCode, Document, Format, Quote, SCHEMA_VERSION};
 
@@ -30,15 +35,138 @@ pub enum ParseError {
     NoText,
     #[error("invalid JSON at line {line}, column {column}: {message}")]
     Json { line: usize, column: usize, message: String },
+    /// The input is in a collection format (a feed, an export, a bookmark file) but
+    /// not readable as one; the message says why, and where when it can.
+    #[error("{0}")]
+    Invalid(String),
+    /// A ZIP archive that could not be opened, or is past the limits that guard
+    /// against archives that expand without bound.
+    #[error("{0}")]
+    Archive(String),
+    /// An OPML file: it lists feeds, and feeds are not fetched over the network.
+    #[error("{}", feed_list_message(.feeds))]
+    FeedList { feeds: Vec<String> },
+}
+
+fn feed_list_message(feeds: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut listed = feeds.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if feeds.len() > SHOWN {
+        listed.push_str(&format!(" and {} more", feeds.len() - SHOWN));
+    }
+    match feeds.len() {
+        0 => "an OPML feed list with no feed addresses; nothing to import".to_owned(),
+        count => format!(
+            "an OPML feed list of {count} feed{} ({listed}); feeds are not fetched yet: save each feed's file and import that",
+            if count == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// What one input holds: its documents, each with what the source says about
+/// reading it, and the entries that could not be read, with why.
+#[derive(Debug, Default)]
+pub struct Collection {
+    pub items: Vec<Item>,
+    pub skipped: Vec<Skipped>,
+    /// Archive members that are not articles (images, style sheets), left out.
+    pub ignored: usize,
+}
+
+/// One document and what the source says about its reading, which belongs to the
+/// reader rather than to the document (and so is not part of the model).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub document: Document,
+    /// Read or archived (`Some(true)`), unread (`Some(false)`), or not said.
+    pub read: Option<bool>,
+    /// Passages the reader highlighted, with their notes.
+    pub highlights: Vec<Highlight>,
+    /// The member of a ZIP archive the document was read from, when it is a file
+    /// of its own there (`clippings/story.txt`).
+    pub member: Option<String>,
+}
+
+/// A highlighted passage and the reader's note on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    pub text: Option<String>,
+    pub note: Option<String>,
+    /// ISO 8601, when the export says.
+    pub created: Option<String>,
+}
+
+/// An entry of a collection that yielded no document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The member of a ZIP archive the entry is in (`content/a.md`).
+    pub member: Option<String>,
+    /// 1-based line in the input, for line-based formats (CSV).
+    pub line: Option<usize>,
+    /// 1-based position among the input's entries, for the others.
+    pub entry: Option<usize>,
+    /// For people: what was wrong and, where it helps, what to do.
+    pub reason: String,
+}
+
+impl Skipped {
+    pub(crate) fn at_entry(entry: usize, reason: impl Into<String>) -> Skipped {
+        Skipped { member: None, line: None, entry: Some(entry), reason: reason.into() }
+    }
+
+    pub(crate) fn at_line(line: usize, reason: impl Into<String>) -> Skipped {
+        Skipped { member: None, line: Some(line), entry: None, reason: reason.into() }
+    }
+
+    /// Where it is inside its source, `!/member: line 17` style: the source's name
+    /// goes in front.
+    pub fn location_suffix(&self) -> String {
+        let mut suffix = String::new();
+        if let Some(member) = &self.member {
+            suffix.push_str("!/");
+            suffix.push_str(member);
+        }
+        suffix
+    }
+
+    /// The reason with the line or entry in front (`entry 3: …`).
+    pub fn describe(&self) -> String {
+        match (self.line, self.entry) {
+            (Some(line), _) => format!("line {line}: {}", self.reason),
+            (None, Some(entry)) => format!("entry {entry}: {}", self.reason),
+            (None, None) => self.reason.clone(),
+        }
+    }
+}
+
+impl Collection {
+    fn of_documents(documents: Vec<Document>) -> Collection {
+        Collection {
+            items: documents
+                .into_iter()
+                .map(|document| Item { document, read: None, highlights: Vec::new(), member: None })
+                .collect(),
+            ..Collection::default()
+        }
+    }
 }
 
 /// Guesses the format from a file name (when there is one) and the content.
 ///
-/// The extension decides when it is known (`.md`/`.markdown`, `.json`,
-/// `.ndjson`/`.jsonl`, `.txt`); otherwise the content: front matter or a leading
-/// `# ` heading is Markdown, `{` is JSON (NDJSON when a second line also starts an
-/// object), `[` followed by `{` is a JSON array, and anything else is plain text.
+/// Collection formats are recognised by their content first, whatever the name:
+/// a ZIP archive (Omnivore and Readeck exports by their members), a feed or OPML
+/// file by its root element, a Netscape bookmark file by its doctype, Pocket's HTML
+/// export by its title, a JSON Feed by its `version`, a Wallabag export by its
+/// entries' keys, Pocket and Instapaper CSV by their header lines. Then the
+/// extension decides when it is known (`.md`/`.markdown`, `.json`,
+/// `.ndjson`/`.jsonl`, `.txt`, `.html`); otherwise the content: front matter or a
+/// leading `# ` heading is Markdown, `{` is JSON (NDJSON when a second line also
+/// starts an object), `[` followed by `{` is a JSON array, and anything else is
+/// plain text.
 pub fn detect_format(name: Option<&str>, bytes: &[u8]) -> Format {
+    if let Some(format) = detect_collection(bytes) {
+        return format;
+    }
     let extension =
         name.and_then(|name| name.rsplit_once('.')).map(|(_, extension)| extension.to_ascii_lowercase());
     match extension.as_deref() {
@@ -81,19 +209,68 @@ pub fn detect_format(name: Option<&str>, bytes: &[u8]) -> Format {
     Format::Text
 }
 
-/// Parses one input into the documents it holds (one, except for NDJSON and JSON arrays).
+/// The collection format `bytes` are in, from their content alone.
+fn detect_collection(bytes: &[u8]) -> Option<Format> {
+    if archive::is_zip(bytes) {
+        return Some(archive::detect(bytes));
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|byte| !byte.is_ascii_whitespace())
+        .map(|position| &bytes[position..])
+        .unwrap_or_default();
+    let head: Vec<u8> = start.iter().take(4096).map(u8::to_ascii_lowercase).collect();
+    if head.starts_with(b"<") {
+        if let Some(format) = feeds::detect_xml(&head) {
+            return Some(format);
+        }
+        return exports::detect_html(&head);
+    }
+    if head.starts_with(b"{") {
+        return feeds::is_json_feed(&head).then_some(Format::JsonFeed);
+    }
+    if head.starts_with(b"[") {
+        return exports::wallabag::looks_like(&head).then_some(Format::Wallabag);
+    }
+    exports::detect_csv(&head)
+}
+
+/// Parses one input into the documents it holds (one, except for NDJSON, JSON
+/// arrays and collections: feeds, exports, bookmark files, archives).
 ///
 /// Odd input yields documents with diagnostics; an error means there was nothing to
 /// return. Never panics, and runs in time linear in the input's size.
 pub fn parse(bytes: &[u8], format: Format) -> Result<Vec<Document>, ParseError> {
+    parse_collection(bytes, format)
+        .map(|collection| collection.items.into_iter().map(|item| item.document).collect())
+}
+
+/// As [`parse`], with what a collection says besides its documents: read state and
+/// highlights per document, and the entries that could not be read, with where and
+/// why. The documents are those `parse` returns, in the same order.
+pub fn parse_collection(bytes: &[u8], format: Format) -> Result<Collection, ParseError> {
     if bytes.iter().all(|byte| byte.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
     match format {
-        Format::Text => Ok(vec![text::parse_bytes(bytes)?]),
-        Format::Markdown => Ok(vec![markdown::parse_bytes(bytes)?]),
-        Format::Json => json::parse_json(bytes),
-        Format::Ndjson => json::parse_ndjson(bytes),
-        Format::Html => Ok(vec![html::parse_html(bytes, None)?]),
+        Format::Text => Ok(Collection::of_documents(vec![text::parse_bytes(bytes)?])),
+        Format::Markdown => Ok(Collection::of_documents(vec![markdown::parse_bytes(bytes)?])),
+        Format::Json => json::parse_json(bytes).map(Collection::of_documents),
+        Format::Ndjson => json::parse_ndjson(bytes).map(Collection::of_documents),
+        Format::Html => Ok(Collection::of_documents(vec![html::parse_html(bytes, None)?])),
+        Format::Rss | Format::Atom => feeds::parse_xml_feed(bytes),
+        Format::JsonFeed => feeds::parse_json_feed(bytes),
+        Format::Opml => Err(ParseError::FeedList {
+            feeds: feeds::parse_opml(bytes)?.into_iter().map(|outline| outline.feed_url).collect(),
+        }),
+        Format::PocketCsv => exports::pocket::parse_csv(bytes),
+        Format::PocketHtml => exports::pocket::parse_html(bytes),
+        Format::InstapaperCsv => exports::instapaper::parse(bytes),
+        Format::Wallabag => exports::wallabag::parse(bytes),
+        Format::Bookmarks => exports::bookmarks::parse(bytes),
+        Format::Omnivore => exports::omnivore::parse(bytes),
+        Format::Readeck => exports::readeck::parse(bytes),
+        Format::Zip => archive::parse(bytes),
     }
 }

@@ -213,25 +213,77 @@ pub enum DiagnosticCode {
     Malformed,
     /// Input cut short by a size limit.
     Truncated,
+    /// The input gave only the article's address (a bookmark, a feed item without
+    /// text); the text was not fetched, so the body is empty.
+    NotFetched,
 }
 
 /// The input formats dossier-core parses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     Text,
     Markdown,
     Json,
     Ndjson,
     Html,
+    /// RSS 2.0 (also RSS 0.9x and RDF 1.0): each item a document.
+    Rss,
+    /// Atom 1.0: each entry a document.
+    Atom,
+    /// JSON Feed 1.0/1.1: each item a document.
+    JsonFeed,
+    /// OPML: a list of feeds, which are not fetched (see `feeds::parse_opml`).
+    Opml,
+    /// Pocket's CSV export (`title,url,time_added,tags,status`).
+    PocketCsv,
+    /// Pocket's older HTML export (`ril_export.html`).
+    PocketHtml,
+    /// Instapaper's CSV export (`URL,Title,Selection,Folder,Timestamp`).
+    InstapaperCsv,
+    /// Wallabag v2's JSON export.
+    Wallabag,
+    /// A Netscape bookmark file, as Chrome, Firefox and Safari export them.
+    Bookmarks,
+    /// Omnivore's export: a ZIP of `metadata_*.json` files and `content/*.md`.
+    Omnivore,
+    /// Readeck's export: a ZIP with a folder per bookmark (`info.json`, `index.html`).
+    Readeck,
+    /// Any other ZIP archive: each member parsed by its own format.
+    Zip,
 }
 
 impl Format {
+    /// Every format, in a stable order.
+    pub const ALL: [Format; 17] = [
+        Format::Text,
+        Format::Markdown,
+        Format::Json,
+        Format::Ndjson,
+        Format::Html,
+        Format::Rss,
+        Format::Atom,
+        Format::JsonFeed,
+        Format::Opml,
+        Format::PocketCsv,
+        Format::PocketHtml,
+        Format::InstapaperCsv,
+        Format::Wallabag,
+        Format::Bookmarks,
+        Format::Omnivore,
+        Format::Readeck,
+        Format::Zip,
+    ];
+
+    /// Whether the format is a feed, an export, a bookmark file or an archive: a
+    /// collection of articles rather than an article (or our own JSON).
+    pub fn is_collection(self) -> bool {
+        !matches!(self, Format::Text | Format::Markdown | Format::Json | Format::Ndjson | Format::Html)
+    }
+
     /// The format named by `as_str`, as storage records it.
     pub fn from_name(name: &str) -> Option<Format> {
-        [Format::Text, Format::Markdown, Format::Json, Format::Ndjson, Format::Html]
-            .into_iter()
-            .find(|format| format.as_str() == name)
+        Format::ALL.into_iter().find(|format| format.as_str() == name)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -241,6 +293,18 @@ impl Format {
             Format::Json => "json",
             Format::Ndjson => "ndjson",
             Format::Html => "html",
+            Format::Rss => "rss",
+            Format::Atom => "atom",
+            Format::JsonFeed => "json-feed",
+            Format::Opml => "opml",
+            Format::PocketCsv => "pocket-csv",
+            Format::PocketHtml => "pocket-html",
+            Format::InstapaperCsv => "instapaper-csv",
+            Format::Wallabag => "wallabag",
+            Format::Bookmarks => "bookmarks",
+            Format::Omnivore => "omnivore",
+            Format::Readeck => "readeck",
+            Format::Zip => "zip",
         }
     }
 }

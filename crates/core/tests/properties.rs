@@ -9,16 +9,38 @@ use std::time::{Duration, Instant};
 use dossier_core::{Document, Format, ParseError, render};
 use proptest::prelude::*;
 
-const FORMATS: [Format; 4] = [Format::Text, Format::Markdown, Format::Json, Format::Ndjson];
+const FORMATS: [Format; 16] = [
+    Format::Text,
+    Format::Markdown,
+    Format::Json,
+    Format::Ndjson,
+    Format::Rss,
+    Format::Atom,
+    Format::JsonFeed,
+    Format::Opml,
+    Format::PocketCsv,
+    Format::PocketHtml,
+    Format::InstapaperCsv,
+    Format::Wallabag,
+    Format::Bookmarks,
+    Format::Omnivore,
+    Format::Readeck,
+    Format::Zip,
+];
 
 /// Parses with every format and exercises everything a caller does with the result.
 fn exercise(bytes: &[u8]) {
     let _ = dossier_core::detect_format(Some("x.txt"), bytes);
     let _ = dossier_core::detect_format(None, bytes);
     for format in FORMATS {
-        let Ok(documents) = dossier_core::parse(bytes, format) else {
+        let Ok(collection) = dossier_core::parse_collection(bytes, format) else {
             continue;
         };
+        for skipped in &collection.skipped {
+            assert!(!skipped.reason.is_empty());
+            let _ = skipped.describe();
+        }
+        let documents: Vec<Document> = collection.items.into_iter().map(|item| item.document).collect();
         for document in documents {
             let _ = render::to_text(&document);
             let _ = render::to_markdown(&document);
@@ -73,8 +95,95 @@ fn piece() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Pieces of feeds, exports and bookmark files, to reach past their first checks.
+fn collection_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("<?xml version=\"1.0\"?>".to_owned()),
+        Just("<rss version=\"2.0\"><channel><title>T</title>".to_owned()),
+        Just("<item><title>".to_owned()),
+        Just("</title><link>https://a.example/x</link>".to_owned()),
+        Just("<content:encoded><![CDATA[<p>".to_owned()),
+        Just("]]></content:encoded>".to_owned()),
+        Just("<description>&lt;p&gt;".to_owned()),
+        Just("</item>".to_owned()),
+        Just("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>".to_owned()),
+        Just("<content type=\"xhtml\"><div><p>".to_owned()),
+        Just("<link href=\"https://a.example/\"/>".to_owned()),
+        Just("<published>2024-04-02T10:00:00Z</published>".to_owned()),
+        Just("<opml><body><outline text=\"f\" xmlUrl=\"".to_owned()),
+        Just("<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>".to_owned()),
+        Just("<DT><H3>Folder</H3><DL><p>".to_owned()),
+        Just("<DT><A HREF=\"https://a.example/\" ADD_DATE=\"1712050200\" TAGS=\"a,b\">".to_owned()),
+        Just("</A><DD>".to_owned()),
+        Just("</DL>".to_owned()),
+        Just("<title>Pocket Export</title><h1>Read Archive</h1><ul><li><a href=\"https://a.example/\" time_added=\"1\">".to_owned()),
+        Just("title,url,time_added,tags,status\n".to_owned()),
+        Just("URL,Title,Selection,Folder,Timestamp\n".to_owned()),
+        Just("https://a.example/,\"x\",1712050200,a|b,archive\n".to_owned()),
+        Just("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"content_html\":\"<p>".to_owned()),
+        Just("[{\"is_archived\":1,\"url\":\"https://a.example/\",\"content\":\"<p>".to_owned()),
+        Just("\"}]}".to_owned()),
+        Just("&amp;&nbsp;&#233;&#xFFFFFF;&".to_owned()),
+        Just("<".to_owned()),
+        Just(">".to_owned()),
+        Just("\"".to_owned()),
+        Just(",".to_owned()),
+        Just("\n".to_owned()),
+        "[a-zA-Z0-9 <>/=\"&;:.,\n-]{0,30}",
+    ]
+}
+
+/// A ZIP archive of the given members.
+fn zip_of(members: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        if writer.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).is_ok() {
+            let _ = writer.write_all(bytes);
+        }
+    }
+    writer.finish().map(std::io::Cursor::into_inner).unwrap_or_default()
+}
+
+fn member_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("metadata_0_to_1.json".to_owned()),
+        Just("content/a.html".to_owned()),
+        Just("content/a.md".to_owned()),
+        Just("highlights/a.md".to_owned()),
+        Just("b/info.json".to_owned()),
+        Just("b/index.html".to_owned()),
+        Just("notes/c.txt".to_owned()),
+        Just("nested.zip".to_owned()),
+        "[a-z/._]{1,12}",
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn collection_like_input_never_panics(pieces in proptest::collection::vec(collection_piece(), 0..40)) {
+        exercise(pieces.concat().as_bytes());
+    }
+
+    #[test]
+    fn archives_of_arbitrary_members_never_panic(
+        members in proptest::collection::vec(
+            (member_name(), proptest::collection::vec(collection_piece(), 0..12).prop_map(|pieces| pieces.concat().into_bytes())),
+            0..6,
+        ),
+        cut in any::<usize>(),
+    ) {
+        let mut members = members;
+        if let Some((_, bytes)) = members.iter_mut().find(|(name, _)| name.starts_with("metadata")) {
+            *bytes = br#"[{"slug": "a", "title": "T", "url": "https://a.example/"}]"#.to_vec();
+        }
+        let archive = zip_of(&members);
+        exercise(&archive);
+        // A truncated archive is a different archive, and as likely on disk.
+        exercise(&archive[..cut % (archive.len() + 1)]);
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -114,6 +223,15 @@ fn pathological_inputs_stay_fast() {
             + "{\"type\": \"rule\"}]}",
         "[".repeat(10_000),
         format!("Title here\n\n{}", "word ".repeat(100_000)),
+        "<rss><channel><item><description>".to_owned() + &"<b>".repeat(100_000),
+        "<rss><channel>".to_owned() + &"<item><title>t</title></item>".repeat(5_000),
+        "<feed>".to_owned() + &"<entry><content type=\"xhtml\">".repeat(20_000),
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1>".to_owned() + &"<DL><p>".repeat(50_000),
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1><DL>".to_owned()
+            + &"<DT><A HREF=\"https://a.example/\" ADD_DATE=\"1\">a</A>".repeat(3_000),
+        "title,url,time_added,tags,status\n".to_owned() + &"\"".repeat(100_000),
+        "URL,Title,Selection,Folder,Timestamp\n".to_owned()
+            + &"https://a.example/,t,,Unread,1\n".repeat(3_000),
     ];
     for input in inputs {
         let started = Instant::now();
