@@ -127,19 +127,9 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     let store = Store::open(&db).await?;
     let started = Instant::now();
     let cpu_started = cpu_seconds();
-    let texts = corpus.texts.clone();
-    let mut failed = 0;
-    store
-        .import_all(
-            None,
-            texts.into_iter().enumerate(),
-            |(index, text)| ImportItem::parse(format!("generated/{index}.txt"), None, text.into_bytes()),
-            |results| failed += results.iter().filter(|result| result.outcome.as_str() == "failed").count(),
-        )
-        .await?;
+    import(&store, &corpus).await?;
     let import_seconds = started.elapsed().as_secs_f64();
     let import_cpu = (cpu_seconds() - cpu_started) / corpus.texts.len() as f64;
-    anyhow::ensure!(failed == 0, "{failed} generated documents failed to import");
     let import_rate = corpus.texts.len() as f64 / import_seconds;
     store.clone().close().await;
     let store = Store::open(&db).await?;
@@ -154,11 +144,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
 
     // Search.
     let peer = PeerSearch::open(&db).await?;
-    let documents = corpus.texts.len() as i64;
-    // Rare: in 0.05 % to 1 % of the documents; common: the terms in the most documents.
-    let rare = peer.terms(documents / 2000, documents / 100, 60).await?;
-    let common = peer.terms(documents / 4, documents, 8).await?;
-    let classes = query_mix(&corpus, rare, common);
+    let classes = query_classes(&peer, &corpus).await?;
     let mut search_rows = Vec::new();
     for (class, queries) in &classes {
         let mut ours = Vec::new();
@@ -320,8 +306,10 @@ struct SearchRow {
     peer_p99: f64,
 }
 
-struct Corpus {
-    texts: Vec<String>,
+/// The generated articles, and words, phrases and sites known to be in them for
+/// the query mix. Shared with `bench web`, which serves the same archive.
+pub(crate) struct Corpus {
+    pub(crate) texts: Vec<String>,
     /// Words known to be in the corpus, by how common they are.
     rare_words: Vec<String>,
     phrases: Vec<String>,
@@ -329,7 +317,7 @@ struct Corpus {
 }
 
 /// Nine in ten articles are new stories; one in ten rewrites a recent one.
-fn generate(documents: usize) -> Corpus {
+pub(crate) fn generate(documents: usize) -> Corpus {
     let topics = (documents / 250).max(8);
     let mut generator = Generator::new(42, topics);
     let mut rng = Rng::new(7);
@@ -369,6 +357,35 @@ fn generate(documents: usize) -> Corpus {
     Corpus { texts, rare_words, phrases, sites }
 }
 
+/// Imports the corpus through Dossier's whole import pipeline, as `dossier import` does.
+pub(crate) async fn import(store: &Store, corpus: &Corpus) -> anyhow::Result<()> {
+    let texts = corpus.texts.clone();
+    let mut failed = 0;
+    store
+        .import_all(
+            None,
+            texts.into_iter().enumerate(),
+            |(index, text)| ImportItem::parse(format!("generated/{index}.txt"), None, text.into_bytes()),
+            |results| failed += results.iter().filter(|result| result.outcome.as_str() == "failed").count(),
+        )
+        .await?;
+    anyhow::ensure!(failed == 0, "{failed} generated documents failed to import");
+    Ok(())
+}
+
+/// The query mix by class (rare terms, common terms, phrases, filters) on the
+/// archive of `corpus`. Rare: in 0.05 % to 1 % of the documents; common: the terms
+/// in the most documents.
+pub(crate) async fn query_classes(
+    peer: &PeerSearch,
+    corpus: &Corpus,
+) -> anyhow::Result<Vec<(&'static str, Vec<String>)>> {
+    let documents = corpus.texts.len() as i64;
+    let rare = peer.terms(documents / 2000, documents / 100, 60).await?;
+    let common = peer.terms(documents / 4, documents, 8).await?;
+    Ok(query_mix(corpus, rare, common))
+}
+
 fn query_mix(corpus: &Corpus, rare: Vec<String>, common: Vec<String>) -> Vec<(&'static str, Vec<String>)> {
     let filtered: Vec<String> = corpus
         .sites
@@ -398,12 +415,12 @@ fn peer_expression(query: &str) -> Option<String> {
 }
 
 /// The peer: one connection, bare FTS5 ranking.
-struct PeerSearch {
+pub(crate) struct PeerSearch {
     connection: tokio::sync::Mutex<sqlx::SqliteConnection>,
 }
 
 impl PeerSearch {
-    async fn open(path: &Path) -> anyhow::Result<PeerSearch> {
+    pub(crate) async fn open(path: &Path) -> anyhow::Result<PeerSearch> {
         use sqlx::Connection;
         let connection =
             sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", path.display())).await?;
@@ -440,7 +457,7 @@ impl PeerSearch {
         Ok(rows.len())
     }
 
-    async fn close(self) {
+    pub(crate) async fn close(self) {
         use sqlx::Connection;
         let _ = self.connection.into_inner().close().await;
     }

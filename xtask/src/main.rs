@@ -7,6 +7,7 @@
 mod bench;
 mod bench_extract;
 mod bench_storage;
+mod bench_web;
 mod dist;
 mod eval;
 mod seed;
@@ -21,6 +22,10 @@ tasks:
   bench storage [--docs N] [--quick] [--report PATH]
                      import, size, search and story-cluster figures on a generated
                      corpus beside plain SQLite and bare FTS5 (default 100,000 documents)
+  bench web [--docs N] [--quick] [--dir DIR] [--connections C] [--seconds D] [--report PATH]
+                     requests/s and p50/p99 of the reader, library and search pages on a
+                     generated archive beside a bare axum hello-world in the same run
+                     (default 100,000 documents; --dir keeps the archive for the next run)
   bench extract [--peers] [--corpus DIR] [--limit N]
                      HTML extraction speed on trafilatura-eval; --peers times Python
                      trafilatura (pip, in target/bench-extract/venv) on the same pages

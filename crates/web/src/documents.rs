@@ -126,7 +126,18 @@ async fn reading_view(
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let id = document_id(&id)?;
-    let StoredDocument { document, sources, story, .. } = state.store.document(id).await?;
+    // Independent reads, sent together: each is a round trip to the database
+    // (on SQLite, to a connection's own thread), and the page waits for the slowest
+    // rather than for their sum.
+    let store = &state.store;
+    let whole_library = LibraryFilter::default();
+    let (stored, reading, tags, (previous, next)) = tokio::try_join!(
+        store.document(id),
+        store.reading_state(id),
+        store.document_tags(id),
+        store.neighbours(&whole_library, LibrarySort::Added, id),
+    )?;
+    let StoredDocument { document, sources, story, .. } = stored;
     let original_url = document
         .canonical_url
         .clone()
@@ -167,9 +178,6 @@ async fn reading_view(
             [other.site.clone(), other.published.as_deref().map(human_date)].into_iter().flatten().collect();
         coverage.push((member, other.title, details.join(" · ")));
     }
-    let reading = state.store.reading_state(id).await?;
-    let tags = state.store.document_tags(id).await?;
-    let (previous, next) = state.store.neighbours(&LibraryFilter::default(), LibrarySort::Added, id).await?;
     // Where the reader stopped: a link there works without the script.
     let resume = usize::try_from(reading.position)
         .ok()

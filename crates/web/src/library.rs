@@ -1,13 +1,15 @@
 //! The library (`/`) with its filters, counts and keyset pages; the tags
 //! (`/tags`, a page and an Atom feed per tag); and the library's bulk actions
 //! (`POST /library/bulk`: tag, untag, mark read or unread the selected documents).
+//! Words in the library's form make it a search (`/search`, ranked by relevance)
+//! with the library's filters written in the query syntax.
 
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use dossier_core::model::WORDS_PER_MINUTE;
 use dossier_storage::{LibraryCursor, LibraryEntry, LibraryFilter, LibraryRequest, LibrarySort};
@@ -42,6 +44,8 @@ pub(crate) struct LibraryParameters {
     story: Option<String>,
     sort: Option<String>,
     after: Option<String>,
+    /// Words to match: the library then hands over to the search page.
+    q: Option<String>,
 }
 
 fn given(value: &Option<String>) -> Option<String> {
@@ -93,6 +97,38 @@ impl LibraryParameters {
             pairs.push(("sort", "published".to_owned()));
         }
         if pairs.is_empty() { base.to_owned() } else { format!("{base}?{}", query_string(&pairs)) }
+    }
+
+    /// With words to match, the search page's address for them and these filters
+    /// in the query syntax (`tag` is a tag page's own tag): ranking by relevance
+    /// needs words, and the search page ranks, highlights and sorts them. A sort
+    /// by publication date is kept; the default order becomes relevance. Unread only
+    /// and a story have no equivalent in the query syntax and are not carried.
+    fn search_href(&self, tag: Option<&str>) -> Option<String> {
+        let words = given(&self.q)?;
+        let quoted = |value: String| format!("\"{}\"", value.replace('"', ""));
+        let mut query = vec![words];
+        if let Some(site) = given(&self.site) {
+            query.push(format!("site:{}", quoted(site)));
+        }
+        if let Some(tag) = tag.map(str::to_owned).or_else(|| given(&self.tag)) {
+            query.push(format!("tag:{}", quoted(tag)));
+        }
+        if let Some(language) = given(&self.lang) {
+            query.push(format!("lang:{}", quoted(language)));
+        }
+        if let Some(from) = given(&self.from) {
+            query.push(format!("after:{from}"));
+        }
+        if let Some(until) = given(&self.until) {
+            // `until` includes its whole period; `before:` excludes the one it names.
+            query.push(format!("before:{}", period_after(&until).unwrap_or(until)));
+        }
+        let mut pairs = vec![("q", query.join(" "))];
+        if self.sort() == LibrarySort::Published {
+            pairs.push(("sort", "published".to_owned()));
+        }
+        Some(format!("/search?{}", query_string(&pairs)))
     }
 
     fn with(&self, change: impl FnOnce(&mut LibraryParameters)) -> LibraryParameters {
@@ -178,13 +214,50 @@ pub(crate) struct FacetView {
     values: Vec<(String, i64, String)>,
 }
 
+/// The period just after a date prefix: `2024` → `2025`, `2024-12` → `2025-01`,
+/// `2024-02-29` → `2024-03-01`. None when it is not a date prefix.
+fn period_after(date: &str) -> Option<String> {
+    // Four digits, then two and two: the numbers stay small whatever the address holds.
+    let digits =
+        |part: &str, length: usize| part.len() == length && part.bytes().all(|byte| byte.is_ascii_digit());
+    if !date.split('-').enumerate().all(|(index, part)| digits(part, if index == 0 { 4 } else { 2 })) {
+        return None;
+    }
+    let parts: Vec<u32> = date.split('-').map(|part| part.parse().ok()).collect::<Option<_>>()?;
+    match *parts.as_slice() {
+        [year] => Some(format!("{:04}", year + 1)),
+        [year, 12] => Some(format!("{:04}-01", year + 1)),
+        [year, month] => Some(format!("{year:04}-{:02}", month + 1)),
+        [year, month, day] => {
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            let days = match month {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            Some(if day < days {
+                format!("{year:04}-{month:02}-{:02}", day + 1)
+            } else if month < 12 {
+                format!("{year:04}-{:02}-01", month + 1)
+            } else {
+                format!("{:04}-01-01", year + 1)
+            })
+        }
+        _ => None,
+    }
+}
+
 async fn library(
     State(state): State<AppState>,
     layout: Layout,
     Query(parameters): Query<LibraryParameters>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
+    if let Some(href) = parameters.search_href(None) {
+        return Ok(Redirect::to(&href).into_response());
+    }
     let page = library_page(&state, layout, parameters, Context::library()).await?;
-    render(&page)
+    Ok(render(&page)?.into_response())
 }
 
 /// Which library page is shown: the whole library, or a tag's page.
@@ -353,11 +426,14 @@ async fn tag_page(
     layout: Layout,
     Path(name): Path<String>,
     Query(mut parameters): Query<LibraryParameters>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let known =
         state.store.tags().await?.into_iter().any(|(tag, _)| tag.to_lowercase() == name.to_lowercase());
     if !known {
         return Err(WebError::NotFound);
+    }
+    if let Some(href) = parameters.search_href(Some(&name)) {
+        return Ok(Redirect::to(&href).into_response());
     }
     let base = tag_href(&name);
     // The tag is in the page's address; links on the page must not repeat it.
@@ -369,7 +445,7 @@ async fn tag_page(
         tag: Some(name),
     };
     let page = library_page(&state, layout, parameters, context).await?;
-    render(&page)
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Template)]
@@ -408,4 +484,25 @@ async fn tag_feed(State(state): State<AppState>, Path(name): Path<String>) -> Re
 /// An ISO date or date-time as Atom wants it: a full date-time.
 fn atom_date(date: &str) -> String {
     if date.len() == 10 { format!("{date}T00:00:00Z") } else { date.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::period_after;
+
+    #[test]
+    fn the_period_after_a_date_prefix_rolls_over_months_and_years() {
+        let after = |date| period_after(date).unwrap_or_default();
+        assert_eq!(after("2024"), "2025");
+        assert_eq!(after("2024-03"), "2024-04");
+        assert_eq!(after("2024-12"), "2025-01");
+        assert_eq!(after("2024-03-14"), "2024-03-15");
+        assert_eq!(after("2024-02-28"), "2024-02-29");
+        assert_eq!(after("2023-02-28"), "2023-03-01");
+        assert_eq!(after("2024-04-30"), "2024-05-01");
+        assert_eq!(after("2024-12-31"), "2025-01-01");
+        assert_eq!(period_after("March"), None);
+        assert_eq!(period_after("4294967295"), None);
+        assert_eq!(period_after("+999"), None);
+    }
 }

@@ -285,6 +285,41 @@ async fn the_library_filters_counts_and_acts_in_bulk() {
 }
 
 #[tokio::test]
+async fn words_in_the_library_become_a_search_with_its_filters_ranked_by_relevance() {
+    let (_folder, store, ids) =
+        archive_of(&[("harbour.txt", HARBOUR), ("bridge.txt", BRIDGE), ("german.txt", GERMAN)]).await;
+    let mut reader = Reader::new(&store);
+    assert!(reader.get("/").await.body.contains("<input id=\"filter-q\" type=\"search\" name=\"q\""));
+
+    // The form as a browser sends it, empty fields included. "Until" takes in its
+    // whole month, which the query syntax says as "before" the next one.
+    let response = reader.fetch("/?q=harbour&site=&tag=&lang=en&from=2024&until=2024-03").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    let location = response.location.unwrap();
+    assert_eq!(location, "/search?q=harbour+lang%3A%22en%22+after%3A2024+before%3A2024-04");
+    let search = unescape(&reader.get(&location).await.body);
+    assert!(search.contains("1–1 of 1 document"), "{search}");
+    assert!(search.contains(">The harbour works run late</a>"), "{search}");
+    assert!(search.contains("<strong aria-current=\"true\">Relevance</strong>"), "{search}");
+    let response = reader.fetch("/?q=harbour&until=2024-02").await;
+    let search = reader.get(&response.location.unwrap()).await.body;
+    assert!(search.contains("No documents match."), "{search}");
+
+    // A tag page searches its tag; a sort by publication date is kept.
+    let first = ids[0].to_string();
+    reader.post("/library/bulk", &[("id", first.as_str()), ("tag", "coast"), ("action", "tag")]).await;
+    let response = reader.fetch("/tags/coast?q=council&site=The+Courier&sort=published").await;
+    assert_eq!(
+        response.location.as_deref(),
+        Some("/search?q=council+site%3A%22The+Courier%22+tag%3A%22coast%22&sort=published")
+    );
+    let search = unescape(&reader.get(response.location.as_deref().unwrap()).await.body);
+    assert!(search.contains(">The harbour works run late</a>"), "{search}");
+    // Without words the library stays the library.
+    assert_eq!(reader.fetch("/?q=+&site=The+Courier").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn display_preferences_are_a_cookie_set_by_a_form() {
     let (_folder, store, ids) = archive_of(&[("harbour.txt", HARBOUR)]).await;
     let mut reader = Reader::new(&store);
