@@ -119,25 +119,7 @@ pub fn parse_xml_feed(bytes: &[u8]) -> Result<Collection, ParseError> {
             format!("the feed is malformed here ({error}); entries after this point were not read"),
         ));
     }
-    finish(collection, diagnostics, "the feed holds no entries")
-}
-
-/// Puts the decoding diagnostics on the first document; no documents and no
-/// skipped entries is an error.
-fn finish(
-    mut collection: Collection,
-    diagnostics: Vec<crate::Diagnostic>,
-    empty: &str,
-) -> Result<Collection, ParseError> {
-    if collection.items.is_empty() && collection.skipped.is_empty() {
-        return Err(ParseError::Invalid(empty.to_owned()));
-    }
-    if let Some(first) = collection.items.first_mut() {
-        let mut all = diagnostics;
-        all.append(&mut first.document.diagnostics);
-        first.document.diagnostics = all;
-    }
-    Ok(collection)
+    collection.finish(diagnostics, "the feed holds no entries")
 }
 
 fn collect(entries: Vec<Entry>, site: Option<String>, language: Option<String>) -> Collection {
@@ -339,7 +321,7 @@ pub fn parse_json_feed(bytes: &[u8]) -> Result<Collection, ParseError> {
             ..Entry::default()
         });
     }
-    finish(collect(entries, site, language), diagnostics, "the feed holds no items")
+    collect(entries, site, language).finish(diagnostics, "the feed holds no items")
 }
 
 /// JSON Feed 1.1's `authors` array, or 1.0's `author` object.

@@ -140,6 +140,24 @@ impl Skipped {
 }
 
 impl Collection {
+    /// Puts the input's decoding diagnostics on its first document; a collection
+    /// with neither documents nor skipped entries is `ParseError::Invalid(empty)`.
+    pub(crate) fn finish(
+        mut self,
+        diagnostics: Vec<Diagnostic>,
+        empty: &str,
+    ) -> Result<Collection, ParseError> {
+        if self.items.is_empty() && self.skipped.is_empty() {
+            return Err(ParseError::Invalid(empty.to_owned()));
+        }
+        if let Some(first) = self.items.first_mut() {
+            let mut all = diagnostics;
+            all.append(&mut first.document.diagnostics);
+            first.document.diagnostics = all;
+        }
+        Ok(self)
+    }
+
     fn of_documents(documents: Vec<Document>) -> Collection {
         Collection {
             items: documents

@@ -35,6 +35,24 @@ pub(crate) struct Stored {
     pub(crate) original: Option<(Vec<u8>, i64)>,
 }
 
+/// A page row: id, fingerprint, story, model, format, position, and the
+/// original's compressed bytes and length (absent if the original is missing).
+pub(crate) type StoredRow = (i64, String, i64, Vec<u8>, String, i64, Option<Vec<u8>>, Option<i64>);
+
+impl From<StoredRow> for Stored {
+    fn from((id, fingerprint, story, model, format, position, data, length): StoredRow) -> Stored {
+        Stored {
+            id,
+            fingerprint,
+            story,
+            model,
+            format,
+            position: position as usize,
+            original: data.zip(length),
+        }
+    }
+}
+
 /// A stored document whose new parse differs from what is stored.
 pub(crate) struct Change {
     pub(crate) id: i64,

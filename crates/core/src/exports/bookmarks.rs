@@ -180,9 +180,20 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
     });
     finish_description(&mut description, &mut entries);
 
+    links(entries, ORIGIN, ignored, error).finish(diagnostics, "the bookmark file holds no web links")
+}
+
+/// The links read from a bookmark file (or Pocket's, its kin), numbered from 1;
+/// when the file broke off (`error`: its line and why), a skipped entry says so.
+pub(crate) fn links(
+    entries: Vec<Entry>,
+    origin: &str,
+    ignored: usize,
+    error: Option<(usize, String)>,
+) -> Collection {
     let mut collection = Collection { ignored, ..Collection::default() };
     for (index, entry) in entries.into_iter().enumerate() {
-        match entry.into_item(ORIGIN) {
+        match entry.into_item(origin) {
             Ok(item) => collection.items.push(item),
             Err(reason) => collection.skipped.push(Skipped::at_entry(index + 1, reason)),
         }
@@ -193,13 +204,5 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
             format!("the file is malformed here ({error}); links after this point were not read"),
         ));
     }
-    if collection.items.is_empty() && collection.skipped.is_empty() {
-        return Err(ParseError::Invalid("the bookmark file holds no web links".into()));
-    }
-    if let Some(first) = collection.items.first_mut() {
-        let mut all = diagnostics;
-        all.append(&mut first.document.diagnostics);
-        first.document.diagnostics = all;
-    }
-    Ok(collection)
+    collection
 }

@@ -78,13 +78,5 @@ pub(crate) fn read_csv(
             Err(reason) => collection.skipped.push(crate::Skipped::at_line(line, reason)),
         }
     }
-    if collection.items.is_empty() && collection.skipped.is_empty() {
-        return Err(crate::ParseError::Invalid("the export holds no rows".into()));
-    }
-    if let Some(first) = collection.items.first_mut() {
-        let mut all = diagnostics;
-        all.append(&mut first.document.diagnostics);
-        first.document.diagnostics = all;
-    }
-    Ok(collection)
+    collection.finish(diagnostics, "the export holds no rows")
 }

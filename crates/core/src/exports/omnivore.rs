@@ -74,10 +74,7 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
             }
         }
     }
-    if collection.items.is_empty() && collection.skipped.is_empty() {
-        return Err(ParseError::Invalid("the Omnivore export holds no saved items".into()));
-    }
-    Ok(collection)
+    collection.finish(Vec::new(), "the Omnivore export holds no saved items")
 }
 
 fn entry(item: &Value, names: &[String], archive: &mut Archive<'_>) -> Result<Entry, String> {

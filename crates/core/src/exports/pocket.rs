@@ -7,7 +7,7 @@
 
 use crate::entry::{Body, Entry, unix_date};
 use crate::exports::bookmarks::{self, Token, attribute};
-use crate::{Collection, ParseError, Skipped, decode};
+use crate::{Collection, ParseError, decode};
 
 const ORIGIN: &str = "pocket";
 
@@ -89,26 +89,5 @@ pub fn parse_html(bytes: &[u8]) -> Result<Collection, ParseError> {
         }
         _ => {}
     });
-    let mut collection = Collection { ignored, ..Collection::default() };
-    for (index, entry) in entries.into_iter().enumerate() {
-        match entry.into_item(ORIGIN) {
-            Ok(item) => collection.items.push(item),
-            Err(reason) => collection.skipped.push(Skipped::at_entry(index + 1, reason)),
-        }
-    }
-    if let Some((line, error)) = error {
-        collection.skipped.push(Skipped::at_line(
-            line,
-            format!("the file is malformed here ({error}); links after this point were not read"),
-        ));
-    }
-    if collection.items.is_empty() && collection.skipped.is_empty() {
-        return Err(ParseError::Invalid("the Pocket export holds no links".into()));
-    }
-    if let Some(first) = collection.items.first_mut() {
-        let mut all = diagnostics;
-        all.append(&mut first.document.diagnostics);
-        first.document.diagnostics = all;
-    }
-    Ok(collection)
+    bookmarks::links(entries, ORIGIN, ignored, error).finish(diagnostics, "the Pocket export holds no links")
 }

@@ -78,10 +78,7 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
             Err(reason) => collection.skipped.push(skip(reason)),
         }
     }
-    if collection.items.is_empty() && collection.skipped.is_empty() {
-        return Err(ParseError::Invalid("not a Readeck export: no bookmark folder with an info.json".into()));
-    }
-    Ok(collection)
+    collection.finish(Vec::new(), "not a Readeck export: no bookmark folder with an info.json")
 }
 
 fn entry(info: &Value, body: Body) -> Entry {

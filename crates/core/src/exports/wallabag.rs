@@ -35,15 +35,7 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
             Err(reason) => collection.skipped.push(Skipped::at_entry(index + 1, reason)),
         }
     }
-    if collection.items.is_empty() && collection.skipped.is_empty() {
-        return Err(ParseError::Invalid("the Wallabag export holds no entries".into()));
-    }
-    if let Some(first) = collection.items.first_mut() {
-        let mut all = diagnostics;
-        all.append(&mut first.document.diagnostics);
-        first.document.diagnostics = all;
-    }
-    Ok(collection)
+    collection.finish(diagnostics, "the Wallabag export holds no entries")
 }
 
 fn entry(value: &Value) -> Result<Entry, String> {

@@ -6,13 +6,11 @@ use sqlx::SqlitePool;
 use super::write::{ask, write};
 use crate::Result;
 use crate::plan::{Plan, Questions};
-use crate::reparse::{Change, Stored, Updated};
-
-type PageRow = (i64, String, i64, Vec<u8>, String, i64, Option<Vec<u8>>, Option<i64>);
+use crate::reparse::{Change, Stored, StoredRow, Updated};
 
 /// Up to `limit` documents after id `after`, in id order.
 pub(crate) async fn reparse_page(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<Stored>> {
-    let rows: Vec<PageRow> = sqlx::query_as(
+    let rows: Vec<StoredRow> = sqlx::query_as(
         "SELECT d.id, d.fingerprint, d.story_id, d.model, s.format, s.position, o.data, o.byte_length
          FROM documents d
          JOIN sources s ON s.id = coalesce(
@@ -25,18 +23,7 @@ pub(crate) async fn reparse_page(pool: &SqlitePool, after: i64, limit: i64) -> R
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, fingerprint, story, model, format, position, data, length)| Stored {
-            id,
-            fingerprint,
-            story,
-            model,
-            format,
-            position: position as usize,
-            original: data.zip(length),
-        })
-        .collect())
+    Ok(rows.into_iter().map(Stored::from).collect())
 }
 
 /// Writes the changed documents of one page in one transaction.
