@@ -350,7 +350,9 @@ async fn feeds_exports_and_archives_import_by_content() {
     std::fs::write(folder.join("settings.xml"), "<settings><theme>dark</theme></settings>").unwrap();
     let db = home.path().join("archive.db");
 
-    let output = run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&folder));
+    // Links stay links (--no-fetch): this test reads files only.
+    let output =
+        run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json", "--no-fetch"]).arg(&folder));
     assert_eq!(output.status.code(), Some(1), "entries that fail make the exit status 1");
     let summary = json_of(&output);
     assert_eq!(
@@ -360,8 +362,7 @@ async fn feeds_exports_and_archives_import_by_content() {
             "omnivore-export.zip!/metadata_2_to_3.json | entry 1: it has no title, address or text",
             "readeck-export.zip!/bookmarks/broken/info.json | invalid JSON: key must be a string at line 1 column 3",
             "subscriptions.opml | an OPML feed list of 3 feeds (https://gazette.example/feed.xml, \
-             https://courrier.example/atom.xml, https://quayside.example/feed.json); feeds are not fetched yet: \
-             save each feed's file and import that",
+             https://courrier.example/atom.xml, https://quayside.example/feed.json), not fetched: --no-fetch was given",
         ]
     );
     let entry_failure = summary["failures"]
@@ -376,7 +377,7 @@ async fn feeds_exports_and_archives_import_by_content() {
     assert_eq!(summary["skipped"], 3, "{summary}");
     // The Omnivore and Readeck items that were archived.
     assert_eq!(summary["marked_read"], 2, "{summary}");
-    assert_eq!(summary["highlights_not_kept"], 2, "{summary}");
+    assert_eq!(summary["highlights"], 4, "the Omnivore and Readeck highlights are kept: {summary}");
 
     let store = Store::open(&db).await.unwrap();
     let mut by_url = std::collections::HashMap::new();
@@ -425,8 +426,11 @@ async fn feeds_exports_and_archives_import_by_content() {
     store.close().await;
 
     // Importing again stores nothing new and reports the same entries.
-    let again =
-        json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&folder)));
+    let again = json_of(&run(dossier(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "--json", "--no-fetch"])
+        .arg(&folder)));
     assert_eq!(again["imported"], 0, "{again}");
     assert_eq!(failures_of(&again), failures_of(&summary));
 }
@@ -438,7 +442,7 @@ fn link_only_exports_import_and_full_text_later_revises_them() {
     let output = run(dossier(home.path())
         .arg("--db")
         .arg(&db)
-        .args(["import", "--json"])
+        .args(["import", "--json", "--no-fetch"])
         .arg(collection_fixture("pocket.csv"))
         .arg(collection_fixture("instapaper.csv"))
         .arg(collection_fixture("ril_export.html")));
@@ -459,8 +463,11 @@ fn link_only_exports_import_and_full_text_later_revises_them() {
     assert!(summary["marked_read"].as_u64().unwrap() >= 1, "{summary}");
 
     // The human summary names the failing row and says what was marked read.
-    let output =
-        run(dossier(home.path()).arg("--db").arg(&db).arg("import").arg(collection_fixture("pocket.csv")));
+    let output = run(dossier(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "--no-fetch"])
+        .arg(collection_fixture("pocket.csv")));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("pocket.csv: line 5: the row has no url; nothing to import"), "{stderr}");
     assert!(
@@ -482,7 +489,7 @@ fn link_only_exports_import_and_full_text_later_revises_them() {
         .map(|entry| entry["outcome"].as_str().unwrap())
         .collect();
     assert_eq!(outcomes[0], "revised", "{summary}");
-    assert_eq!(summary["highlights_not_kept"], 1, "{summary}");
+    assert_eq!(summary["highlights"], 1, "the export's highlight is kept: {summary}");
     let id = summary["documents"][0]["id"].as_i64().unwrap();
     let shown = json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["show", &id.to_string()])));
     assert_eq!(shown["title"], "Council approves new sea wall after storm damage");

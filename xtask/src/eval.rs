@@ -66,6 +66,11 @@ pub(crate) struct Extracted {
 pub(crate) type Engine = fn(&[u8]) -> Extracted;
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
+    if let Some((set, rest)) = args.split_first()
+        && set == "entities"
+    {
+        return crate::eval_entities::run(rest);
+    }
     let mut corpus: Option<PathBuf> = None;
     let mut engine_name = "dossier".to_owned();
     let mut set: Option<String> = None;

@@ -3,13 +3,16 @@
 //! - `seed [--db PATH]`: create or refresh a development database from `seeds/`.
 //! - `dist`: build the release binary and pack it with a SHA-256 checksum.
 //! - `eval`: score HTML extraction on the corpora in `../shared/corpus`.
+//! - `eval entities`: score entities, dated events and quote speakers on `tests/entities/`.
 
 mod bench;
 mod bench_extract;
+mod bench_import;
 mod bench_storage;
 mod bench_web;
 mod dist;
 mod eval;
+mod eval_entities;
 mod seed;
 
 use std::path::{Path, PathBuf};
@@ -26,13 +29,19 @@ tasks:
                      requests/s and p50/p99 of the reader, library and search pages on a
                      generated archive beside a bare axum hello-world in the same run
                      (default 100,000 documents; --dir keeps the archive for the next run)
+  bench import [--lines N] [--files N] [--words N] [--quick] [--dir DIR]
+                     peak resident memory and items/s of `dossier import` on a
+                     1,000,000-line NDJSON file and a folder of 200,000 files
   bench extract [--peers] [--corpus DIR] [--limit N]
                      HTML extraction speed on trafilatura-eval; --peers times Python
                      trafilatura (pip, in target/bench-extract/venv) on the same pages
   dist               build the release binary into dist/ as a .tar.gz with a .sha256
   eval [--corpus DIR] [--engine NAME] [--report PATH]
                      score HTML extraction on ../shared/corpus (trafilatura-eval,
-                     readability-pages); run it as `cargo run --release -p xtask -- eval`";
+                     readability-pages); run it as `cargo run --release -p xtask -- eval`
+  eval entities [--set DIR] [--report PATH] [--verbose]
+                     persons, organisations, places and dates (precision, recall, F1) and
+                     quote-speaker accuracy on the annotated set in tests/entities/";
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

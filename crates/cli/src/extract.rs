@@ -64,10 +64,12 @@ pub async fn show(db: &Path, args: ShowArgs) -> anyhow::Result<ExitCode> {
         }
         other => other?,
     };
+    let highlights = store.highlights(stored.id).await;
     store.close().await;
     let mut out = std::io::stdout().lock();
     if args.format == OutputFormat::Json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&dossier_web::document_json(&stored))?)?;
+        let json = dossier_web::document_with_highlights_json(&stored, &highlights?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
     } else {
         print_document(&mut out, &stored.document, args.format)?;
     }

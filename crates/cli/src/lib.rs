@@ -2,7 +2,9 @@
 //! subcommand to its module; every module reaches the archive through
 //! dossier-storage and parses through dossier-core.
 
+mod export;
 mod extract;
+mod fetch;
 mod import;
 mod migrate;
 mod reparse;
@@ -43,6 +45,8 @@ enum Command {
     Reparse(reparse::Args),
     /// Search the archive
     Search(search::Args),
+    /// Write the archive, or a search's matches, as NDJSON, JSON, Markdown, HTML or EPUB
+    Export(export::Args),
     /// Copy a whole SQLite archive into PostgreSQL, resumably, and verify the copy
     MigrateDb(migrate::Args),
     /// Serve the reader over HTTP
@@ -103,6 +107,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => runtime.block_on(import::run(&database_path(db)?, args)),
         Command::Reparse(args) => runtime.block_on(reparse::run(&database_path(db)?, args)),
         Command::Search(args) => runtime.block_on(search::run(&database_path(db)?, args)),
+        Command::Export(args) => runtime.block_on(export::run(&database_path(db)?, args)),
         Command::MigrateDb(args) => runtime.block_on(migrate::run(args)),
         Command::Serve(args) => runtime.block_on(serve::run(&database_path(db)?, args)),
     }
@@ -126,6 +131,15 @@ fn database_path(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 /// Opens the archive `--db` names: a PostgreSQL URL (see `Store::connect`), or a
 /// SQLite file, whose folder is created if needed.
 async fn open_store(path: &std::path::Path) -> anyhow::Result<dossier_storage::Store> {
+    open_store_as(path, false).await
+}
+
+/// As [`open_store`], for a batch job (`Store::connect_for_batch`).
+async fn open_store_for_batch(path: &std::path::Path) -> anyhow::Result<dossier_storage::Store> {
+    open_store_as(path, true).await
+}
+
+async fn open_store_as(path: &std::path::Path, batch: bool) -> anyhow::Result<dossier_storage::Store> {
     let location = path.to_string_lossy();
     if dossier_storage::is_postgres_url(&location) {
         return dossier_storage::Store::connect(&location).await.context("opening the PostgreSQL archive");
@@ -137,7 +151,10 @@ async fn open_store(path: &std::path::Path) -> anyhow::Result<dossier_storage::S
     if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
-    dossier_storage::Store::open(path)
-        .await
-        .with_context(|| format!("opening the archive {}", path.display()))
+    let opened = if batch {
+        dossier_storage::Store::connect_for_batch(&path.to_string_lossy()).await
+    } else {
+        dossier_storage::Store::open(path).await
+    };
+    opened.with_context(|| format!("opening the archive {}", path.display()))
 }

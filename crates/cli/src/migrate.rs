@@ -17,7 +17,7 @@ pub struct Args {
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(dossier_storage::is_postgres_url(&args.to), "--to must be a postgres:// URL");
-    let source = crate::open_store(Path::new(&args.from)).await?;
+    let source = crate::open_store_for_batch(Path::new(&args.from)).await?;
     let target = crate::open_store(Path::new(&args.to)).await?;
     let mut last_table = String::new();
     let report = source

@@ -12,7 +12,7 @@ pub struct Args {
 }
 
 pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let store = crate::open_store(db).await?;
+    let store = crate::open_store_for_batch(db).await?;
     let report = store.reparse().await?;
     store.close().await;
     let mut out = std::io::stdout().lock();

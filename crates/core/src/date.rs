@@ -111,16 +111,65 @@ fn month_number(word: &str) -> Option<i32> {
     MONTHS.iter().position(|names| names.contains(&word)).map(|index| index as i32 + 1)
 }
 
-fn build(year: i32, month: i32, day: i32) -> Option<Date> {
+/// The date of `year`-`month`-`day` when it exists and the year has four digits.
+pub(crate) fn build(year: i32, month: i32, day: i32) -> Option<Date> {
     if !(1000..=9999).contains(&year) {
         return None;
     }
     Date::new(year as i16, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
+/// The calendar date an ISO 8601 value (as `normalize` returns them) names, as
+/// written: `2024-04-02`, or the date part of `2024-04-02T23:30:00-05:00` — not
+/// converted to UTC, since the date the outlet gave is the one its text counts from.
+pub(crate) fn calendar_date(value: &str) -> Option<Date> {
+    let value = value.trim();
+    let date = value.get(..10)?;
+    if value.len() > 10 && !matches!(value.as_bytes()[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let date: Date = date.parse().ok()?;
+    (1000..=9999).contains(&date.year()).then_some(date)
+}
+
+/// The most recent `month`-`day` on or before `reference`: March 23 read on
+/// 2024-04-02 is 2024-03-23, read on 2024-03-22 it is 2023-03-23. February 29
+/// goes back to the last leap year (at most eight years: 2100 is not one).
+pub(crate) fn latest_on_or_before(month: i8, day: i8, reference: Date) -> Option<Date> {
+    (0..=8)
+        .filter_map(|back| Date::new(reference.year().checked_sub(back)?, month, day).ok())
+        .find(|date| *date <= reference)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use jiff::civil::date;
+
+    use super::{calendar_date, latest_on_or_before, normalize};
+
+    #[test]
+    fn calendar_dates_as_written() {
+        assert_eq!(calendar_date("2024-04-02"), Some(date(2024, 4, 2)));
+        assert_eq!(calendar_date("2024-04-02T23:30:00-05:00"), Some(date(2024, 4, 2)));
+        assert_eq!(calendar_date("2024-04-02 10:30"), Some(date(2024, 4, 2)));
+        assert_eq!(calendar_date("2024-04-0"), None);
+        assert_eq!(calendar_date("2024-04-02x"), None);
+        assert_eq!(calendar_date("April 2, 2024"), None);
+        assert_eq!(calendar_date("ééééééééééé"), None);
+    }
+
+    #[test]
+    fn latest_day_on_or_before() {
+        let reference = date(2024, 4, 2);
+        assert_eq!(latest_on_or_before(3, 23, reference), Some(date(2024, 3, 23)));
+        assert_eq!(latest_on_or_before(4, 2, reference), Some(date(2024, 4, 2)));
+        assert_eq!(latest_on_or_before(4, 3, reference), Some(date(2023, 4, 3)));
+        assert_eq!(latest_on_or_before(12, 31, date(2024, 1, 1)), Some(date(2023, 12, 31)));
+        assert_eq!(latest_on_or_before(2, 29, reference), Some(date(2024, 2, 29)));
+        assert_eq!(latest_on_or_before(2, 29, date(2024, 2, 28)), Some(date(2020, 2, 29)));
+        assert_eq!(latest_on_or_before(2, 29, date(2104, 2, 28)), Some(date(2096, 2, 29)));
+        assert_eq!(latest_on_or_before(4, 31, reference), None);
+    }
 
     #[test]
     fn reads_common_dates() {

@@ -1,11 +1,11 @@
-//! Derived data computed from a parsed document: quotes with their speakers, the
-//! language, word count, reading time and the content fingerprint used for exact
-//! deduplication.
+//! Derived data computed from a parsed document: quotes with their speakers,
+//! named entities, dated events, the language, word count, reading time and the
+//! content fingerprint used for exact deduplication.
 
 use sha2::{Digest, Sha256};
 
 use crate::model::{Document, WORDS_PER_MINUTE};
-use crate::{language, quotes};
+use crate::{entities, events, language, quotes};
 
 /// Fills in every derived field from the metadata and blocks. Runs last for every
 /// parsed document.
@@ -21,6 +21,9 @@ pub(crate) fn finish_with(document: &mut Document, extract_quotes: bool) {
         document.quotes = quotes;
         document.diagnostics.extend(diagnostics);
     }
+    document.entities = entities::find(document);
+    entities::link_speakers(&mut document.quotes, &document.entities, &document.title, &document.blocks);
+    document.events = events::find(document);
     if document.language.is_none()
         && let Some(language) = language::detect(document)
     {

@@ -4,28 +4,47 @@
 //! `text`. Fields are read one by one, so a wrong field costs a diagnostic, not the
 //! document. Derived fields (`word_count`, `reading_minutes`, `fingerprint`) are
 //! always recomputed; `quotes` and `language` are kept when given.
+//!
+//! Beside the model's fields, an object may say whether it was read (`"read":
+//! true`, as `dossier export` writes it): that belongs to the reader, not to the
+//! document, so it travels on the collection's `Item` rather than in the model.
 
 use serde_json::{Map, Value};
 
 use crate::model::{Block, Diagnostic, DiagnosticCode, Document, Quote, SCHEMA_VERSION};
 use crate::text::{self, Field};
-use crate::{ParseError, decode, derive};
+use crate::{Collection, Item, ParseError, decode, derive};
 
 /// A JSON file: one document object, or an array of them.
 pub fn parse_json(bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
+    Ok(documents(parse_json_collection(bytes)?))
+}
+
+/// NDJSON: one document per non-empty line; a bad line becomes a diagnostic naming
+/// its line number (on the first document), or the error when no line parses.
+pub fn parse_ndjson(bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
+    Ok(documents(parse_ndjson_collection(bytes)?))
+}
+
+fn documents(collection: Collection) -> Vec<Document> {
+    collection.items.into_iter().map(|item| item.document).collect()
+}
+
+/// As [`parse_json`], with each document's `read` state.
+pub fn parse_json_collection(bytes: &[u8]) -> Result<Collection, ParseError> {
     let (input, decode_diagnostics) = decode::decode(bytes);
     let value: Value = serde_json::from_str(&input).map_err(|error| ParseError::Json {
         line: error.line(),
         column: error.column(),
         message: error.to_string(),
     })?;
-    let mut documents = Vec::new();
+    let mut items = Vec::new();
     let mut problems = Vec::new();
     match value {
-        Value::Array(items) => {
-            for (index, item) in items.into_iter().enumerate() {
-                match document_from_value(item) {
-                    Ok(document) => documents.push(document),
+        Value::Array(values) => {
+            for (index, value) in values.into_iter().enumerate() {
+                match item_from_value(value) {
+                    Ok(item) => items.push(item),
                     Err(why) => problems.push(Diagnostic::new(
                         DiagnosticCode::Malformed,
                         format!("array element {index} was skipped: {why}"),
@@ -33,22 +52,21 @@ pub fn parse_json(bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
                 }
             }
         }
-        other => match document_from_value(other) {
-            Ok(document) => documents.push(document),
+        other => match item_from_value(other) {
+            Ok(item) => items.push(item),
             Err(why) => {
                 return Err(ParseError::Json { line: 1, column: 1, message: why });
             }
         },
     }
-    attach(&mut documents, decode_diagnostics, problems)?;
-    Ok(documents)
+    attach(&mut items, decode_diagnostics, problems)?;
+    Ok(Collection { items, ..Collection::default() })
 }
 
-/// NDJSON: one document per non-empty line; a bad line becomes a diagnostic naming
-/// its line number (on the first document), or the error when no line parses.
-pub fn parse_ndjson(bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
+/// As [`parse_ndjson`], with each document's `read` state.
+pub fn parse_ndjson_collection(bytes: &[u8]) -> Result<Collection, ParseError> {
     let (input, decode_diagnostics) = decode::decode(bytes);
-    let mut documents = Vec::new();
+    let mut items = Vec::new();
     let mut problems = Vec::new();
     let mut first_error = None;
     for (index, line) in decode::split_lines(&input).into_iter().enumerate() {
@@ -59,9 +77,9 @@ pub fn parse_ndjson(bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
         }
         let result = serde_json::from_str::<Value>(line)
             .map_err(|error| (error.column(), error.to_string()))
-            .and_then(|value| document_from_value(value).map_err(|why| (1, why)));
+            .and_then(|value| item_from_value(value).map_err(|why| (1, why)));
         match result {
-            Ok(document) => documents.push(document),
+            Ok(item) => items.push(item),
             Err((column, message)) => {
                 problems.push(
                     Diagnostic::new(
@@ -74,20 +92,20 @@ pub fn parse_ndjson(bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
             }
         }
     }
-    if documents.is_empty() {
+    if items.is_empty() {
         return Err(first_error.unwrap_or(ParseError::NoText));
     }
-    attach(&mut documents, decode_diagnostics, problems)?;
-    Ok(documents)
+    attach(&mut items, decode_diagnostics, problems)?;
+    Ok(Collection { items, ..Collection::default() })
 }
 
 /// Puts input-level diagnostics on the first document.
 fn attach(
-    documents: &mut [Document],
+    items: &mut [Item],
     decode_diagnostics: Vec<Diagnostic>,
     problems: Vec<Diagnostic>,
 ) -> Result<(), ParseError> {
-    let Some(first) = documents.first_mut() else {
+    let Some(first) = items.first_mut().map(|item| &mut item.document) else {
         return Err(ParseError::NoText);
     };
     let mut diagnostics = decode_diagnostics;
@@ -97,13 +115,31 @@ fn attach(
     Ok(())
 }
 
-/// Builds one document from a JSON object in the documented schema.
-pub(crate) fn document_from_value(value: Value) -> Result<Document, String> {
+/// One document from a JSON object in the documented schema, with its `read` state.
+fn item_from_value(value: Value) -> Result<Item, String> {
     let Value::Object(mut object) = value else {
         return Err("a document must be a JSON object".into());
     };
-    let mut document = text::empty_document();
     let mut problems = Vec::new();
+    let read = match object.remove("read") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(read)) => Some(read),
+        Some(_) => {
+            problems.push("`read` is not true or false; it was left out".to_owned());
+            None
+        }
+    };
+    let document = document_from_object(object, problems)?;
+    Ok(Item { document, read, highlights: Vec::new(), member: None })
+}
+
+/// Builds one document from a JSON object in the documented schema; `problems`
+/// already found in the object become `malformed` diagnostics.
+fn document_from_object(
+    mut object: Map<String, Value>,
+    mut problems: Vec<String>,
+) -> Result<Document, String> {
+    let mut document = text::empty_document();
 
     // Diagnostics the input already carries come first: they describe its origin.
     if let Some(given) = object.remove("diagnostics") {
@@ -141,6 +177,20 @@ pub(crate) fn document_from_value(value: Value) -> Result<Document, String> {
         });
         match value {
             None | Some(Value::Null) => {}
+            // The HTML reader keeps a page's canonical link and lead image as the page
+            // wrote them, relative ones included (`story.html`); they are kept here
+            // too, so that Dossier's own JSON reads back as the same document. A
+            // value with spaces is no address at all.
+            Some(Value::String(address))
+                if matches!(field, Field::CanonicalUrl | Field::Image)
+                    && !address.trim().is_empty()
+                    && !address.trim().contains(char::is_whitespace) =>
+            {
+                let slot =
+                    if field == Field::Image { &mut document.image } else { &mut document.canonical_url };
+                *slot = Some(address.trim().to_owned());
+                document.metadata_sources.insert(key.into(), "json".into());
+            }
             Some(Value::String(text)) => text::apply_field(&mut document, field, &text, "json", None),
             Some(Value::Array(items)) if matches!(field, Field::Authors | Field::Tags) => {
                 let strings: Vec<String> =
@@ -213,6 +263,13 @@ pub(crate) fn document_from_value(value: Value) -> Result<Document, String> {
         document.quotes = quotes;
     }
     derive::finish_with(&mut document, extract_quotes);
+    // As for a collection's saved link (`entry.rs`): with no body, the title alone
+    // would make every link titled "Home" one document; the address tells them apart.
+    if document.blocks.is_empty()
+        && let Some(url) = &document.url
+    {
+        document.fingerprint = derive::fingerprint(&document.title, std::slice::from_ref(url));
+    }
     Ok(document)
 }
 
@@ -221,4 +278,55 @@ fn string_map(object: Map<String, Value>) -> std::collections::BTreeMap<String, 
         .into_iter()
         .filter_map(|(key, value)| value.as_str().map(|value| (key, value.to_owned())))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_json_collection, parse_ndjson_collection};
+    use crate::model::DiagnosticCode;
+
+    #[test]
+    fn read_state_travels_beside_the_document() {
+        let input = br#"{"title": "Read", "text": "Body one.", "read": true}
+{"title": "Unread", "text": "Body two.", "read": false}
+{"title": "Unsaid", "text": "Body three."}
+{"title": "Odd", "text": "Body four.", "read": "yes"}
+"#;
+        let collection = parse_ndjson_collection(input).expect("parses");
+        let read: Vec<Option<bool>> = collection.items.iter().map(|item| item.read).collect();
+        assert_eq!(read, [Some(true), Some(false), None, None]);
+        let odd = &collection.items[3].document;
+        assert!(
+            odd.diagnostics
+                .iter()
+                .any(|d| d.code == DiagnosticCode::Malformed && d.message.contains("`read`")),
+            "{:?}",
+            odd.diagnostics
+        );
+        let array = parse_json_collection(br#"[{"title": "A", "text": "x", "read": true}]"#).expect("parses");
+        assert_eq!(array.items[0].read, Some(true));
+        assert!(array.items[0].document.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn relative_canonical_links_and_images_are_kept() {
+        let input =
+            br#"{"title": "T", "text": "Body.", "canonical_url": "story.html", "image": "img/lead.jpg",
+                         "url": "not an address"}"#;
+        let document = &parse_json_collection(input).expect("parses").items[0].document;
+        assert_eq!(document.canonical_url.as_deref(), Some("story.html"));
+        assert_eq!(document.image.as_deref(), Some("img/lead.jpg"));
+        assert_eq!(document.url, None, "the page's own address still has to be one");
+        let spaced = br#"{"title": "T", "text": "Body.", "canonical_url": "see the site"}"#;
+        assert_eq!(parse_json_collection(spaced).expect("parses").items[0].document.canonical_url, None);
+    }
+
+    #[test]
+    fn saved_links_are_told_apart_by_their_address() {
+        let input = br#"{"title": "Home", "url": "https://a.example/"}
+{"title": "Home", "url": "https://b.example/"}
+"#;
+        let collection = parse_ndjson_collection(input).expect("parses");
+        assert_ne!(collection.items[0].document.fingerprint, collection.items[1].document.fingerprint);
+    }
 }

@@ -9,7 +9,9 @@ mod artifacts;
 pub mod date;
 pub mod decode;
 mod derive;
+mod entities;
 mod entry;
+mod events;
 pub mod exports;
 pub mod feeds;
 mod front_matter;
@@ -23,7 +25,10 @@ pub mod render;
 pub mod text;
 mod xml;
 
-pub use model::{Block, Diagnostic, DiagnosticCode, Document, Format, Quote, SCHEMA_VERSION};
+pub use model::{
+    Block, Diagnostic, DiagnosticCode, Document, Entity, EntityKind, Event, Format, Mention, Quote,
+    SCHEMA_VERSION,
+};
 
 /// Why parsing produced nothing at all. Odd input is *not* an error: it yields a
 /// document with diagnostics. These are the cases with nothing to return.
@@ -43,7 +48,8 @@ pub enum ParseError {
     /// against archives that expand without bound.
     #[error("{0}")]
     Archive(String),
-    /// An OPML file: it lists feeds, and feeds are not fetched over the network.
+    /// An OPML file: it lists feeds, which parsing does not fetch (`dossier
+    /// import` does).
     #[error("{}", feed_list_message(.feeds))]
     FeedList { feeds: Vec<String> },
 }
@@ -57,7 +63,7 @@ fn feed_list_message(feeds: &[String]) -> String {
     match feeds.len() {
         0 => "an OPML feed list with no feed addresses; nothing to import".to_owned(),
         count => format!(
-            "an OPML feed list of {count} feed{} ({listed}); feeds are not fetched yet: save each feed's file and import that",
+            "an OPML feed list of {count} feed{} ({listed}); `dossier import` fetches its feeds",
             if count == 1 { "" } else { "s" }
         ),
     }
@@ -254,6 +260,13 @@ fn detect_collection(bytes: &[u8]) -> Option<Format> {
     exports::detect_csv(&head)
 }
 
+/// The entities and dated events of a parsed document, as parsing fills
+/// `Document::entities` and `Document::events` (and the quotes' speakers' entities).
+/// Public so that benchmarks can time this stage on its own.
+pub fn find_entities_and_events(document: &Document) -> (Vec<Entity>, Vec<Event>) {
+    (entities::find(document), events::find(document))
+}
+
 /// Parses one input into the documents it holds (one, except for NDJSON, JSON
 /// arrays and collections: feeds, exports, bookmark files, archives).
 ///
@@ -274,8 +287,8 @@ pub fn parse_collection(bytes: &[u8], format: Format) -> Result<Collection, Pars
     match format {
         Format::Text => Ok(Collection::of_documents(vec![text::parse_bytes(bytes)?])),
         Format::Markdown => Ok(Collection::of_documents(vec![markdown::parse_bytes(bytes)?])),
-        Format::Json => json::parse_json(bytes).map(Collection::of_documents),
-        Format::Ndjson => json::parse_ndjson(bytes).map(Collection::of_documents),
+        Format::Json => json::parse_json_collection(bytes),
+        Format::Ndjson => json::parse_ndjson_collection(bytes),
         Format::Html => Ok(Collection::of_documents(vec![html::parse_html(bytes, None)?])),
         Format::Rss | Format::Atom => feeds::parse_xml_feed(bytes),
         Format::JsonFeed => feeds::parse_json_feed(bytes),

@@ -56,6 +56,14 @@ pub struct Document {
     pub blocks: Vec<Block>,
     #[serde(default)]
     pub quotes: Vec<Quote>,
+    /// The people, organisations and places the text names, each once with all
+    /// its mentions.
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    /// Dated events: each date expression of the body, resolved against the
+    /// document's own date, with the sentence it came from.
+    #[serde(default)]
+    pub events: Vec<Event>,
     #[serde(default)]
     pub word_count: usize,
     #[serde(default)]
@@ -135,6 +143,69 @@ pub struct Quote {
     /// The words that attribute it ("A Meta spokesperson told MailOnline").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    /// Index into `entities` of the speaker, when the speaker is one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_entity: Option<usize>,
+}
+
+/// What kind of thing an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Organization,
+    Place,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+        }
+    }
+}
+
+/// A person, organisation or place the text names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    pub kind: EntityKind,
+    /// The fullest name the document uses ("Mark Zuckerberg", "Meta Platforms").
+    pub name: String,
+    /// The other names the document calls it by ("Zuckerberg", "Meta").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Every place the text names it, in reading order.
+    #[serde(default)]
+    pub mentions: Vec<Mention>,
+}
+
+/// Where a name stands: a byte range of one block's text (`Block::text`), or of
+/// the title when `block` is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<usize>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A dated event: a date expression of the text, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub date: String,
+    /// The sentence the date came from.
+    pub text: String,
+    /// Index into `blocks` of the block the sentence is in.
+    #[serde(default)]
+    pub block: usize,
+    /// The words that gave the date ("on Monday", "last year", "October 2021").
+    pub expression: String,
+    /// The date stands for a span around it ("a decade ago", "in the 1990s").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
 }
 
 /// Something odd the parser noticed, and what it did about it.
@@ -247,7 +318,8 @@ pub enum Format {
     Bookmarks,
     /// Omnivore's export: a ZIP of `metadata_*.json` files and `content/*.md`.
     Omnivore,
-    /// Readeck's export: a ZIP with a folder per bookmark (`info.json`, `index.html`).
+    /// Readeck's export: a ZIP with `data.json` and a folder per bookmark
+    /// (`bookmarks/<UID>/info.json`, the article in `container/index.html`).
     Readeck,
     /// Any other ZIP archive: each member parsed by its own format.
     Zip,

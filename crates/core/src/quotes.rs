@@ -302,7 +302,13 @@ impl Extractor {
                 }
                 None => (None, None),
             };
-            self.quotes.push(Quote { text: content, speaker, block, attribution: attribution_words });
+            self.quotes.push(Quote {
+                text: content,
+                speaker,
+                block,
+                attribution: attribution_words,
+                speaker_entity: None,
+            });
 
             if !span.reopened_at.is_empty() {
                 self.diagnostics.push(
@@ -353,6 +359,7 @@ impl Extractor {
             speaker,
             block,
             attribution: cite.map(str::to_owned),
+            speaker_entity: None,
         });
     }
 

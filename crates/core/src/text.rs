@@ -117,6 +117,8 @@ pub(crate) fn empty_document() -> Document {
         metadata_sources: Default::default(),
         blocks: Vec::new(),
         quotes: Vec::new(),
+        entities: Vec::new(),
+        events: Vec::new(),
         word_count: 0,
         reading_minutes: 0,
         fingerprint: String::new(),

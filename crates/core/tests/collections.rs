@@ -145,7 +145,7 @@ fn opml_lists_its_feeds_and_says_they_are_not_fetched() {
     assert_eq!(
         error.to_string(),
         "an OPML feed list of 3 feeds (https://gazette.example/feed.xml, https://courrier.example/atom.xml, \
-         https://quayside.example/feed.json); feeds are not fetched yet: save each feed's file and import that"
+         https://quayside.example/feed.json); `dossier import` fetches its feeds"
     );
 }
 
@@ -249,7 +249,9 @@ fn omnivore_archives_join_metadata_content_and_highlights() {
 }
 
 #[test]
-fn readeck_archives_read_each_bookmark_folder() {
+fn readeck_exports_read_each_bookmark_folder() {
+    // As `readeck export` writes it: `data.json`, then per bookmark
+    // `bookmarks/<UID>/info.json` (Go's field names) and `container/index.html`.
     let export = read("readeck.zip", Format::Readeck);
     assert_eq!(
         summary(&export),
@@ -258,7 +260,25 @@ fn readeck_archives_read_each_bookmark_folder() {
             "Spring tides this weekend | https://quayside.example/tides | 2024-04-05T08:00:00Z | tags [] | authors [] | read Some(false) | 1 blocks",
         ]
     );
-    assert_eq!(export.items[0].document.site.as_deref(), Some("Le Courrier du Port"));
+    let port = &export.items[0].document;
+    assert_eq!(port.site.as_deref(), Some("Le Courrier du Port"));
+    assert_eq!(port.language.as_deref(), Some("fr"));
+    assert_eq!(port.description.as_deref(), Some("Le port a rouvert mardi."));
+    assert_eq!(port.metadata_sources.get("tags").map(String::as_str), Some("readeck"));
+    // The article is the container's index.html, not the record's plain `Text`.
+    assert_eq!(port.blocks[0].text(), "Le port a rouvert mardi matin, après trois jours de fermeture.");
+    // The tides bookmark has no publication date: when it was saved stands in.
+    let tides = &export.items[1].document;
+    assert_eq!(tides.metadata_sources.get("published").map(String::as_str), Some("saved"));
+    assert_eq!(tides.site, None, "an empty site name is no site");
+    let highlights = &export.items[0].highlights;
+    assert_eq!(highlights.len(), 2);
+    assert_eq!(highlights[0].text.as_deref(), Some("Le port a rouvert mardi matin"));
+    assert_eq!(highlights[0].note, None);
+    assert_eq!(highlights[0].created.as_deref(), Some("2024-04-02T19:41:07.203Z"));
+    assert_eq!(highlights[1].text.as_deref(), Some("Les quais ont tenu"));
+    assert_eq!(highlights[1].note.as_deref(), Some("Demander à la capitainerie combien de temps."));
+    assert!(export.items[1].highlights.is_empty());
     assert_eq!(
         skipped(&export),
         ["!/bookmarks/broken/info.json: invalid JSON: key must be a string at line 1 column 3"]

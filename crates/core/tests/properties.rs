@@ -95,6 +95,113 @@ fn piece() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Pieces of date expressions, to reach every pattern of `events` and its edges.
+fn date_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("March ".to_owned()),
+        Just("Mar. ".to_owned()),
+        Just("Feb. 29".to_owned()),
+        Just("mars ".to_owned()),
+        Just("23. März ".to_owned()),
+        Just("23".to_owned()),
+        Just("23rd ".to_owned()),
+        Just("1er ".to_owned()),
+        Just("31 ".to_owned()),
+        Just(", ".to_owned()),
+        Just("2024".to_owned()),
+        Just(" 2011".to_owned()),
+        Just("1990s ".to_owned()),
+        Just("’90s ".to_owned()),
+        Just("in ".to_owned()),
+        Just("on ".to_owned()),
+        Just("since at least ".to_owned()),
+        Just("by the end of ".to_owned()),
+        Just("Monday".to_owned()),
+        Just("last ".to_owned()),
+        Just("this coming ".to_owned()),
+        Just("next ".to_owned()),
+        Just("year ".to_owned()),
+        Just("week".to_owned()),
+        Just("month ".to_owned()),
+        Just("two years ago ".to_owned()),
+        Just("nearly a decade ago".to_owned()),
+        Just("twenty-".to_owned()),
+        Just("yesterday ".to_owned()),
+        Just("mid-".to_owned()),
+        Just("de ".to_owned()),
+        Just("'s ".to_owned()),
+        Just("-".to_owned()),
+        Just("/".to_owned()),
+        Just(".".to_owned()),
+        Just(". ".to_owned()),
+        Just("\n\n".to_owned()),
+        "[0-9]{1,5}",
+        "[a-zA-Z0-9 .,'’/-]{0,20}",
+        any::<String>(),
+    ]
+}
+
+/// A document date: none, a plausible or impossible ISO date, a date-time, anything.
+fn published() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        Just(None),
+        (0u32..=10_000, 0u32..=13, 0u32..=32)
+            .prop_map(|(year, month, day)| Some(format!("{year:04}-{month:02}-{day:02}"))),
+        (1000u32..=9999, 1u32..=12, 1u32..=28)
+            .prop_map(|(year, month, day)| Some(format!("{year:04}-{month:02}-{day:02}T23:30:00-05:00"))),
+        any::<String>().prop_map(Some),
+    ]
+}
+
+/// Whether `date` is `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, and a real one.
+fn is_event_date(date: &str) -> bool {
+    match date.len() {
+        4 => date.bytes().all(|byte| byte.is_ascii_digit()),
+        7 => format!("{date}-01").parse::<jiff::civil::Date>().is_ok(),
+        10 => date.parse::<jiff::civil::Date>().is_ok(),
+        _ => false,
+    }
+}
+
+/// Pieces that exercise the entity recogniser: names, titles, particles,
+/// initials, possessives, acronyms in parentheses, cues and odd characters.
+fn name_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("Mark Zuckerberg ".to_owned()),
+        Just("Zuckerberg's ".to_owned()),
+        Just("Mr. ".to_owned()),
+        Just("Dr ".to_owned()),
+        Just("J. K. ".to_owned()),
+        Just("von der ".to_owned()),
+        Just("of ".to_owned()),
+        Just("and ".to_owned()),
+        Just("Federal Trade Commission (FTC) ".to_owned()),
+        Just("Meta Platforms Inc ".to_owned()),
+        Just("co-founder ".to_owned()),
+        Just("CEO ".to_owned()),
+        Just(" said".to_owned()),
+        Just(", who ".to_owned()),
+        Just(", 34, ".to_owned()),
+        Just("in Paris ".to_owned()),
+        Just("California-based ".to_owned()),
+        Just("U.S. ".to_owned()),
+        Just("al-Assad ".to_owned()),
+        Just("’s ".to_owned()),
+        Just("' ".to_owned()),
+        Just("(".to_owned()),
+        Just(")".to_owned()),
+        Just(". ".to_owned()),
+        Just("\n\n".to_owned()),
+        Just("\n- ".to_owned()),
+        Just("“".to_owned()),
+        Just("”".to_owned()),
+        Just("Ünïcödé Ørsted Åsa ".to_owned()),
+        "[A-Z][a-z]{0,8} ",
+        "[A-Z]{1,5}[.']? ",
+        any::<String>(),
+    ]
+}
+
 /// Pieces of feeds, exports and bookmark files, to reach past their first checks.
 fn collection_piece() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -191,6 +298,67 @@ proptest! {
     }
 
     #[test]
+    fn events_on_arbitrary_text_and_dates(
+        pieces in proptest::collection::vec(date_piece(), 0..60),
+        published in published(),
+    ) {
+        let text: String = pieces.concat();
+        let mut object = serde_json::json!({ "title": "T", "text": text });
+        if let Some(published) = &published {
+            object["published"] = published.clone().into();
+        }
+        let json = serde_json::to_vec(&object).expect("an object serialises");
+        let header = format!(" date {} \n\nA title\n\n{text}", published.as_deref().unwrap_or(""));
+        for bytes in [json, header.into_bytes()] {
+            let documents = dossier_core::parse(&bytes, dossier_core::detect_format(None, &bytes)).unwrap_or_default();
+            for document in documents {
+                for event in &document.events {
+                    prop_assert!(is_event_date(&event.date), "{event:?}");
+                    prop_assert!(event.block < document.blocks.len(), "{event:?}");
+                    prop_assert!(!event.expression.trim().is_empty() && !event.text.trim().is_empty(), "{event:?}");
+                    prop_assert!(event.text.chars().count() <= 602, "{event:?}");
+                }
+            }
+            exercise(&bytes);
+        }
+    }
+
+    #[test]
+    fn entities_stay_within_their_text(pieces in proptest::collection::vec(name_piece(), 0..60)) {
+        let text = format!("A title\n\n{}", pieces.concat());
+        for format in [Format::Text, Format::Markdown] {
+            let Ok(documents) = dossier_core::parse(text.as_bytes(), format) else {
+                continue;
+            };
+            for document in documents {
+                for entity in &document.entities {
+                    prop_assert!(!entity.name.is_empty());
+                    for mention in &entity.mentions {
+                        let text = match mention.block {
+                            Some(block) => {
+                                prop_assert!(block < document.blocks.len());
+                                document.blocks[block].text()
+                            }
+                            None => document.title.clone(),
+                        };
+                        // In range and on char boundaries, or `get` is `None`.
+                        let written = text.get(mention.start..mention.end);
+                        prop_assert!(written.is_some(), "{mention:?} in {text:?}");
+                        let written = written.unwrap_or_default().replace('’', "'");
+                        prop_assert!(
+                            written == entity.name || entity.aliases.contains(&written),
+                            "{written:?} is not a name of {entity:?}"
+                        );
+                    }
+                }
+                for quote in &document.quotes {
+                    prop_assert!(quote.speaker_entity.is_none_or(|index| index < document.entities.len()));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn article_like_text_never_panics(pieces in proptest::collection::vec(piece(), 0..40)) {
         let text: String = pieces.concat();
         exercise(text.as_bytes());
@@ -232,6 +400,9 @@ fn pathological_inputs_stay_fast() {
         "title,url,time_added,tags,status\n".to_owned() + &"\"".repeat(100_000),
         "URL,Title,Selection,Folder,Timestamp\n".to_owned()
             + &"https://a.example/,t,,Unread,1\n".repeat(3_000),
+        "Mr. J. K. Smith of the Bank of England and ".repeat(20_000),
+        "Federal Trade Commission (FTC) Meta Platforms ".repeat(20_000),
+        "Aa Bb Cc Dd Ee Ff Gg Hh Ii Jj Kk ".repeat(20_000),
     ];
     for input in inputs {
         let started = Instant::now();

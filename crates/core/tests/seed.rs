@@ -2,7 +2,7 @@
 //! The JSON snapshot in `snapshots_test.rs` shows everything; these pin what matters,
 //! because a snapshot can be blessed wrong.
 
-use dossier_core::{Block, DiagnosticCode, Document, Format};
+use dossier_core::{Block, DiagnosticCode, Document, EntityKind, Format};
 
 fn seed() -> Document {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds/000_b389a61e5b667c13.txt");
@@ -128,4 +128,109 @@ fn seed_derived_data() {
     assert!(document.word_count > 300 && document.word_count < 330, "{}", document.word_count);
     assert_eq!(document.reading_minutes, 2);
     assert_eq!(document.fingerprint.len(), 32);
+}
+
+#[test]
+fn seed_events() {
+    let document = seed();
+    let events: Vec<(&str, &str, &str, usize)> = document
+        .events
+        .iter()
+        .map(|event| (event.date.as_str(), event.expression.as_str(), event.text.as_str(), event.block))
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            // "March 23" has no year; "filed" is past tense: the latest March 23 on or before the
+            // article's date.
+            (
+                "2024-03-23",
+                "March 23",
+                "Court documents, filed on March 23, claim that Netflix had access to Facebook users' \
+                 messages for nearly a decade.",
+                0
+            ),
+            (
+                "2011",
+                "2011",
+                "The two Silicon Valley companies also agreed “custom partnerships and integrations that \
+                 helped power Facebook's ad targeting and ranking models” since at least 2011, thanks to the \
+                 personal relationship between Netflix co-founder Reed Hastings and Facebook founder Mark \
+                 Zuckerberg.",
+                4
+            ),
+            (
+                "2021-10",
+                "October 2021",
+                "In exchange, the streaming service would provide a report every fortnight to Facebook, which \
+                 changed its name to Meta in October 2021, showing how its own users interacted with the \
+                 platform.",
+                6
+            ),
+            (
+                "2018",
+                "2018",
+                "Let us remember that in 2018, it was learned that Facebook had shared data with around 150 \
+                 companies, such as Microsoft, Amazon or Netflix.",
+                7
+            ),
+        ]
+    );
+    // Durations are not dates: "for nearly a decade", "For almost 10 years", "within a month".
+    assert!(document.events.iter().all(|event| !event.approximate));
+}
+
+#[test]
+fn seed_entities_and_speakers() {
+    let document = seed();
+    let kind_of =
+        |name: &str| document.entities.iter().find(|entity| entity.name == name).map(|entity| entity.kind);
+    for person in ["Maximilian Klein", "Sarah Grabert", "Reed Hastings", "Mark Zuckerberg"] {
+        assert_eq!(kind_of(person), Some(EntityKind::Person), "{person}: {:#?}", document.entities);
+    }
+    for organization in ["Facebook", "Netflix", "Meta", "Microsoft", "Amazon"] {
+        assert_eq!(
+            kind_of(organization),
+            Some(EntityKind::Organization),
+            "{organization}: {:#?}",
+            document.entities
+        );
+    }
+    // No one else is a person: not Netflix, not the lawsuit, not a sentence's first word.
+    let people: Vec<&str> = document
+        .entities
+        .iter()
+        .filter(|entity| entity.kind == EntityKind::Person)
+        .map(|entity| entity.name.as_str())
+        .collect();
+    assert_eq!(people, ["Maximilian Klein", "Sarah Grabert", "Reed Hastings", "Mark Zuckerberg"]);
+    // A later surname is the earlier full name.
+    let hastings =
+        document.entities.iter().find(|entity| entity.name == "Reed Hastings").expect("Reed Hastings");
+    assert_eq!(hastings.aliases, ["Hastings"]);
+    assert_eq!(hastings.mentions.len(), 2);
+    // Every mention of Facebook, from the title on, possessives included.
+    let facebook = document.entities.iter().find(|entity| entity.name == "Facebook").expect("Facebook");
+    assert_eq!(facebook.mentions[0].block, None, "the title names Facebook first");
+    assert_eq!(facebook.mentions.len(), 12);
+    for entity in &document.entities {
+        for mention in &entity.mentions {
+            let text =
+                mention.block.map_or_else(|| document.title.clone(), |block| document.blocks[block].text());
+            let written = &text[mention.start..mention.end];
+            assert!(
+                written == entity.name || entity.aliases.iter().any(|alias| alias == written),
+                "{written}"
+            );
+        }
+    }
+    // The spokesperson speaks for Meta; the lawsuit and the lawyers are no entity.
+    let speaker_entity = |start: &str| {
+        let quote = document.quotes.iter().find(|quote| quote.text.starts_with(start)).expect("the quote");
+        quote.speaker_entity.map(|index| document.entities[index].name.as_str())
+    };
+    assert_eq!(speaker_entity("Meta did not share people's private messages"), Some("Meta"));
+    assert_eq!(speaker_entity("enjoyed a special relationship"), None);
+    assert_eq!(speaker_entity("allowed Netflix programmatic access"), None);
+    assert_eq!(speaker_entity("custom partnerships and integrations"), None);
 }

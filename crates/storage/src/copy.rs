@@ -1,7 +1,8 @@
 //! Copying a whole archive into another database (`dossier migrate-db`), for
 //! moving from the embedded SQLite file to a PostgreSQL server: documents with
-//! their ids, story clusters and sketches, revisions, tags, read state and reading
-//! positions, sources with their original bytes, and the import history.
+//! their ids, story clusters and sketches, revisions, tags, highlights, read state
+//! and reading positions, sources with their original bytes, and the import
+//! history.
 //!
 //! Resumable: tables are copied in an order that satisfies every reference, each
 //! in pages of rows in id order, one transaction a page; a page of documents
@@ -44,6 +45,8 @@ pub(crate) type RevisionRow = (i64, i64, String, Vec<u8>, String);
 pub(crate) type ReadingRow = (i64, Option<String>, i64, String);
 pub(crate) type SourceRow = (i64, i64, String, String, i64, String, String, bool);
 pub(crate) type ImportItemRow = (i64, i64, String, String, Option<i64>, Option<String>);
+pub(crate) type HighlightRow =
+    (i64, i64, Option<String>, Option<String>, Option<String>, String, Option<String>, String);
 
 const ORIGINALS: &str = "SELECT id, sha256, byte_length, compression, data FROM originals";
 const TAGS: &str = "SELECT id, name FROM tags";
@@ -53,6 +56,8 @@ const DOCUMENTS: &str = "SELECT id, fingerprint, title, published, site, languag
 const SOURCES: &str = "SELECT id, document_id, location, format, position, original_sha256, imported_at, sets_text FROM sources";
 const ITEMS: &str = "SELECT id, run_id, location, outcome, document_id, error FROM import_items";
 const READING: &str = "SELECT document_id, read_at, position, updated_at FROM reading_states";
+const HIGHLIGHTS: &str =
+    "SELECT id, document_id, text, note, created, digest, original_sha256, imported_at FROM highlights";
 
 /// A page of documents with what belongs to them.
 pub(crate) struct DocumentPage {
@@ -140,6 +145,10 @@ impl Store {
 
         copy_table!("sources", SOURCES, SourceRow, postgres::copy::write_sources);
         copy_table!("import_items", ITEMS, ImportItemRow, postgres::copy::write_items);
+        // A table of its own rather than part of a page of documents: a resumed
+        // copy then also brings highlights that an import added to documents
+        // copied before.
+        copy_table!("highlights", HIGHLIGHTS, HighlightRow, postgres::copy::write_highlights);
         postgres::copy::finish(database).await?;
 
         report.tables = vec![
@@ -205,6 +214,17 @@ impl Store {
                     .text(&row.3)
                     .i64(row.4.unwrap_or(-1))
                     .optional(&row.5);
+            })
+            .await?,
+            self.compare::<HighlightRow>(target, "highlights", HIGHLIGHTS, "id", |row, hash| {
+                hash.i64(row.0)
+                    .i64(row.1)
+                    .optional(&row.2)
+                    .optional(&row.3)
+                    .optional(&row.4)
+                    .text(&row.5)
+                    .optional(&row.6)
+                    .text(&row.7);
             })
             .await?,
         ];

@@ -1,6 +1,6 @@
 //! Writing imports: each batch of parsed items lands in one transaction, so a
-//! document is stored whole (with its source, original bytes, tags, search entry
-//! and story sketch) or not at all.
+//! document is stored whole (with its source, original bytes, tags, highlights,
+//! search entry and story sketch) or not at all.
 //!
 //! Identity: a document is the same document when its fingerprint (normalised
 //! text) matches a stored one or an earlier revision of one; when its URL matches
@@ -12,7 +12,7 @@
 
 use std::io::Read;
 
-use dossier_core::{Document, Format};
+use dossier_core::{Document, Format, Highlight, Item};
 use sha2::{Digest, Sha256};
 
 use crate::{Backend, Error, Result, Store, postgres, similarity, sqlite};
@@ -45,6 +45,54 @@ pub(crate) struct PreparedDocument {
     pub(crate) sketch: Vec<u32>,
     pub(crate) body: String,
     pub(crate) excerpt: String,
+    /// What the input says the reader highlighted in it (exports only).
+    pub(crate) highlights: Vec<PreparedHighlight>,
+}
+
+/// A highlight trimmed, with the digest that makes importing it again a no-op.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PreparedHighlight {
+    pub(crate) text: Option<String>,
+    pub(crate) note: Option<String>,
+    pub(crate) created: Option<String>,
+    pub(crate) digest: String,
+}
+
+impl PreparedHighlight {
+    /// `None` for a highlight with neither a passage nor a note.
+    fn new(highlight: Highlight) -> Option<PreparedHighlight> {
+        let kept =
+            |text: Option<String>| text.map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
+        let (text, note) = (kept(highlight.text), kept(highlight.note));
+        if text.is_none() && note.is_none() {
+            return None;
+        }
+        Some(PreparedHighlight {
+            digest: highlight_digest(text.as_deref(), note.as_deref()),
+            text,
+            note,
+            created: kept(highlight.created),
+        })
+    }
+}
+
+/// SHA-256 of a highlight's passage and note, each with its whitespace folded
+/// (two exports of one highlight may wrap it differently) and length-prefixed
+/// (so that no passage and note hash like another pair by where one ends).
+fn highlight_digest(text: Option<&str>, note: Option<&str>) -> String {
+    let mut bytes = Vec::new();
+    for field in [text, note] {
+        match field {
+            Some(field) => {
+                let folded = field.split_whitespace().collect::<Vec<_>>().join(" ");
+                bytes.push(1);
+                bytes.extend_from_slice(&(folded.len() as u64).to_le_bytes());
+                bytes.extend_from_slice(folded.as_bytes());
+            }
+            None => bytes.push(0),
+        }
+    }
+    sha256_hex(&bytes)
 }
 
 impl PreparedDocument {
@@ -54,6 +102,7 @@ impl PreparedDocument {
             sketch: similarity::sketch(&document),
             body: searchable_body(&document),
             excerpt: excerpt(&document),
+            highlights: Vec::new(),
             document,
         }
     }
@@ -79,11 +128,43 @@ impl ImportItem {
         bytes: &[u8],
         parsed: Result<Vec<Document>, String>,
     ) -> ImportItem {
-        let prepared = parsed.map(|documents| Prepared {
+        let parsed = parsed.map(|documents| documents.into_iter().map(PreparedDocument::new).collect());
+        ImportItem::prepare(location, format, bytes, parsed)
+    }
+
+    /// A collection parsed elsewhere (`dossier_core::parse_collection`): each
+    /// item's document with its highlights, which are stored with the document
+    /// it becomes — also when that document was already in the archive. The
+    /// items' read state and member names are the caller's to apply or report.
+    pub fn from_parsed_items(
+        location: String,
+        format: Format,
+        bytes: &[u8],
+        parsed: Result<Vec<Item>, String>,
+    ) -> ImportItem {
+        let parsed = parsed.map(|items| {
+            items
+                .into_iter()
+                .map(|item| PreparedDocument {
+                    highlights: item.highlights.into_iter().filter_map(PreparedHighlight::new).collect(),
+                    ..PreparedDocument::new(item.document)
+                })
+                .collect()
+        });
+        ImportItem::prepare(location, format, bytes, parsed)
+    }
+
+    fn prepare(
+        location: String,
+        format: Format,
+        bytes: &[u8],
+        documents: Result<Vec<PreparedDocument>, String>,
+    ) -> ImportItem {
+        let prepared = documents.map(|documents| Prepared {
             original_sha256: sha256_hex(bytes),
             original_length: bytes.len(),
             original_compressed: compress(bytes),
-            documents: documents.into_iter().map(PreparedDocument::new).collect(),
+            documents,
         });
         ImportItem { location, format, prepared }
     }
@@ -264,15 +345,40 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
 
 pub(crate) fn decode_model(id: i64, bytes: &[u8]) -> Result<Document> {
     let corrupt = |message: String| Error::Corrupt { id, message };
-    let mut json = Vec::with_capacity(bytes.len() * 4);
-    zstd::stream::read::Decoder::new(bytes)
-        .and_then(|mut decoder| decoder.read_to_end(&mut json))
-        .map_err(|error| corrupt(error.to_string()))?;
+    let json = decompress(bytes, bytes.len() * 4).map_err(|error| corrupt(error.to_string()))?;
     serde_json::from_slice(&json).map_err(|error| corrupt(error.to_string()))
 }
 
-/// Decompresses original bytes stored by `store_original`.
+/// The largest frame decompressed in one piece with the thread's reused
+/// context; larger (or unlabelled) frames are streamed.
+const MAX_FRAME_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Decompresses a zstd frame (a model, or original bytes stored by
+/// `store_original`); `byte_length` is a capacity hint.
+///
+/// Frames written by `zstd::bulk` carry their size, so they are decompressed in
+/// one call with a context kept per thread: creating a context allocates and
+/// initialises some hundred kilobytes, which was a twentieth of the reading view's
+/// time.
 pub(crate) fn decompress(data: &[u8], byte_length: usize) -> std::io::Result<Vec<u8>> {
+    thread_local! {
+        static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    if let Ok(Some(size)) = zstd::zstd_safe::get_frame_content_size(data)
+        && size <= MAX_FRAME_BYTES
+    {
+        let reused = DECOMPRESSOR.with(|cell| {
+            let mut decompressor = cell.borrow_mut();
+            if decompressor.is_none() {
+                *decompressor = zstd::bulk::Decompressor::new().ok();
+            }
+            decompressor.as_mut().map(|decompressor| decompressor.decompress(data, size as usize))
+        });
+        if let Some(result) = reused {
+            return result;
+        }
+    }
     let mut out = Vec::with_capacity(byte_length);
     zstd::stream::read::Decoder::new(data)?.read_to_end(&mut out)?;
     Ok(out)

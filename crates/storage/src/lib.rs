@@ -14,13 +14,17 @@
 //! row types stay private.
 
 mod copy;
+mod export;
 mod import;
 mod library;
+mod links;
 mod pipeline;
 mod plan;
 mod postgres;
+mod preview;
 pub mod query;
 mod read;
+mod reading;
 mod reparse;
 mod search;
 pub mod similarity;
@@ -31,13 +35,15 @@ use std::path::{Path, PathBuf};
 use sqlx::migrate::Migrator;
 
 pub use copy::{CopyReport, TableCopy};
+pub use export::ExportedDocument;
 pub use import::{Change, ImportItem, ItemOutcome, ItemResult, StoredRef};
 pub use library::{
     LibraryCursor, LibraryEntry, LibraryFilter, LibraryPage, LibraryRequest, LibrarySort, ReadingState,
-    TAG_MAX_CHARS, tag_name,
+    StoredHighlight, TAG_MAX_CHARS, tag_name,
 };
-pub use pipeline::BATCH_SIZE;
+pub use pipeline::{BATCH_SIZE, parallel_map};
 pub use read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
+pub use reading::{ReadingPage, StoryMember};
 pub use reparse::ReparseReport;
 pub use search::{Facets, Hit, RANKING_WINDOW, SearchRequest, SearchResults, Snippet, SortOrder};
 
@@ -131,7 +137,19 @@ impl Store {
     /// Opens the SQLite database at `path`, creating it (and its parent folder's
     /// file) if needed, and applies any pending migration.
     pub async fn open(path: &Path) -> Result<Store> {
-        let pool = sqlite::open(path).await?;
+        let pool = sqlite::open(path, true).await?;
+        Ok(Store::with_backend(Backend::Sqlite(pool)))
+    }
+
+    /// As [`Store::connect`], for a batch job such as an import: a SQLite file is
+    /// read through SQLite's page cache rather than mapped into memory, so that the
+    /// process's resident memory stays its own work however large the archive is.
+    pub async fn connect_for_batch(location: &str) -> Result<Store> {
+        if is_postgres_url(location) {
+            return Store::connect(location).await;
+        }
+        let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:"));
+        let pool = sqlite::open(Path::new(path.unwrap_or(location)), false).await?;
         Ok(Store::with_backend(Backend::Sqlite(pool)))
     }
 

@@ -1,6 +1,6 @@
 //! The reader's library and what the reader does with documents: the filtered
-//! listing with keyset pagination and counts, tags, read state and the reading
-//! position. Each backend builds the SQL (`sqlite::library`, `postgres::library`);
+//! listing with keyset pagination and counts, tags, highlights, read state and
+//! the reading position. Each backend builds the SQL (`sqlite::library`, `postgres::library`);
 //! the request types, their checks and the grouping of counts are shared here.
 
 use std::collections::HashMap;
@@ -153,6 +153,28 @@ pub struct ReadingState {
     pub position: i64,
 }
 
+/// A passage the reader highlighted in a document, with their note, as an
+/// export carried it. Highlights belong to the reader, like tags, and are kept
+/// beside the document rather than in its model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredHighlight {
+    /// The passage; `None` for a note on the whole document.
+    pub text: Option<String>,
+    pub note: Option<String>,
+    /// When it was made (ISO 8601), when the export said.
+    pub created: Option<String>,
+    pub imported_at: String,
+}
+
+/// A highlight as both backends select it: text, note, created, imported at.
+pub(crate) type HighlightRow = (Option<String>, Option<String>, Option<String>, String);
+
+impl From<HighlightRow> for StoredHighlight {
+    fn from((text, note, created, imported_at): HighlightRow) -> StoredHighlight {
+        StoredHighlight { text, note, created, imported_at }
+    }
+}
+
 /// The longest tag name, in characters.
 pub const TAG_MAX_CHARS: usize = 64;
 /// Values of each count shown at most.
@@ -231,6 +253,15 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(pool) => sqlite::document_tags(pool, id).await,
             Backend::Postgres(database) => postgres::document_tags(&database.pool, id).await,
+        }
+    }
+
+    /// A document's highlights, in the order they were imported (an export lists
+    /// them as they come in the text); none for a document not in the archive.
+    pub async fn highlights(&self, id: i64) -> Result<Vec<StoredHighlight>> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::highlights(pool, id).await,
+            Backend::Postgres(database) => postgres::highlights(&database.pool, id).await,
         }
     }
 

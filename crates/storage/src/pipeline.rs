@@ -16,7 +16,7 @@ impl Store {
         run_id: Option<i64>,
         inputs: Inputs,
         load: Load,
-        mut on_results: impl FnMut(Vec<ItemResult>),
+        on_results: impl FnMut(Vec<ItemResult>),
     ) -> Result<()>
     where
         Inputs: IntoIterator<Item = Input>,
@@ -24,15 +24,33 @@ impl Store {
         Input: Send + 'static,
         Load: Fn(Input) -> ImportItem + Send + Sync + 'static,
     {
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(1);
         let mut inputs = inputs.into_iter();
+        let batches = std::iter::from_fn(move || {
+            let batch: Vec<Input> = inputs.by_ref().take(BATCH_SIZE).collect();
+            (!batch.is_empty()).then(|| load_in_parallel(batch, &load))
+        });
+        self.import_batches(run_id, batches, on_results).await
+    }
+
+    /// Stores every batch `batches` yields, each in one transaction, reporting each
+    /// committed batch's results. The batches are made on a blocking thread, one
+    /// batch ahead of the writer: a caller that loads inputs in its own way (fetching
+    /// web addresses, streaming the lines of a large file) parses while the writer
+    /// writes, and memory holds at most two batches. The writer stops at the first
+    /// error, and no batch is made after it.
+    pub async fn import_batches<Batches>(
+        &self,
+        run_id: Option<i64>,
+        batches: Batches,
+        mut on_results: impl FnMut(Vec<ItemResult>),
+    ) -> Result<()>
+    where
+        Batches: Iterator<Item = Vec<ImportItem>> + Send + 'static,
+    {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(1);
         let producer = tokio::task::spawn_blocking(move || {
-            loop {
-                let batch: Vec<Input> = inputs.by_ref().take(BATCH_SIZE).collect();
-                if batch.is_empty() {
-                    break;
-                }
-                if sender.blocking_send(load_in_parallel(batch, &load)).is_err() {
+            for batch in batches {
+                if sender.blocking_send(batch).is_err() {
                     break; // the writer stopped on an error and reports it
                 }
             }
@@ -54,8 +72,16 @@ pub(crate) fn load_in_parallel<Input: Send, Output: Send, Load: Fn(Input) -> Out
     inputs: Vec<Input>,
     load: &Load,
 ) -> Vec<Output> {
-    let workers =
-        std::thread::available_parallelism().map_or(1, |count| count.get()).min(inputs.len().max(1));
+    parallel_map(inputs, std::thread::available_parallelism().map_or(1, |count| count.get()), load)
+}
+
+/// Runs `load` over `inputs` on at most `workers` threads, keeping their order.
+pub fn parallel_map<Input: Send, Output: Send, Load: Fn(Input) -> Output + Sync>(
+    inputs: Vec<Input>,
+    workers: usize,
+    load: &Load,
+) -> Vec<Output> {
+    let workers = workers.clamp(1, inputs.len().max(1));
     if workers <= 1 {
         return inputs.into_iter().map(load).collect();
     }

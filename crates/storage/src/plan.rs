@@ -16,7 +16,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::import::{Change, ImportItem, ItemOutcome, ItemResult, Prepared, PreparedDocument, StoredRef};
+use crate::import::{
+    Change, ImportItem, ItemOutcome, ItemResult, Prepared, PreparedDocument, PreparedHighlight, StoredRef,
+};
 use crate::reparse::{self, Updated};
 use crate::similarity;
 
@@ -53,10 +55,10 @@ impl<'a> Questions<'a> {
             if fingerprints.insert(fingerprint) {
                 questions.fingerprints.push(fingerprint);
             }
-            if let Some(url) = document.url().map(String::as_str)
-                && urls.insert(url)
-            {
-                questions.urls.push(url);
+            for url in identity_urls(document) {
+                if urls.insert(url) {
+                    questions.urls.push(url);
+                }
             }
             for key in lookup_keys(&document.sketch) {
                 if keys.insert(key) {
@@ -66,6 +68,16 @@ impl<'a> Questions<'a> {
         }
         questions
     }
+}
+
+/// The addresses a document is known by, in the order they identify it: its
+/// canonical address (the one stored), then the address it was fetched or saved
+/// from when that differs. A page fetched for a link carries the link's address
+/// as `url` and its own canonical one, and must find that link.
+fn identity_urls(document: &PreparedDocument) -> impl Iterator<Item = &str> {
+    let canonical = document.url().map(String::as_str);
+    let address = document.document.url.as_deref().filter(|url| Some(*url) != canonical);
+    canonical.into_iter().chain(address)
 }
 
 /// The archive's answers to a batch's `Questions`.
@@ -113,6 +125,16 @@ pub(crate) struct SourceRow<'a> {
     pub(crate) sets_text: bool,
 }
 
+/// A highlight to attach to a document, new or stored; one already there (same
+/// digest) is left as it is.
+#[derive(Debug)]
+pub(crate) struct HighlightRow<'a> {
+    pub(crate) document_id: i64,
+    pub(crate) highlight: &'a PreparedHighlight,
+    /// The input it came from.
+    pub(crate) original_sha256: &'a str,
+}
+
 /// Everything one batch writes, in the order it must be written.
 #[derive(Debug, Default)]
 pub(crate) struct Plan<'a> {
@@ -133,6 +155,7 @@ pub(crate) struct Plan<'a> {
     pub(crate) sources: Vec<SourceRow<'a>>,
     /// (document, tag name), names trimmed and not empty.
     pub(crate) tags: Vec<(i64, &'a str)>,
+    pub(crate) highlights: Vec<HighlightRow<'a>>,
     /// Each item's outcome, in input order.
     pub(crate) results: Vec<ItemResult>,
 }
@@ -165,6 +188,15 @@ impl<'a> Plan<'a> {
                                 .filter(|tag| !tag.is_empty())
                                 .map(|tag| (stored.id, tag)),
                         );
+                        // Like tags, whatever the change: highlights from a second
+                        // export of a stored text attach to the stored document.
+                        planner.plan.highlights.extend(document.highlights.iter().map(|highlight| {
+                            HighlightRow {
+                                document_id: stored.id,
+                                highlight,
+                                original_sha256: &prepared.original_sha256,
+                            }
+                        }));
                         planner.plan.sources.push(SourceRow {
                             document_id: stored.id,
                             location: &item.location,
@@ -266,7 +298,7 @@ impl<'a> Planner<'a> {
         if let Some(&id) = self.answers.fingerprints.get(fingerprint) {
             return StoredRef { id, change: Change::Present };
         }
-        let same_url = prepared.url().and_then(|url| self.answers.urls.get(url)).copied();
+        let same_url = identity_urls(prepared).find_map(|url| self.answers.urls.get(url)).copied();
         if let Some((id, _)) = same_url
             && prepared.body.trim().is_empty()
         {
@@ -294,8 +326,8 @@ impl<'a> Planner<'a> {
         for story in self.similar_stories(None, &prepared.sketch) {
             self.union(id, story);
         }
-        if let Some(url) = prepared.url() {
-            self.answers.urls.entry(url.clone()).or_insert((id, id));
+        for url in identity_urls(prepared) {
+            self.answers.urls.entry(url.to_owned()).or_insert((id, id));
         }
         self.touched.insert(id, Touched { prepared, story: id, new: true, row: self.plan.inserts.len() });
         self.plan.inserts.push(Row { id, story: id, prepared });
@@ -494,6 +526,37 @@ mod tests {
         assert_eq!(changes, [Change::New, Change::Present]);
         assert!(plan.passing.is_empty() && plan.revised.is_empty());
         assert_eq!(plan.sources.len(), 2, "the link is recorded as a source of the page");
+    }
+
+    #[test]
+    fn highlights_attach_to_the_document_their_text_became() {
+        let marked =
+            |text: &str| dossier_core::Highlight { text: Some(text.to_owned()), note: None, created: None };
+        let export = |location: &str, highlights: Vec<dossier_core::Highlight>| {
+            let document =
+                dossier_core::parse(STORY.as_bytes(), dossier_core::Format::Text).unwrap().remove(0);
+            let item = dossier_core::Item { document, read: None, highlights, member: None };
+            ImportItem::from_parsed_items(
+                location.to_owned(),
+                dossier_core::Format::Text,
+                b"",
+                Ok(vec![item]),
+            )
+        };
+        let items = vec![
+            export("pocket.csv", vec![marked("crane collapse")]),
+            export("omnivore.zip", vec![marked("corroded cables"), marked(" ")]),
+        ];
+        let mut answers = answers(10);
+        // Stored already, from an earlier import.
+        answers
+            .fingerprints
+            .insert(items[0].prepared.as_ref().unwrap().documents[0].document.fingerprint.clone(), 4);
+        let plan = Plan::new(&items, answers, 0.15);
+        assert!(plan.inserts.is_empty());
+        let attached: Vec<(i64, Option<&str>)> =
+            plan.highlights.iter().map(|row| (row.document_id, row.highlight.text.as_deref())).collect();
+        assert_eq!(attached, [(4, Some("crane collapse")), (4, Some("corroded cables"))]);
     }
 
     #[test]

@@ -5,12 +5,36 @@
 #[macro_use]
 mod support;
 
+use dossier_core::{Format, Highlight, Item};
 use dossier_storage::{ImportItem, SearchRequest, Store};
 use support::Archive;
 
 fn item(name: &str, text: &str) -> ImportItem {
     ImportItem::parse(name.to_owned(), Some(name), text.as_bytes().to_vec())
 }
+
+/// An export of one article with the highlights it carries, each (text, note).
+fn export_item(name: &str, text: &str, highlights: &[(&str, &str)]) -> ImportItem {
+    let highlights: Vec<Highlight> = highlights
+        .iter()
+        .map(|(text, note)| Highlight {
+            text: Some((*text).to_owned()),
+            note: Some((*note).to_owned()).filter(|note| !note.is_empty()),
+            created: Some("2024-05-01T08:00:00Z".to_owned()),
+        })
+        .collect();
+    let parsed = dossier_core::parse(text.as_bytes(), Format::Text)
+        .map(|documents| {
+            documents
+                .into_iter()
+                .map(|document| Item { document, read: None, highlights: highlights.clone(), member: None })
+                .collect()
+        })
+        .map_err(|error| error.to_string());
+    ImportItem::from_parsed_items(name.to_owned(), Format::Text, text.as_bytes(), parsed)
+}
+
+const ANNOTATED: &str = "Annotated\n\nA story the reader marked up as they read it.\n";
 
 async fn fill(store: &Store, seed: u64, count: usize) {
     let run = store.begin_import().await.unwrap();
@@ -43,6 +67,15 @@ async fn a_sqlite_archive_copies_into_postgres_whole_and_resumably() {
     let listed = from.list_documents(3, 0).await.unwrap();
     from.set_read(&[listed[0].id, listed[1].id], true).await.unwrap();
     from.set_reading_position(listed[2].id, 7).await.unwrap();
+    let annotated = from
+        .import_batch(
+            None,
+            vec![export_item("omnivore.zip", ANNOTATED, &[("marked up", "a note"), ("read it", "")])],
+        )
+        .await
+        .unwrap()[0]
+        .outcome
+        .ids()[0];
 
     let report = from.copy_into(&target.store, |_, _| {}).await.unwrap();
     assert!(report.verified(), "{report:#?}");
@@ -51,12 +84,17 @@ async fn a_sqlite_archive_copies_into_postgres_whole_and_resumably() {
     // More imports into the source; the next run copies only what is new. (Only
     // new rows: a change to a copied row is not copied again, but verifying says so.)
     fill(&from, 4, 50).await;
+    // A highlight that a second export adds to a document copied already.
+    from.import_batch(None, vec![export_item("pocket.csv", ANNOTATED, &[("A story", "")])]).await.unwrap();
     let again = from.copy_into(&target.store, |_, _| {}).await.unwrap();
     assert!(again.verified(), "{again:#?}");
     assert!(again.rows_copied < 300, "resumed, not copied again: {again:?}");
 
     let to = target.store.clone();
     assert_eq!(to.count_documents().await.unwrap(), from.count_documents().await.unwrap());
+    let highlights = from.highlights(annotated).await.unwrap();
+    assert_eq!(highlights.len(), 3);
+    assert_eq!(to.highlights(annotated).await.unwrap(), highlights);
     for summary in &listed {
         assert_eq!(
             to.reading_state(summary.id).await.unwrap(),
@@ -81,8 +119,9 @@ async fn a_sqlite_archive_copies_into_postgres_whole_and_resumably() {
         |store: Store| async move { store.search(&SearchRequest::new("tag:batch1")).await.unwrap().total };
     assert!(tagged(from.clone()).await > 0);
     assert_eq!(tagged(to.clone()).await, tagged(from.clone()).await);
-    // New documents in the copy get new ids.
-    let results =
-        to.import_batch(None, vec![item("new.txt", "title: Something new\n\nA new story.\n")]).await.unwrap();
+    // New documents and highlights in the copy get new ids.
+    let new = export_item("new.zip", "title: Something new\n\nA new story.\n", &[("A new story", "")]);
+    let results = to.import_batch(None, vec![new]).await.unwrap();
     assert!(results[0].outcome.ids()[0] > from.count_documents().await.unwrap());
+    assert_eq!(to.highlights(results[0].outcome.ids()[0]).await.unwrap().len(), 1);
 }

@@ -7,7 +7,8 @@ mod support;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use dossier_storage::{ImportItem, ItemOutcome, SearchRequest};
+use dossier_core::{Format, Highlight, Item};
+use dossier_storage::{ImportItem, ItemOutcome, SearchRequest, Store};
 use support::Archive;
 
 on_every_backend!(
@@ -20,6 +21,8 @@ on_every_backend!(
     reparse_brings_documents_stored_by_an_older_parser_up_to_date,
     readers_keep_working_during_an_import,
     two_handles_import_and_search_at_once,
+    an_exports_highlights_are_kept_once,
+    a_second_export_of_a_stored_text_adds_its_highlights_to_it,
 );
 
 const SEED: &str = "000_b389a61e5b667c13.txt";
@@ -36,6 +39,53 @@ fn seed_item() -> ImportItem {
 fn text_item(location: &str, text: &str) -> ImportItem {
     ImportItem::parse(location.to_owned(), Some(location), text.as_bytes().to_vec())
 }
+
+/// (text, note, created) of a highlight.
+type Marked<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+/// An export holding one plain-text article and the highlights it carries for it,
+/// as `dossier_core::parse_collection` would return it.
+fn export_item(location: &str, text: &str, highlights: &[Marked]) -> ImportItem {
+    let highlights: Vec<Highlight> = highlights
+        .iter()
+        .map(|(text, note, created)| Highlight {
+            text: text.map(str::to_owned),
+            note: note.map(str::to_owned),
+            created: created.map(str::to_owned),
+        })
+        .collect();
+    let parsed = dossier_core::parse(text.as_bytes(), Format::Text)
+        .map(|documents| {
+            documents
+                .into_iter()
+                .map(|document| Item { document, read: None, highlights: highlights.clone(), member: None })
+                .collect()
+        })
+        .map_err(|error| error.to_string());
+    ImportItem::from_parsed_items(location.to_owned(), Format::Text, text.as_bytes(), parsed)
+}
+
+/// A document's highlights as (text, note, created).
+async fn highlights_of(store: &Store, id: i64) -> Vec<(Option<String>, Option<String>, Option<String>)> {
+    let highlights = store.highlights(id).await.unwrap();
+    assert!(highlights.iter().all(|highlight| highlight.imported_at.starts_with("20")), "{highlights:?}");
+    highlights.into_iter().map(|highlight| (highlight.text, highlight.note, highlight.created)).collect()
+}
+
+fn owned(marked: &[Marked]) -> Vec<(Option<String>, Option<String>, Option<String>)> {
+    marked
+        .iter()
+        .map(|(text, note, created)| {
+            (text.map(str::to_owned), note.map(str::to_owned), created.map(str::to_owned))
+        })
+        .collect()
+}
+
+const HARBOUR: &str = "The harbour works run late\n\n\
+    The council said the harbour works would take another year. The costs rose by a third.\n";
+/// The same text as another export lays it out.
+const HARBOUR_AGAIN: &str = "The harbour works run late\r\n\r\n\
+    The council said the harbour works  would take another year.  The costs rose by a third.\r\n";
 
 fn ids(outcome: &ItemOutcome) -> Vec<i64> {
     assert_ne!(outcome.as_str(), "failed", "{outcome:?}");
@@ -245,4 +295,59 @@ async fn two_handles_import_and_search_at_once(archive: Archive) {
         let results = first.search(&SearchRequest::new(format!("\"{}\"", summary.title))).await.unwrap();
         assert!(results.hits.iter().any(|hit| hit.id == summary.id), "{:?}", summary.title);
     }
+}
+
+async fn an_exports_highlights_are_kept_once(archive: Archive) {
+    let store = archive.store.clone();
+    let marked: [Marked; 4] = [
+        (
+            Some("the harbour works would take another year"),
+            Some("Ask about the costs"),
+            Some("2024-03-04T10:00:00Z"),
+        ),
+        // A highlight with nothing in it is no highlight.
+        (Some("  "), None, None),
+        (None, Some("A note on the whole piece"), None),
+        (Some("  The costs rose by a third.\n"), None, Some("2024-03-05")),
+    ];
+    let item = || export_item("omnivore.zip", HARBOUR, &marked);
+    let first = store.import_batch(None, vec![item()]).await.unwrap();
+    assert_eq!(first[0].outcome.as_str(), "imported", "{first:?}");
+    let id = ids(&first[0].outcome)[0];
+    let kept = owned(&[marked[0], marked[2], (Some("The costs rose by a third."), None, Some("2024-03-05"))]);
+    assert_eq!(highlights_of(&store, id).await, kept);
+
+    // The same export again adds nothing.
+    let again = store.import_batch(None, vec![item()]).await.unwrap();
+    assert_eq!(again[0].outcome.as_str(), "present", "{again:?}");
+    assert_eq!(highlights_of(&store, id).await, kept);
+    // Nor do two copies in one batch.
+    store.import_batch(None, vec![item(), export_item("copy.zip", HARBOUR, &marked)]).await.unwrap();
+    assert_eq!(highlights_of(&store, id).await, kept);
+    assert!(store.highlights(id + 1).await.unwrap().is_empty());
+    // The highlights are not part of the document's text.
+    let stored = store.document(id).await.unwrap();
+    assert!(!serde_json::to_string(&stored.document).unwrap().contains("Ask about the costs"));
+}
+
+/// Pocket first, then Omnivore: the second export's text is already stored, and
+/// its highlights join that document (one it shares is not doubled, even laid out
+/// otherwise).
+async fn a_second_export_of_a_stored_text_adds_its_highlights_to_it(archive: Archive) {
+    let store = archive.store.clone();
+    let shared: Marked = (Some("would take another year"), Some("Since 2019"), None);
+    let pocket = store.import_batch(None, vec![export_item("pocket.csv", HARBOUR, &[shared])]).await.unwrap();
+    let id = ids(&pocket[0].outcome)[0];
+
+    let rewrapped: Marked = (Some("would take\n  another year"), Some("Since  2019"), Some("2024-06-01"));
+    let other: Marked = (Some("The costs rose by a third."), None, None);
+    let omnivore = store
+        .import_batch(None, vec![export_item("omnivore.zip", HARBOUR_AGAIN, &[rewrapped, other])])
+        .await
+        .unwrap();
+    assert_eq!(omnivore[0].outcome.as_str(), "present", "{omnivore:?}");
+    assert_eq!(ids(&omnivore[0].outcome), [id]);
+    assert_eq!(store.count_documents().await.unwrap(), 1);
+    assert_eq!(highlights_of(&store, id).await, owned(&[shared, other]));
+    assert_eq!(store.document(id).await.unwrap().sources.len(), 2);
 }

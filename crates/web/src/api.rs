@@ -1,14 +1,15 @@
 //! The read-only JSON API: `/api/v1/documents`, `/api/v1/documents/{id}` and
 //! `/api/v1/search?q=`. Documents are the document model's JSON
-//! (docs/document-model.md) with the archive's own fields added; the same
-//! shapes are what `dossier show --format json` and `dossier search --json` print.
+//! (docs/document-model.md) with the archive's own fields added, and one
+//! document also with the reader's highlights; the same shapes are what
+//! `dossier show --format json` and `dossier search --json` print.
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
-use dossier_storage::{SearchRequest, SearchResults, SortOrder, StoredDocument};
+use dossier_storage::{SearchRequest, SearchResults, SortOrder, StoredDocument, StoredHighlight};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -42,6 +43,27 @@ pub fn document_json(stored: &StoredDocument) -> Value {
             })
             .collect();
         object.insert("sources".into(), sources.into());
+    }
+    value
+}
+
+/// A stored document as JSON with the reader's highlights beside the model:
+/// `document_json` plus `highlights`, each `{"text", "note", "created"}` (any of
+/// them `null` when the export did not say).
+pub fn document_with_highlights_json(stored: &StoredDocument, highlights: &[StoredHighlight]) -> Value {
+    let mut value = document_json(stored);
+    if let Some(object) = value.as_object_mut() {
+        let highlights: Vec<Value> = highlights
+            .iter()
+            .map(|highlight| {
+                json!({
+                    "text": highlight.text,
+                    "note": highlight.note,
+                    "created": highlight.created,
+                })
+            })
+            .collect();
+        object.insert("highlights".into(), highlights.into());
     }
     value
 }
@@ -100,8 +122,10 @@ async fn documents(State(state): State<AppState>, Query(page): Query<Page>) -> R
 
 async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
     let Ok(id) = id.parse::<i64>() else { return Ok(not_found()) };
-    match state.store.document(id).await {
-        Ok(stored) => Ok(Json(document_json(&stored)).into_response()),
+    match tokio::try_join!(state.store.document(id), state.store.highlights(id)) {
+        Ok((stored, highlights)) => {
+            Ok(Json(document_with_highlights_json(&stored, &highlights)).into_response())
+        }
         Err(dossier_storage::Error::NotFound(_)) => Ok(not_found()),
         Err(error) => Err(error.into()),
     }

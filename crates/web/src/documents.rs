@@ -1,6 +1,7 @@
 //! The reading view (`/documents/{id}`) and what the reader does there: mark
 //! it read or unread, add and remove tags, and (from the page's script) save how
-//! far they got.
+//! far they got. The highlights and notes an export carried are shown after the
+//! body.
 
 use askama::Template;
 use axum::Router;
@@ -10,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use dossier_core::Block;
-use dossier_storage::{LibraryFilter, LibrarySort, StoredDocument};
+use dossier_storage::{ReadingPage, StoredDocument, StoredHighlight};
 
 use crate::AppState;
 use crate::error::{WebError, render};
@@ -55,6 +56,27 @@ struct DocumentPage {
     quotes: Vec<(String, String)>,
     /// (id, title, details) of the other documents of this story.
     coverage: Vec<(i64, String, String)>,
+    highlights: Vec<HighlightView>,
+}
+
+/// A highlighted passage and the reader's note on it, as the page shows them.
+struct HighlightView {
+    text: Option<String>,
+    note: Option<String>,
+    /// When it was made, as ISO 8601 and as people write it, when the export said.
+    created: Option<String>,
+    date: Option<String>,
+}
+
+impl From<StoredHighlight> for HighlightView {
+    fn from(highlight: StoredHighlight) -> HighlightView {
+        HighlightView {
+            date: highlight.created.as_deref().map(human_date),
+            created: highlight.created,
+            text: highlight.text,
+            note: highlight.note,
+        }
+    }
 }
 
 /// A block flattened for the template; `kind` picks the markup.
@@ -126,18 +148,11 @@ async fn reading_view(
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let id = document_id(&id)?;
-    // Independent reads, sent together: each is a round trip to the database
-    // (on SQLite, to a connection's own thread), and the page waits for the slowest
-    // rather than for their sum.
-    let store = &state.store;
-    let whole_library = LibraryFilter::default();
-    let (stored, reading, tags, (previous, next)) = tokio::try_join!(
-        store.document(id),
-        store.reading_state(id),
-        store.document_tags(id),
-        store.neighbours(&whole_library, LibrarySort::Added, id),
-    )?;
-    let StoredDocument { document, sources, story, .. } = stored;
+    // One query: the document, the reader's state, tags, highlights, neighbours
+    // and the story's other documents (see `Store::reading_page`).
+    let ReadingPage { stored, state: reading, tags, highlights, previous, next, coverage } =
+        state.store.reading_page(id, COVERAGE_SHOWN).await?;
+    let StoredDocument { document, sources, .. } = stored;
     let original_url = document
         .canonical_url
         .clone()
@@ -164,20 +179,14 @@ async fn reading_view(
         .iter()
         .filter_map(|quote| quote.speaker.as_ref().map(|speaker| (quote.text.clone(), speaker.clone())))
         .collect();
-    let mut coverage = Vec::new();
-    for member in state
-        .store
-        .story_members(story)
-        .await?
+    let coverage = coverage
         .into_iter()
-        .filter(|member| *member != id)
-        .take(COVERAGE_SHOWN)
-    {
-        let other = state.store.document(member).await?.document;
-        let details: Vec<String> =
-            [other.site.clone(), other.published.as_deref().map(human_date)].into_iter().flatten().collect();
-        coverage.push((member, other.title, details.join(" · ")));
-    }
+        .map(|member| {
+            let details: Vec<String> =
+                [member.site, member.published.as_deref().map(human_date)].into_iter().flatten().collect();
+            (member.id, member.title, details.join(" · "))
+        })
+        .collect();
     // Where the reader stopped: a link there works without the script.
     let resume = usize::try_from(reading.position)
         .ok()
@@ -207,6 +216,7 @@ async fn reading_view(
         contents,
         quotes,
         coverage,
+        highlights: highlights.into_iter().map(HighlightView::from).collect(),
         title: document.title,
         dek: document.dek,
         site: document.site,

@@ -23,7 +23,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use dossier_storage::Store;
 
-pub use api::{document_json, hits_json};
+pub use api::{document_json, document_with_highlights_json, hits_json};
 pub use error::WebError;
 
 /// Everything a handler needs; cheap to clone.

@@ -5,6 +5,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use dossier_core::{Format, Highlight, Item};
 use dossier_storage::{ImportItem, Store};
 use dossier_web::{AppState, app};
 use tower::ServiceExt;
@@ -364,4 +365,64 @@ async fn the_reading_position_is_saved_and_offered_back() {
     let script = reader.fetch("/static/reader.js").await;
     assert_eq!(script.status, StatusCode::OK);
     assert!(script.body.contains("sendBeacon"));
+}
+
+#[tokio::test]
+async fn the_reading_view_shows_an_exports_highlights_and_notes_as_text() {
+    let (_folder, store, ids) = archive_of(&[("bridge.txt", BRIDGE)]).await;
+    let document = dossier_core::parse(HARBOUR.as_bytes(), Format::Text).unwrap().remove(0);
+    let highlights = vec![
+        Highlight {
+            text: Some("The costs rose by a third.".into()),
+            note: Some("Check this against the budget".into()),
+            created: Some("2024-03-04T09:30:00Z".into()),
+        },
+        Highlight {
+            text: Some("<img src=x onerror=alert(1)>".into()),
+            note: Some("<script>alert(2)</script>".into()),
+            created: None,
+        },
+    ];
+    let item = Item { document, read: None, highlights, member: None };
+    let export = ImportItem::from_parsed_items(
+        "omnivore.zip".into(),
+        Format::Text,
+        HARBOUR.as_bytes(),
+        Ok(vec![item]),
+    );
+    let id = store.import_batch(None, vec![export]).await.unwrap()[0].outcome.ids()[0];
+
+    let mut reader = Reader::new(&store);
+    let page = reader.get(&format!("/documents/{id}")).await.body;
+    let heading = page.find("<h2 id=\"highlights-heading\">Highlights</h2>").expect("a Highlights section");
+    assert!(page.find("<div class=\"body\">").unwrap() < heading, "after the body");
+    let text = unescape(&page);
+    assert!(text.contains("<blockquote><p>The costs rose by a third.</p></blockquote>"), "{page}");
+    assert!(text.contains("<p class=\"note\">Check this against the budget</p>"), "{page}");
+    assert!(text.contains("<time datetime=\"2024-03-04T09:30:00Z\">4 March 2024</time>"), "{page}");
+    // A hostile highlight is text on the page, not markup.
+    assert!(text.contains("<blockquote><p><img src=x onerror=alert(1)></p></blockquote>"), "{page}");
+    assert!(text.contains("<p class=\"note\"><script>alert(2)</script></p>"), "{page}");
+    assert!(!page.contains("<img") && !page.contains("<script>alert"), "{page}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&reader.get(&format!("/api/v1/documents/{id}")).await.body).unwrap();
+    assert_eq!(
+        json["highlights"],
+        serde_json::json!([
+            {
+                "text": "The costs rose by a third.",
+                "note": "Check this against the budget",
+                "created": "2024-03-04T09:30:00Z",
+            },
+            { "text": "<img src=x onerror=alert(1)>", "note": "<script>alert(2)</script>", "created": null },
+        ])
+    );
+
+    // A document without highlights has no such section, and an empty list.
+    let plain = reader.get(&format!("/documents/{}", ids[0])).await.body;
+    assert!(!plain.contains("highlights-heading"), "{plain}");
+    let json: serde_json::Value =
+        serde_json::from_str(&reader.get(&format!("/api/v1/documents/{}", ids[0])).await.body).unwrap();
+    assert_eq!(json["highlights"], serde_json::json!([]));
 }

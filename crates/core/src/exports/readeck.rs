@@ -1,12 +1,40 @@
-//! Readeck's export: a ZIP archive with a folder per bookmark holding `info.json`
-//! (the bookmark's metadata) and `index.html` (the article Readeck extracted), with
-//! the article's images beside them.
+//! Readeck's export: the ZIP archive written by `readeck export FILE` (all users, or
+//! `-user NAME`) and by the profile page's "Export" (one user). Its layout:
 //!
-//! `info.json` is read with the field names of Readeck's bookmark API, which the
-//! export follows: `title`, `url`, `site_name`, `authors`, `published`, `created`
-//! (when it was saved), `lang`, `description`, `labels`, `is_archived`,
-//! `read_progress`, and `highlights`/`annotations` (`text`, `note`, `created`).
-//! Fields that are missing or named otherwise are left out, never guessed.
+//! - `data.json`: the instance's records (`Info`, `Users`, `Tokens`,
+//!   `BookmarkCollections`, and `Bookmarks`, a list of `UID` and `UserID`), written
+//!   last. Only its presence is used here, to recognise the archive.
+//! - `bookmarks/<UID>/info.json`: one bookmark's record, as Go encodes Readeck's
+//!   bookmark type, which has no JSON names of its own: the keys are its field
+//!   names, capitalised (`Title`, `URL`, `InitialURL`, `SiteName`, `Site`, `Authors`,
+//!   `Published`, `Created`, `Updated`, `Lang`, `Description`, `Text`, `Labels`,
+//!   `IsArchived`, `IsMarked`, `ReadProgress` from 0 to 100, `Files`,
+//!   `Annotations` …). Dates are RFC 3339 with the fraction of a second when there is
+//!   one (`2024-04-02T10:00:00.481516Z`); `Published` is `null` when unknown, and
+//!   empty lists are `null`. `Files` maps `article` to `{"name": "index.html"}`
+//!   when the article was saved. Each of `Annotations` has, beside its position in
+//!   the article, `text` (the highlighted passage), `note`, `color` and `created`.
+//! - `bookmarks/<UID>/container/…`: a copy of the ZIP Readeck keeps for the bookmark:
+//!   `index.html` (the article it extracted, a whole HTML document),
+//!   `_resources/<id>.<ext>` (the article's images, linked from it as
+//!   `./_resources/…`), `img/` (the page's icon, picture and thumbnail), `props.json`
+//!   (the raw extraction) and `log`.
+//!
+//! A bookmark is read when it is archived (Readeck's "unread" is "not archived") or
+//! its reading progress is 100. `IsMarked` (a favourite) has no place in the model and
+//! is not kept. When the container has no article, the record's `Text` (the
+//! article's plain text) is the body.
+//!
+//! Sources (facts only): Readeck's `internal/portability/export.go`,
+//! `internal/portability/portability.go` and `internal/portability/import.go` (the
+//! archive), `internal/bookmarks/bookmarks.go` and `internal/bookmarks/annotations.go`
+//! (the record and its annotations), `internal/bookmarks/container.go`,
+//! `internal/bookmarks/archive.go` and `internal/bookmarks/tasks/tasks.go` (the
+//! container), as mirrored on GitHub in `Bokovsky/readeck-mirror`; the container's
+//! older form in `readeck/readeck` (`internal/bookmarks/jobs.go`, `zip.go`,
+//! `models.go`); and two readers of real exports, `joecarpita/readeck-to-karakeep`
+//! (`readeck_to_karakeep_import`) and `lilacpixel/readeck-backup-to-html`
+//! (`readeck-backup-to-html.py`), which read the same capitalised keys.
 
 use serde_json::Value;
 
@@ -16,24 +44,36 @@ use crate::{Collection, Highlight, ParseError, Skipped};
 
 const ORIGIN: &str = "readeck";
 
-/// Whether an archive's file names look like a Readeck export: some folder holds
-/// both `info.json` and `index.html`.
-pub(crate) fn looks_like(names: &[String]) -> bool {
-    names.iter().filter_map(|name| name.strip_suffix("info.json")).any(|folder| {
-        (folder.is_empty() || folder.ends_with('/'))
-            && names.iter().any(|other| *other == format!("{folder}index.html"))
-    })
+/// The folder of a bookmark (`bookmarks/<UID>/`, possibly under a folder the archive
+/// was re-packed in) when `name` is its `info.json`, with the folder holding
+/// `bookmarks/`.
+fn bookmark_folder(name: &str) -> Option<(&str, &str)> {
+    let folder = name.strip_suffix("info.json")?;
+    let inner = folder.strip_suffix('/')?;
+    let (parent, uid) = inner.rsplit_once('/')?;
+    let root = parent.strip_suffix("bookmarks")?;
+    (!uid.is_empty() && (root.is_empty() || root.ends_with('/'))).then_some((root, folder))
 }
 
-/// One document per bookmark folder.
+/// Whether an archive's file names look like a Readeck export: a `data.json` with a
+/// `bookmarks/<UID>/info.json` beside it.
+pub(crate) fn looks_like(names: &[String]) -> bool {
+    names
+        .iter()
+        .filter_map(|name| bookmark_folder(name))
+        .any(|(root, _)| names.contains(&format!("{root}data.json")))
+}
+
+/// One document per bookmark, in the archive's order (Readeck writes them oldest
+/// first).
 pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
     let mut archive = Archive::open(bytes)?;
     let names = archive.file_names();
     let mut collection = Collection::default();
-    let infos: Vec<&String> =
-        names.iter().filter(|name| name.ends_with("/info.json") || name.as_str() == "info.json").collect();
-    for info_name in infos {
-        let folder = info_name.trim_end_matches("info.json");
+    for info_name in &names {
+        let Some((_, folder)) = bookmark_folder(info_name) else {
+            continue;
+        };
         let skip =
             |reason: String| Skipped { member: Some(info_name.clone()), line: None, entry: None, reason };
         let info = match archive.read(info_name) {
@@ -55,14 +95,14 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
                 continue;
             }
         };
-        let index_name = format!("{folder}index.html");
-        let body = if names.contains(&index_name) {
-            match archive.read(&index_name) {
+        let article_name = format!("{folder}container/{}", article_member(&info));
+        let body = if names.contains(&article_name) {
+            match archive.read(&article_name) {
                 Ok(html) => Body::Html(crate::decode::decode(&html).0),
                 Err(error) if error.fatal => return Err(ParseError::Archive(error.reason)),
                 Err(error) => {
                     collection.skipped.push(Skipped {
-                        member: Some(index_name),
+                        member: Some(article_name),
                         line: None,
                         entry: None,
                         reason: error.reason,
@@ -71,46 +111,76 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
                 }
             }
         } else {
-            Body::None
+            match info.get("Text").and_then(Value::as_str).map(str::trim) {
+                Some(text) if !text.is_empty() => Body::Text(text.to_owned()),
+                _ => Body::None,
+            }
         };
         match entry(&info, body).into_item(ORIGIN) {
             Ok(item) => collection.items.push(item),
             Err(reason) => collection.skipped.push(skip(reason)),
         }
     }
-    collection.finish(Vec::new(), "not a Readeck export: no bookmark folder with an info.json")
+    collection.finish(Vec::new(), "not a Readeck export: no bookmarks/<id>/info.json")
+}
+
+/// The article's name in the bookmark's container: what `Files.article.name` says,
+/// else `index.html`, the only name Readeck gives it.
+fn article_member(info: &Value) -> &str {
+    info.pointer("/Files/article/name")
+        .and_then(Value::as_str)
+        .filter(|name| {
+            !name.is_empty() && !name.starts_with('/') && !name.split('/').any(|part| part == "..")
+        })
+        .unwrap_or("index.html")
+}
+
+/// A date as Go writes it, or `None` for Go's zero time (`0001-01-01T00:00:00Z`),
+/// which stands for "no date".
+fn date(value: Option<&Value>) -> Option<String> {
+    value
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|date| !date.is_empty() && !date.starts_with("0001-"))
+        .map(str::to_owned)
 }
 
 fn entry(info: &Value, body: Body) -> Entry {
-    let string = |key: &str| info.get(key).and_then(Value::as_str).map(str::to_owned);
+    let string = |key: &str| {
+        info.get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+    };
     let strings = |key: &str| -> Vec<String> {
         info.get(key)
             .and_then(Value::as_array)
             .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
             .unwrap_or_default()
     };
-    let archived = info.get("is_archived").and_then(Value::as_bool).unwrap_or(false);
-    let finished =
-        info.get("read_progress").and_then(Value::as_f64).is_some_and(|progress| progress >= 100.0);
+    let archived = info.get("IsArchived").and_then(Value::as_bool).unwrap_or(false);
+    let finished = info.get("ReadProgress").and_then(Value::as_f64).is_some_and(|progress| progress >= 100.0);
     let highlights = info
-        .get("highlights")
-        .or_else(|| info.get("annotations"))
+        .get("Annotations")
         .and_then(Value::as_array)
-        .map(|highlights| {
-            highlights
+        .map(|annotations| {
+            annotations
                 .iter()
-                .map(|highlight| {
+                .map(|annotation| {
                     let text = |key: &str| {
-                        highlight
+                        annotation
                             .get(key)
                             .and_then(Value::as_str)
                             .map(str::trim)
                             .filter(|text| !text.is_empty())
+                            .map(str::to_owned)
                     };
                     Highlight {
-                        text: text("text").map(str::to_owned),
-                        note: text("note").map(str::to_owned),
-                        created: text("created").and_then(crate::entry::normalize_date),
+                        text: text("text"),
+                        note: text("note"),
+                        created: date(annotation.get("created"))
+                            .and_then(|date| crate::entry::normalize_date(&date)),
                     }
                 })
                 .filter(|highlight| highlight.text.is_some() || highlight.note.is_some())
@@ -118,18 +188,84 @@ fn entry(info: &Value, body: Body) -> Entry {
         })
         .unwrap_or_default();
     Entry {
-        title: string("title"),
-        url: string("url"),
-        authors: strings("authors"),
-        published: string("published"),
-        saved: string("created"),
-        site: string("site_name"),
-        language: string("lang"),
-        description: string("description"),
-        tags: strings("labels"),
+        title: string("Title"),
+        url: string("URL").or_else(|| string("InitialURL")),
+        authors: strings("Authors"),
+        published: date(info.get("Published")),
+        saved: date(info.get("Created")),
+        site: string("SiteName"),
+        language: string("Lang"),
+        description: string("Description"),
+        tags: strings("Labels"),
         body,
         read: Some(archived || finished),
         highlights,
         ..Entry::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zip_of(members: &[(&str, &str)]) -> Vec<u8> {
+        let members: Vec<(&str, &[u8])> =
+            members.iter().map(|(name, text)| (*name, text.as_bytes())).collect();
+        crate::archive::tests::zip_of(&members)
+    }
+
+    fn names(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
+    #[test]
+    fn recognised_by_data_json_beside_bookmark_folders() {
+        assert!(looks_like(&names(&["bookmarks/6kFT/info.json", "data.json"])));
+        assert!(looks_like(&names(&["export/bookmarks/6kFT/info.json", "export/data.json"])));
+        // The layout guessed before, and bookmark folders without Readeck's data.json.
+        assert!(!looks_like(&names(&["6kFT/info.json", "6kFT/index.html"])));
+        assert!(!looks_like(&names(&["bookmarks/6kFT/info.json", "bookmarks/6kFT/index.html"])));
+        assert!(!looks_like(&names(&["bookmarks/info.json", "data.json"])));
+        assert!(!looks_like(&names(&["mybookmarks/6kFT/info.json", "data.json"])));
+        assert!(!looks_like(&names(&["bookmarks/6kFT/container/info.json", "data.json"])));
+    }
+
+    #[test]
+    fn without_a_saved_article_the_plain_text_is_the_body() {
+        let bytes = zip_of(&[
+            (
+                "bookmarks/Ab1/info.json",
+                r#"{"UID":"Ab1","Title":"Harbour notes","URL":"https://quay.example/notes","Text":"The quay reopens on Monday.","Published":null,"Labels":null,"Authors":null,"Annotations":[{"id":"x","text":"","note":"","created":"0001-01-01T00:00:00Z"}],"Created":"2024-04-06T09:15:02.25Z","IsArchived":false,"ReadProgress":100,"Files":{}}"#,
+            ),
+            ("data.json", "{}"),
+        ]);
+        let collection = parse(&bytes).expect("parsed");
+        let item = &collection.items[0];
+        assert_eq!(item.document.blocks[0].text(), "The quay reopens on Monday.");
+        assert_eq!(item.document.published.as_deref(), Some("2024-04-06T09:15:02.25Z"));
+        assert_eq!(item.read, Some(true), "a reading progress of 100 is read");
+        assert!(item.highlights.is_empty(), "an annotation without text or note is no highlight");
+    }
+
+    #[test]
+    fn the_article_is_found_by_the_name_the_record_gives() {
+        let bytes = zip_of(&[
+            (
+                "bookmarks/Ab1/info.json",
+                r#"{"Title":"Harbour notes","URL":"https://quay.example/notes","Files":{"article":{"name":"article.html","type":""}},"Text":"Plain."}"#,
+            ),
+            ("bookmarks/Ab1/container/article.html", "<html><body><p>From the archive.</p></body></html>"),
+            (
+                "bookmarks/Cd2/info.json",
+                r#"{"Title":"Elsewhere","URL":"https://quay.example/else","Files":{"article":{"name":"../../Ab1/container/article.html"}}}"#,
+            ),
+            ("data.json", "{}"),
+        ]);
+        let collection = parse(&bytes).expect("parsed");
+        assert_eq!(collection.items[0].document.blocks[0].text(), "From the archive.");
+        assert!(
+            collection.items[1].document.blocks.is_empty(),
+            "a name leaving the container is not followed"
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use super::Database;
 use super::write::begin_writing;
-use crate::copy::{DocumentPage, ImportItemRow, OriginalRow, RunRow, SourceRow, TagRow};
+use crate::copy::{DocumentPage, HighlightRow, ImportItemRow, OriginalRow, RunRow, SourceRow, TagRow};
 use crate::import::{decode_model, searchable_body};
 use crate::{Error, Result, similarity};
 
@@ -267,10 +267,50 @@ pub(crate) async fn write_items(database: &Database, rows: Vec<ImportItemRow>) -
     Ok(())
 }
 
+pub(crate) async fn write_highlights(database: &Database, rows: Vec<HighlightRow>) -> Result<()> {
+    let mut columns =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, document_id, text, note, created, digest, sha256, imported_at) in rows {
+        columns.0.push(id);
+        columns.1.push(document_id);
+        columns.2.push(text);
+        columns.3.push(note);
+        columns.4.push(created);
+        columns.5.push(digest);
+        columns.6.push(sha256);
+        columns.7.push(imported_at);
+    }
+    sqlx::query(
+        "INSERT INTO highlights (id, document_id, text, note, created, digest, original_sha256, imported_at)
+         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                              $8::text[])",
+    )
+    .bind(columns.0)
+    .bind(columns.1)
+    .bind(columns.2)
+    .bind(columns.3)
+    .bind(columns.4)
+    .bind(columns.5)
+    .bind(columns.6)
+    .bind(columns.7)
+    .execute(&database.pool)
+    .await?;
+    Ok(())
+}
+
 /// Moves every identity past the copied ids, so that new rows get new ones, and
 /// refreshes the planner's statistics.
 pub(crate) async fn finish(database: &Database) -> Result<()> {
-    for table in ["documents", "revisions", "tags", "originals", "sources", "import_runs", "import_items"] {
+    for table in [
+        "documents",
+        "revisions",
+        "tags",
+        "originals",
+        "sources",
+        "import_runs",
+        "import_items",
+        "highlights",
+    ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
         );

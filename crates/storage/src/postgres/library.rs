@@ -1,13 +1,13 @@
 //! The library on PostgreSQL: the filtered listing with keyset pagination and
-//! its counts, tags, read state and reading positions. Mirrors
+//! its counts, tags, highlights, read state and reading positions. Mirrors
 //! `sqlite::library`; lists of ids are bound as one `int8[]`.
 
 use sqlx::postgres::PgArguments;
 use sqlx::{Arguments, AssertSqlSafe, PgPool};
 
 use crate::library::{
-    COUNTED_TAGS, CountGroup, EntryRow, LibraryCursor, LibraryEntry, LibraryFilter, LibraryRequest,
-    LibrarySort, ReadingState, entries,
+    COUNTED_TAGS, CountGroup, EntryRow, HighlightRow, LibraryCursor, LibraryEntry, LibraryFilter,
+    LibraryRequest, LibrarySort, ReadingState, StoredHighlight, entries,
 };
 use crate::{Error, Result};
 
@@ -229,6 +229,17 @@ pub(crate) async fn document_tags(pool: &PgPool, id: i64) -> Result<Vec<String>>
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
+/// A document's highlights, in the order they were imported.
+pub(crate) async fn highlights(pool: &PgPool, id: i64) -> Result<Vec<StoredHighlight>> {
+    let rows: Vec<HighlightRow> = sqlx::query_as(
+        "SELECT text, note, created, imported_at FROM highlights WHERE document_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(StoredHighlight::from).collect())
 }
 
 pub(crate) async fn add_tag(pool: &PgPool, ids: &[i64], name: &str) -> Result<u64> {

@@ -7,8 +7,11 @@
 //! of `dossier serve` and `dossier import` processes can share one database.
 
 pub(crate) mod copy;
+mod export;
 mod library;
+mod links;
 mod read;
+mod reading;
 mod reparse;
 mod search;
 mod write;
@@ -20,8 +23,11 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+pub(crate) use export::{document_titles, export_documents, export_page, matching_ids};
 pub(crate) use library::*;
+pub(crate) use links::{failed_fetches, preview_answers, urls_with_text};
 pub(crate) use read::*;
+pub(crate) use reading::reading_row;
 pub(crate) use reparse::{apply_reparse, reparse_page};
 pub(crate) use search::search;
 pub(crate) use write::{begin_import, finish_import, import_batch};

@@ -84,12 +84,20 @@ pub(crate) async fn ask(transaction: &mut Transaction<'_>, questions: &Questions
         }
     }
     if !questions.urls.is_empty() {
-        let rows: Vec<(String, i64, i64)> =
-            sqlx::query_as("SELECT url, id, story_id FROM documents WHERE url = ANY($1) ORDER BY id")
+        let rows: Vec<(String, i64, i64, i32)> =
+            // A document's stored address first, then the addresses its pages
+            // were fetched from (see the SQLite writer).
+            sqlx::query_as(
+                "(SELECT url, id, story_id, 0 AS rank FROM documents WHERE url = ANY($1))
+                 UNION ALL
+                 (SELECT s.location, d.id, d.story_id, 1 FROM sources s JOIN documents d ON d.id = s.document_id
+                  WHERE s.location = ANY($1))
+                 ORDER BY rank, id",
+            )
                 .bind(&questions.urls)
                 .fetch_all(&mut **transaction)
                 .await?;
-        for (url, id, story) in rows {
+        for (url, id, story, _) in rows {
             answers.urls.entry(url).or_insert((id, story));
         }
     }
@@ -258,6 +266,26 @@ pub(crate) async fn write(
         .bind(plan.sources.iter().map(|source| source.position).collect::<Vec<_>>())
         .bind(plan.sources.iter().map(|source| source.original_sha256).collect::<Vec<_>>())
         .bind(plan.sources.iter().map(|source| source.sets_text).collect::<Vec<_>>())
+        .execute(&mut **transaction)
+        .await?;
+    }
+    if !plan.highlights.is_empty() {
+        // In input order, so that highlight ids (which order a document's highlights) follow it.
+        let highlights = || plan.highlights.iter().map(|row| row.highlight);
+        sqlx::query(
+            "INSERT INTO highlights (document_id, text, note, created, digest, original_sha256)
+             SELECT document_id, text, note, created, digest, sha256
+             FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                 WITH ORDINALITY AS h (document_id, text, note, created, digest, sha256, ordinal)
+             ORDER BY ordinal
+             ON CONFLICT (document_id, digest) DO NOTHING",
+        )
+        .bind(plan.highlights.iter().map(|row| row.document_id).collect::<Vec<_>>())
+        .bind(highlights().map(|highlight| highlight.text.as_deref()).collect::<Vec<_>>())
+        .bind(highlights().map(|highlight| highlight.note.as_deref()).collect::<Vec<_>>())
+        .bind(highlights().map(|highlight| highlight.created.as_deref()).collect::<Vec<_>>())
+        .bind(highlights().map(|highlight| highlight.digest.as_str()).collect::<Vec<_>>())
+        .bind(plan.highlights.iter().map(|row| row.original_sha256).collect::<Vec<_>>())
         .execute(&mut **transaction)
         .await?;
     }

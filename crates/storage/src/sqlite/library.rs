@@ -1,13 +1,14 @@
 //! The library on SQLite: the filtered listing with keyset pagination and its
-//! counts, tags, read state and reading positions. Lists of ids are bound as one
-//! JSON array and read with `json_each`, so any number of them is one parameter.
+//! counts, tags, highlights, read state and reading positions. Lists of ids are
+//! bound as one JSON array and read with `json_each`, so any number of them is
+//! one parameter.
 
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, AssertSqlSafe, SqlitePool};
 
 use crate::library::{
-    COUNTED_TAGS, CountGroup, EntryRow, LibraryCursor, LibraryEntry, LibraryFilter, LibraryRequest,
-    LibrarySort, ReadingState, entries,
+    COUNTED_TAGS, CountGroup, EntryRow, HighlightRow, LibraryCursor, LibraryEntry, LibraryFilter,
+    LibraryRequest, LibrarySort, ReadingState, StoredHighlight, entries,
 };
 use crate::{Error, Result};
 
@@ -230,6 +231,17 @@ pub(crate) async fn document_tags(pool: &SqlitePool, id: i64) -> Result<Vec<Stri
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
+/// A document's highlights, in the order they were imported.
+pub(crate) async fn highlights(pool: &SqlitePool, id: i64) -> Result<Vec<StoredHighlight>> {
+    let rows: Vec<HighlightRow> = sqlx::query_as(
+        "SELECT text, note, created, imported_at FROM highlights WHERE document_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(StoredHighlight::from).collect())
 }
 
 pub(crate) async fn add_tag(pool: &SqlitePool, ids: &[i64], name: &str) -> Result<u64> {

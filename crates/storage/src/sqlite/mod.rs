@@ -1,8 +1,18 @@
 //! The SQLite backend: one file, opened in WAL mode with one writer at a time.
 //! All of the backend's SQL lives in this module and its children.
+//!
+//! `LIMIT` and `OFFSET` values are written into statements as integer literals,
+//! never bound: SQLite lets a bound `LIMIT ?` shape the plan, so every new
+//! binding expires the prepared statement, which is then parsed and planned
+//! again on every execution (a quarter of the reading view's time, measured
+//! with `perf`). A statement per distinct limit stays in the connection's
+//! statement cache instead.
 
+mod export;
 mod library;
+mod links;
 mod read;
+mod reading;
 mod reparse;
 mod search;
 mod write;
@@ -14,8 +24,11 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub(crate) use export::{document_titles, export_documents, export_page, matching_ids};
 pub(crate) use library::*;
+pub(crate) use links::{failed_fetches, preview_answers, urls_with_text};
 pub(crate) use read::*;
+pub(crate) use reading::reading_row;
 pub(crate) use reparse::{apply_reparse, reparse_page};
 pub(crate) use search::search;
 pub(crate) use write::{begin_import, finish_import, import_batch};
@@ -26,8 +39,10 @@ use crate::{Error, MIGRATOR, Result};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Opens the SQLite database at `path`, creating it if needed, and applies any
-/// pending migration.
-pub(crate) async fn open(path: &Path) -> Result<SqlitePool> {
+/// pending migration. `mapped`: reads map the file (for serving); a batch job
+/// (an import) reads through SQLite's own page cache instead, so that its
+/// resident memory is its work, not the archive's pages.
+pub(crate) async fn open(path: &Path, mapped: bool) -> Result<SqlitePool> {
     let open_error = |source| Error::Open { path: path.to_owned(), source };
     let options = SqliteConnectOptions::from_str("sqlite:")
         .map_err(open_error)?
@@ -44,7 +59,7 @@ pub(crate) async fn open(path: &Path) -> Result<SqlitePool> {
         .pragma("cache_size", "-65536")
         .pragma("temp_store", "memory")
         // Reads map the file rather than copy its pages (SQLite caps the map near 2 GiB).
-        .pragma("mmap_size", "2147418112")
+        .pragma("mmap_size", if mapped { "2147418112" } else { "0" })
         // Keeps the query planner's statistics current, cheaply (`PRAGMA optimize`
         // reads at most 400 rows of an index), when a connection closes.
         .optimize_on_close(true, 400);

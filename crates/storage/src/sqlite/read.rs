@@ -1,7 +1,7 @@
 //! Reading a SQLite archive back: the library listing, one document with its
 //! sources, and the original bytes behind a source.
 
-use sqlx::SqlitePool;
+use sqlx::{AssertSqlSafe, SqlitePool};
 
 use crate::read::{self as shared, DocumentSummary, Revision, SourceRow, StoredDocument};
 use crate::{Error, Result};
@@ -24,15 +24,13 @@ pub(crate) async fn list_documents(
     limit: u32,
     offset: u32,
 ) -> Result<Vec<DocumentSummary>> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
+    let rows: Vec<SummaryRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT d.id, d.title, d.published, d.site, d.excerpt, d.word_count, d.added_at,
                 (SELECT s.location FROM sources s WHERE s.document_id = d.id ORDER BY s.id LIMIT 1) AS first_location
          FROM documents d
          ORDER BY d.added_at DESC, d.id DESC
-         LIMIT ? OFFSET ?",
-    )
-    .bind(limit)
-    .bind(offset)
+         LIMIT {limit} OFFSET {offset}"
+    )))
     .fetch_all(pool)
     .await?;
     Ok(rows

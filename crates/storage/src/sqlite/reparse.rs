@@ -1,7 +1,7 @@
 //! `dossier reparse` on SQLite: a page of stored documents with their first
 //! source's original bytes, and writing the changed ones (see `crate::reparse`).
 
-use sqlx::SqlitePool;
+use sqlx::{AssertSqlSafe, SqlitePool};
 
 use super::write::{ask, write};
 use crate::Result;
@@ -10,17 +10,16 @@ use crate::reparse::{Change, Stored, StoredRow, Updated};
 
 /// Up to `limit` documents after id `after`, in id order.
 pub(crate) async fn reparse_page(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<Stored>> {
-    let rows: Vec<StoredRow> = sqlx::query_as(
+    let rows: Vec<StoredRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT d.id, d.fingerprint, d.story_id, d.model, s.format, s.position, o.data, o.byte_length
          FROM documents d
          JOIN sources s ON s.id = coalesce(
              (SELECT max(id) FROM sources WHERE document_id = d.id AND sets_text),
              (SELECT min(id) FROM sources WHERE document_id = d.id))
          LEFT JOIN originals o ON o.sha256 = s.original_sha256
-         WHERE d.id > ? ORDER BY d.id LIMIT ?",
-    )
+         WHERE d.id > ? ORDER BY d.id LIMIT {limit}"
+    )))
     .bind(after)
-    .bind(limit)
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(Stored::from).collect())

@@ -46,9 +46,12 @@ pub(crate) async fn search(
         sql.push_str(&where_clause(query, &plan, &mut arguments));
         sql.push_str(order(request.sort, false));
     }
-    sql.push_str(" LIMIT ? OFFSET ?) page JOIN documents d ON d.id = page.id");
-    add(&mut arguments, i64::from(request.limit.min(1000)));
-    add(&mut arguments, i64::from(request.offset));
+    // Written into the statement, not bound: see the module documentation of `sqlite`.
+    sql.push_str(&format!(
+        " LIMIT {} OFFSET {}) page JOIN documents d ON d.id = page.id",
+        request.limit.min(1000),
+        request.offset
+    ));
     sql.push_str(
         order(request.sort, plan.match_expression.is_some()).replace("score", "page.score").as_str(),
     );
@@ -91,11 +94,11 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
     let window_start = if estimate > ranking_window && sort == SortOrder::Relevance {
         let total = super::count_documents(pool).await?.max(1);
         let documents_in_window = (ranking_window as f64 * total as f64 / estimate as f64).ceil() as i64;
-        let start: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM documents ORDER BY id DESC LIMIT 1 OFFSET ?")
-                .bind(documents_in_window)
-                .fetch_optional(pool)
-                .await?;
+        let start: Option<(i64,)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT id FROM documents ORDER BY id DESC LIMIT 1 OFFSET {documents_in_window}"
+        )))
+        .fetch_optional(pool)
+        .await?;
         start.map(|(id,)| id)
     } else {
         None

@@ -69,25 +69,32 @@ pub(crate) async fn ask(transaction: &mut Transaction<'_>, questions: &Questions
         }
     }
     if !questions.urls.is_empty() {
-        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT url, id, story_id FROM documents WHERE url IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        let rows: Vec<(String, i64, i64, i32)> = sqlx::query_as(
+            // A document's stored address first, then the addresses its pages
+            // were fetched from (a page whose canonical address differs from the
+            // link it was fetched for is found by the link's).
+            "SELECT url, id, story_id, 0 AS rank FROM documents WHERE url IN (SELECT value FROM json_each(?1))
+             UNION ALL
+             SELECT s.location, d.id, d.story_id, 1 FROM sources s JOIN documents d ON d.id = s.document_id
+             WHERE s.location IN (SELECT value FROM json_each(?1))
+             ORDER BY rank, id",
         )
         .bind(json_list(&questions.urls))
         .fetch_all(&mut **transaction)
         .await?;
-        for (url, id, story) in rows {
+        for (url, id, story, _) in rows {
             answers.urls.entry(url).or_insert((id, story));
         }
     }
     if !questions.keys.is_empty() {
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT k.value, (SELECT group_concat(document_id) FROM
                                  (SELECT document_id FROM sketch_keys WHERE key = k.value
-                                  ORDER BY document_id DESC LIMIT ?2))
+                                  ORDER BY document_id DESC LIMIT {}))
              FROM json_each(?1) k",
-        )
+            similarity::CANDIDATES_PER_KEY
+        )))
         .bind(json_list(&questions.keys))
-        .bind(similarity::CANDIDATES_PER_KEY)
         .fetch_all(&mut **transaction)
         .await?;
         for (key, ids) in rows {
@@ -256,6 +263,24 @@ pub(crate) async fn write(
              SELECT p.value ->> 0, t.id FROM json_each(?1) p JOIN tags t ON t.name = p.value ->> 1",
         )
         .bind(json_list(&pairs))
+        .execute(&mut **transaction)
+        .await?;
+    }
+    for highlights in plan.highlights.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new(
+            "INSERT INTO highlights (document_id, text, note, created, digest, original_sha256) ",
+        )
+        .push_values(highlights, |mut values, row| {
+            values
+                .push_bind(row.document_id)
+                .push_bind(row.highlight.text.as_deref())
+                .push_bind(row.highlight.note.as_deref())
+                .push_bind(row.highlight.created.as_deref())
+                .push_bind(row.highlight.digest.as_str())
+                .push_bind(row.original_sha256);
+        })
+        .push(" ON CONFLICT (document_id, digest) DO NOTHING")
+        .build()
         .execute(&mut **transaction)
         .await?;
     }

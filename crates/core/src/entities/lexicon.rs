@@ -1,0 +1,584 @@
+//! The words the recogniser knows: the name lists kept in `crates/core/data/` and
+//! the short tables of cue words that say what a name is from the words around it.
+//!
+//! Everything is loaded once into two maps from a word to the set of lists it is
+//! on: one for words as written (names: case matters, `US` is not `us`) and one
+//! for lowercased words (cues: `Said` is `said`). One probe answers every
+//! question about a word; probing is most of the recogniser's time.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+/// The multiply-rotate hash of rustc's `FxHasher`, eight bytes at a time: keys are
+/// short words probed for most capitalised words, where SipHash's set-up and
+/// byte-at-a-time hashes cost more than the lookup. Keys come from the text, so
+/// a hostile text could collide them; that costs time within the linear bound of
+/// the text's length, since each name is probed a bounded number of times.
+#[derive(Default)]
+pub(super) struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+}
+
+pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The lists a word as written is on.
+pub(super) mod written {
+    pub const GIVEN_NAME: u32 = 1;
+    pub const ORGANIZATION: u32 = 1 << 1;
+    pub const PLACE: u32 = 1 << 2;
+    pub const NOT_A_NAME: u32 = 1 << 3;
+    pub const ORGANIZATION_SUFFIX: u32 = 1 << 4;
+    pub const ORGANIZATION_HEAD: u32 = 1 << 5;
+    pub const PLACE_SUFFIX: u32 = 1 << 6;
+    pub const PLACE_HEAD: u32 = 1 << 7;
+    pub const LEGAL_SUFFIX: u32 = 1 << 8;
+    pub const DROPPABLE_SUFFIX: u32 = 1 << 9;
+    pub const TAKES_OF: u32 = 1 << 10;
+    /// The last word of a law's name, which is no entity: `Data Protection Act`.
+    pub const LAW_SUFFIX: u32 = 1 << 11;
+}
+
+/// The lists a lowercased word is on.
+pub(super) mod lower {
+    pub const COMMON: u32 = 1;
+    pub const PERSON_TITLE: u32 = 1 << 1;
+    pub const PERSON_ROLE: u32 = 1 << 2;
+    pub const ORGANIZATION_ROLE_AFTER: u32 = 1 << 3;
+    pub const ORGANIZATION_ROLE_BEFORE: u32 = 1 << 4;
+    pub const ORGANIZATION_NOUN: u32 = 1 << 5;
+    pub const SPEECH_VERB: u32 = 1 << 6;
+    pub const TRAILING_ROLE: u32 = 1 << 7;
+    /// `said X`
+    pub const INVERTED_SPEECH_VERB: u32 = 1 << 8;
+    /// `X later said`
+    pub const SPEECH_ADVERB: u32 = 1 << 9;
+    /// `in X`
+    pub const PLACE_PREPOSITION: u32 = 1 << 10;
+    /// `X, the company`
+    pub const DETERMINER: u32 = 1 << 11;
+    /// `of`, `for`, `at`: `chief executive of X`
+    pub const ROLE_PREPOSITION: u32 = 1 << 12;
+    /// `city of X`
+    pub const PLACE_NOUN: u32 = 1 << 13;
+    /// `joined X`
+    pub const JOINED: u32 = 1 << 14;
+    /// Ends an apposition's head: `a partner at the firm`.
+    pub const PREPOSITION: u32 = 1 << 15;
+    /// A noun for a firm rather than a public body: `the company said`.
+    pub const COMPANY_NOUN: u32 = 1 << 16;
+    /// Any cue a word before or after a name may give.
+    pub const CUE: u32 = PERSON_ROLE
+        | ORGANIZATION_NOUN
+        | ORGANIZATION_ROLE_AFTER
+        | SPEECH_VERB
+        | INVERTED_SPEECH_VERB
+        | SPEECH_ADVERB
+        | PLACE_PREPOSITION
+        | DETERMINER
+        | ROLE_PREPOSITION
+        | JOINED;
+}
+
+static EXACT: LazyLock<FastMap<&'static str, u32>> = LazyLock::new(|| {
+    let mut map = FastMap::default();
+    add_list(&mut map, include_str!("../../data/given_names.txt"), written::GIVEN_NAME);
+    add_list(&mut map, include_str!("../../data/organizations.txt"), written::ORGANIZATION);
+    add_list(&mut map, include_str!("../../data/places.txt"), written::PLACE);
+    add_list(&mut map, include_str!("../../data/not_names.txt"), written::NOT_A_NAME);
+    add_words(&mut map, ORGANIZATION_SUFFIXES, written::ORGANIZATION_SUFFIX);
+    add_words(
+        &mut map,
+        LEGAL_SUFFIXES,
+        written::LEGAL_SUFFIX | written::DROPPABLE_SUFFIX | written::ORGANIZATION_SUFFIX,
+    );
+    add_words(&mut map, DROPPABLE_SUFFIXES, written::DROPPABLE_SUFFIX);
+    add_words(&mut map, ORGANIZATION_HEADS, written::ORGANIZATION_HEAD);
+    add_words(&mut map, PLACE_SUFFIXES, written::PLACE_SUFFIX);
+    add_words(&mut map, PLACE_HEADS, written::PLACE_HEAD);
+    add_words(&mut map, TAKES_OF, written::TAKES_OF);
+    add_words(
+        &mut map,
+        &["Act", "Acts", "Regulation", "Directive", "Bill", "Treaty", "Amendment", "Statute", "Ordinance"],
+        written::LAW_SUFFIX,
+    );
+    map
+});
+
+/// Keyed by bytes so that a word lowercased into a buffer is looked up without
+/// checking that the buffer is UTF-8 again.
+static FOLDED: LazyLock<FastMap<&'static [u8], u32>> = LazyLock::new(|| {
+    let mut map: FastMap<&'static str, u32> = FastMap::default();
+    add_list(&mut map, include_str!("../../data/common_words.txt"), lower::COMMON);
+    add_words(&mut map, PERSON_TITLES, lower::PERSON_TITLE | lower::PERSON_ROLE);
+    add_words(&mut map, PERSON_ROLES, lower::PERSON_ROLE);
+    add_words(&mut map, ORGANIZATION_ROLES_AFTER, lower::ORGANIZATION_ROLE_AFTER);
+    add_words(&mut map, ORGANIZATION_ROLES_BEFORE, lower::ORGANIZATION_ROLE_BEFORE);
+    add_words(&mut map, ORGANIZATION_NOUNS, lower::ORGANIZATION_NOUN);
+    add_words(&mut map, SPEECH_VERBS, lower::SPEECH_VERB);
+    add_words(&mut map, TRAILING_ROLES, lower::TRAILING_ROLE);
+    add_words(
+        &mut map,
+        &["said", "says", "added", "asked", "wrote", "explained", "dijo", "sagte"],
+        lower::INVERTED_SPEECH_VERB,
+    );
+    add_words(
+        &mut map,
+        &["also", "later", "then", "previously", "earlier", "recently", "once", "has", "had"],
+        lower::SPEECH_ADVERB,
+    );
+    add_words(
+        &mut map,
+        &["in", "near", "across", "outside", "throughout", "en", "dans", "à", "nach", "aus"],
+        lower::PLACE_PREPOSITION,
+    );
+    add_words(&mut map, &["the", "a", "an", "its", "his", "her", "their", "our"], lower::DETERMINER);
+    add_words(&mut map, &["of", "for", "at"], lower::ROLE_PREPOSITION);
+    add_words(
+        &mut map,
+        &["of", "for", "at", "in", "with", "from", "on", "by", "to", "and", "or"],
+        lower::PREPOSITION,
+    );
+    add_words(
+        &mut map,
+        &["city", "town", "village", "state", "province", "capital", "region", "county"],
+        lower::PLACE_NOUN,
+    );
+    add_words(&mut map, &["joined"], lower::JOINED);
+    add_words(
+        &mut map,
+        &[
+            "company",
+            "firm",
+            "business",
+            "startup",
+            "start-up",
+            "maker",
+            "manufacturer",
+            "retailer",
+            "carrier",
+            "airline",
+            "operator",
+            "giant",
+            "brand",
+            "chain",
+            "insurer",
+            "lender",
+            "streamer",
+            "platform",
+            "publisher",
+            "broadcaster",
+            "group",
+            "conglomerate",
+            "corporation",
+        ],
+        lower::COMPANY_NOUN,
+    );
+    map.into_iter().map(|(word, flags)| (word.as_bytes(), flags)).collect()
+});
+
+fn add_list(map: &mut FastMap<&'static str, u32>, list: &'static str, flag: u32) {
+    let words = list.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'));
+    for word in words {
+        *map.entry(word).or_default() |= flag;
+    }
+}
+
+fn add_words(map: &mut FastMap<&'static str, u32>, words: &[&'static str], flag: u32) {
+    for word in words {
+        *map.entry(word).or_default() |= flag;
+    }
+}
+
+/// The lists `word`, as written, is on (`written::…` flags).
+pub(super) fn written_lists(word: &str) -> u32 {
+    EXACT.get(word).copied().unwrap_or(0)
+}
+
+/// The lists `word`, lowercased, is on (`lower::…` flags).
+pub(super) fn lower_lists(word: &str) -> u32 {
+    let bytes = word.as_bytes();
+    if bytes.iter().all(|byte| byte.is_ascii_lowercase() || *byte == b'-') {
+        return lowercase_lists(word);
+    }
+    let mut buffer = [0u8; 32];
+    if bytes.len() <= buffer.len() && word.is_ascii() {
+        let buffer = &mut buffer[..bytes.len()];
+        buffer.copy_from_slice(bytes);
+        buffer.make_ascii_lowercase();
+        FOLDED.get(&*buffer).copied().unwrap_or(0)
+    } else {
+        lowercase_lists(&word.to_lowercase())
+    }
+}
+
+/// As [`lower_lists`], for a word already lowercase.
+pub(super) fn lowercase_lists(lower: &str) -> u32 {
+    FOLDED.get(lower.as_bytes()).copied().unwrap_or(0)
+}
+
+pub(super) fn is_given_name(word: &str) -> bool {
+    written_lists(word) & written::GIVEN_NAME != 0
+}
+
+pub(super) fn is_known_organization(name: &str) -> bool {
+    written_lists(name) & written::ORGANIZATION != 0
+}
+
+pub(super) fn is_known(name: &str) -> bool {
+    written_lists(name) & (written::ORGANIZATION | written::PLACE) != 0
+}
+
+/// An ordinary word, capitalised only because it starts a sentence.
+pub(super) fn is_common_word(word: &str) -> bool {
+    lower_lists(word) & lower::COMMON != 0
+}
+
+/// Calls `f` with `word` lowercased, without allocating for short ASCII words.
+pub(super) fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    if word.bytes().all(|byte| byte.is_ascii_lowercase() || byte == b'-') {
+        return f(word);
+    }
+    let mut buffer = [0u8; 32];
+    if word.len() <= buffer.len() && word.is_ascii() {
+        let buffer = &mut buffer[..word.len()];
+        buffer.copy_from_slice(word.as_bytes());
+        buffer.make_ascii_lowercase();
+        // Lowercased ASCII is still ASCII, so this never fails.
+        f(std::str::from_utf8(buffer).unwrap_or_default())
+    } else {
+        f(&word.to_lowercase())
+    }
+}
+
+/// A word that alone names nothing in particular (`Commission`, `President`,
+/// `Street`) unless a list knows it (`Congress`, `Senate`).
+pub(super) fn is_generic(word: &str) -> bool {
+    let flags = written_lists(word);
+    let generic = written::ORGANIZATION_SUFFIX
+        | written::ORGANIZATION_HEAD
+        | written::PLACE_SUFFIX
+        | written::PLACE_HEAD;
+    flags & (written::ORGANIZATION | written::PLACE) == 0
+        && (flags & generic != 0 || lower_lists(word) & lower::PERSON_TITLE != 0)
+}
+
+/// Titles written before a name (`Mayor Linda Okafor`, `Apple CEO Tim Cook`),
+/// matched lowercase. Capitalised inside a run of capitalised words they cut it:
+/// what follows is a person.
+#[rustfmt::skip]
+const PERSON_TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "president", "vice", "prime", "minister", "secretary", "senator", "sen", "rep",
+    "representative", "congressman", "congresswoman", "governor", "gov", "mayor", "judge",
+    "justice", "chancellor", "king", "queen", "prince", "princess", "pope", "rev", "reverend",
+    "father", "bishop", "archbishop", "cardinal", "rabbi", "imam", "sheikh", "general", "gen",
+    "colonel", "col", "captain", "capt", "lieutenant", "lt", "sergeant", "sgt", "admiral",
+    "commander", "officer", "detective", "inspector", "constable", "chief", "executive", "ceo",
+    "cfo", "coo", "cto", "chairman", "chairwoman", "chair", "chairperson", "director", "founder",
+    "co-founder", "cofounder", "commissioner", "ambassador", "attorney", "coach", "councillor",
+    "councilman", "councilwoman", "councilmember", "deputy", "speaker", "sheriff",
+    "spokesperson", "spokesman", "spokeswoman", "owner", "premier", "leader", "emir", "crown",
+    "baron", "baroness", "duke", "duchess", "earl", "countess", "monsieur", "madame", "mme",
+    "mlle", "herr", "frau", "señor", "señora", "sra", "presidente", "président", "présidente",
+    "ministre", "ministro", "ministra", "kanzler", "bundeskanzler", "kanzlerin", "bahnchef",
+    "konzernchef", "alcalde", "alcaldesa", "maire",
+];
+
+/// Roles and relations written before a name (`engineer Mia Holt`, `two US
+/// citizens, Maximilian Klein`), besides the titles: the name is a person.
+#[rustfmt::skip]
+const PERSON_ROLES: &[&str] = &[
+    "manager", "boss", "head", "official", "prosecutor", "lawyer", "solicitor", "barrister",
+    "counsel", "superintendent", "envoy", "diplomat", "economist", "analyst", "strategist",
+    "researcher", "scientist", "historian", "author", "writer", "novelist", "poet", "journalist",
+    "reporter", "correspondent", "columnist", "editor", "photographer", "filmmaker", "producer",
+    "actor", "actress", "singer", "rapper", "musician", "artist", "comedian", "presenter", "host",
+    "anchor", "designer", "architect", "engineer", "developer", "programmer", "entrepreneur",
+    "investor", "billionaire", "businessman", "businesswoman", "banker", "trader", "chef",
+    "player", "striker", "midfielder", "defender", "goalkeeper", "quarterback", "pitcher",
+    "champion", "star", "teammate", "colleague", "doctor", "surgeon", "physician", "nurse",
+    "psychologist", "teacher", "student", "activist", "campaigner", "candidate", "nominee",
+    "lawmaker", "legislator", "member", "priest", "pastor", "cleric", "resident", "citizen",
+    "citizens", "residents", "plaintiff", "plaintiffs", "defendant", "suspect", "victim",
+    "witness", "survivor", "veteran", "farmer", "worker", "employee", "son", "daughter", "wife",
+    "husband", "mother", "brother", "sister", "widow", "girlfriend", "boyfriend", "librarian",
+    "portavoz", "porte-parole", "directeur", "directrice", "directora", "juez", "jueza", "juge",
+    "sprecher", "sprecherin", "partner", "chemist", "counsel", "aide", "adviser", "advisor",
+    "consultant", "founder", "organiser", "organizer", "spokesperson",
+];
+
+/// Words after an organisation's name (`Netflix co-founder`, `Meta spokesperson`,
+/// `Facebook's board`, `Facebook users`).
+#[rustfmt::skip]
+const ORGANIZATION_ROLES_AFTER: &[&str] = &[
+    "co-founder", "cofounder", "founder", "founders", "ceo", "cfo", "coo", "cto", "chairman",
+    "chairwoman", "president", "chief", "executive", "executives", "spokesperson", "spokesman",
+    "spokeswoman", "spokespeople", "board", "shareholders", "shares", "stock", "subsidiary",
+    "headquarters", "employees", "users", "customers", "subscribers", "app", "platform",
+    "website", "products", "services", "revenue", "profits", "earnings", "investors", "boss",
+    "parent", "engineers", "officials", "stores", "division", "owner",
+];
+
+/// Roles written before `of`, `for` or `at` and an organisation (`co-founder of
+/// Meta`, `chief executive of Netflix`, `spokesperson for the FTC`).
+#[rustfmt::skip]
+const ORGANIZATION_ROLES_BEFORE: &[&str] = &[
+    "co-founder", "cofounder", "founder", "founders", "ceo", "cfo", "coo", "cto", "executive",
+    "executives", "chairman", "chairwoman", "chair", "president", "director", "head", "boss",
+    "spokesperson", "spokesman", "spokeswoman", "employee", "employees", "staff", "owner",
+    "shareholder", "shareholders", "subsidiary", "division", "unit", "board", "partner",
+    "rival", "competitor", "acquisition", "engineer", "researcher", "analyst", "economist",
+    "professor", "chief",
+];
+
+/// Nouns that say an organisation in an apposition (`Meta, Facebook's parent
+/// company,`; `Acme, the retailer,`).
+#[rustfmt::skip]
+const ORGANIZATION_NOUNS: &[&str] = &[
+    "company", "firm", "group", "giant", "network", "platform", "service", "agency", "bank",
+    "maker", "manufacturer", "retailer", "startup", "start-up", "carrier", "airline", "operator",
+    "conglomerate", "broadcaster", "newspaper", "publisher", "charity", "organisation",
+    "organization", "university", "party", "government", "ministry", "department", "union",
+    "club", "court", "regulator", "watchdog", "business", "corporation", "subsidiary", "streamer",
+    "brand", "chain", "insurer", "lender", "authority", "commission", "council", "board",
+    "regulator", "agency", "ministry", "broker", "band", "outlet", "website", "app", "label",
+    "studio", "bank", "fund", "charity", "nonprofit", "non-profit",
+];
+
+/// Speech verbs after a name (`Okafor said`, `Meta told`): people speak, but so do
+/// organisations, so this is weak evidence.
+#[rustfmt::skip]
+const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "told", "tells", "added", "adds", "explained", "explains", "stated", "noted",
+    "wrote", "writes", "argued", "insisted", "warned", "declared", "replied", "responded",
+    "commented", "recalled", "stressed", "testified", "acknowledged", "asserted", "tweeted",
+    "asked", "urged", "believes", "thinks", "dijo", "afirmó", "declaró", "aseguró", "explicó",
+    "señaló", "añadió", "dit", "affirme", "explique", "ajoute", "sagte", "erklärte", "betonte",
+];
+
+/// Roles that end a run of capitalised words without being part of the name
+/// before them: `the Netflix CEO`.
+#[rustfmt::skip]
+const TRAILING_ROLES: &[&str] = &[
+    "ceo", "cfo", "coo", "cto", "chairman", "chairwoman", "founder", "co-founder", "cofounder",
+    "spokesperson", "spokesman", "spokeswoman", "president", "director", "executive", "chief",
+    "minister", "secretary", "senator", "mayor", "governor", "commissioner", "ambassador",
+    "premier",
+];
+
+/// Words that head an institution's or a place's name and take `of` or `for`:
+/// `University of Oxford`, `Department for Education`, `Gulf of Mexico`.
+#[rustfmt::skip]
+const TAKES_OF: &[&str] = &[
+    "University", "College", "Institute", "School", "Academy", "Bank", "Ministry", "Department",
+    "Office", "Board", "Council", "Court", "Commission", "Committee", "Agency", "Bureau",
+    "Authority", "Federation", "Association", "Society", "Union", "League", "Church", "Museum",
+    "Republic", "Kingdom", "Commonwealth", "States", "House", "Chamber", "Centre", "Center",
+    "Organisation", "Organization", "Party", "Embassy", "Corporation", "Fund", "Foundation",
+    "Trust", "Tribunal", "Parliament", "Assembly", "Hospital", "Gulf", "Isle", "Bay", "Sea",
+    "Lake", "Cape", "Port", "City", "Strait", "Province", "County", "District", "Islands",
+    "Campaign", "Coalition", "Alliance", "Order", "Guild",
+];
+
+/// The last word of an organisation's name (`Federal Trade Commission`, `Meta
+/// Platforms`); legal forms are in [`LEGAL_SUFFIXES`].
+#[rustfmt::skip]
+const ORGANIZATION_SUFFIXES: &[&str] = &[
+    "Group", "Platforms", "Technologies", "Technology", "Systems", "Software", "Labs",
+    "Laboratories", "Pharmaceuticals", "Pharma", "Therapeutics", "Biotech", "Motors", "Airlines",
+    "Airways", "Bank", "Bancorp", "Capital", "Partners", "Ventures", "Investments", "Fund",
+    "Trust", "Insurance", "Securities", "Financial", "Energy", "Petroleum", "Mining", "Steel",
+    "Industries", "Enterprises", "International", "Solutions", "Services", "Networks",
+    "Communications", "Telecom", "Media", "Entertainment", "Studios", "Pictures", "Records",
+    "Games", "Publishing", "Press", "News", "Times", "Post", "Herald", "Journal", "Gazette",
+    "Tribune", "Chronicle", "Telegraph", "Magazine", "Radio", "Television", "Broadcasting",
+    "Agency", "Commission", "Committee", "Ministry", "Department", "Office", "Bureau",
+    "Administration", "Authority", "Board", "Council", "Court", "Tribunal", "Parliament",
+    "Assembly", "Senate", "Congress", "Party", "Union", "Federation", "Association", "Society",
+    "League", "Club", "FC", "Foundation", "Institute", "Institution", "University", "College",
+    "School", "Academy", "Hospital", "Clinic", "Museum", "Organisation", "Organization",
+    "Coalition", "Alliance", "Army", "Navy", "Police", "Force", "Forces", "Guard", "Service",
+    "Church", "Brothers", "Bros", "Associates", "Consulting", "Stores", "Foods", "Brands",
+    "Logistics", "Reserve", "Exchange", "Initiative", "Charity", "Watch", "Affairs",
+    "Development", "Cooperative", "Corps", "Division", "Patrol", "Collective", "Directorate",
+    "Secretariat", "Inspectorate", "Guild",
+];
+
+/// Legal forms, which a short name drops (`Meta Platforms Inc` is `Meta`).
+#[rustfmt::skip]
+const LEGAL_SUFFIXES: &[&str] = &[
+    "Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Co", "Co.", "Company", "Ltd",
+    "Ltd.", "Limited", "LLC", "LLP", "PLC", "Plc", "plc", "GmbH", "AG", "SA", "SE", "NV", "BV",
+    "Holdings",
+];
+
+/// Other words a short form of an organisation's name leaves out.
+#[rustfmt::skip]
+const DROPPABLE_SUFFIXES: &[&str] = &["Group", "Platforms", "Technologies", "Systems", "International"];
+
+/// The first word of an organisation's name (`University of X`, `Ministerio de X`).
+#[rustfmt::skip]
+const ORGANIZATION_HEADS: &[&str] = &[
+    "University", "College", "Institute", "Ministry", "Department", "Bank", "Church", "Museum",
+    "Office", "Board", "Agency", "Commission", "Committee", "Federation", "Association",
+    "Society", "League", "Embassy", "Academy", "Ministerio", "Ministère", "Ministero",
+    "Ministerium", "Banco", "Banque", "Universidad", "Université", "Universität",
+    "Universidade", "Consejo", "Conseil", "Comisión", "Comité", "Instituto", "Institut",
+    "Partido", "Parti", "Gobierno", "Ayuntamiento", "Junta", "Museo", "Musée", "Asamblea",
+    "Assemblée", "Cámara", "Congreso", "Senado", "Corte", "Cour", "Fondation", "Fundación",
+    "Fondazione", "Stiftung",
+];
+
+/// The last word of a place's name (`Elm Street`, `Silicon Valley`, `Benin City`).
+#[rustfmt::skip]
+const PLACE_SUFFIXES: &[&str] = &[
+    "Street", "St", "Road", "Rd", "Avenue", "Ave", "Boulevard", "Lane", "Drive", "Square",
+    "Plaza", "Bridge", "Valley", "River", "Lake", "Mountains", "Hills", "Heights", "Island",
+    "Islands", "Isles", "Peninsula", "Coast", "Beach", "Bay", "Harbour", "Harbor", "Sea",
+    "Ocean", "Gulf", "Strait", "Canal", "Desert", "Forest", "County", "Province", "Region",
+    "District", "Territory", "City", "Town", "Village", "Borough", "Township", "Airport",
+    "Station", "House",
+];
+
+/// The first word of a place's name (`Mount Everest`, `Place Saint-André`).
+#[rustfmt::skip]
+const PLACE_HEADS: &[&str] = &[
+    "Mount", "Mt", "Lake", "Cape", "Fort", "Isle", "Gulf", "Place", "Rue", "Plaza", "Piazza",
+    "Calle", "Avenida", "Plaça", "San", "Santa", "São", "Port",
+];
+
+/// Abbreviations followed by a full stop that does not end the sentence.
+pub(super) fn is_dotted_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Mx"
+            | "Dr"
+            | "Prof"
+            | "St"
+            | "Mt"
+            | "Ft"
+            | "Jr"
+            | "Sr"
+            | "Gen"
+            | "Sen"
+            | "Rep"
+            | "Gov"
+            | "Lt"
+            | "Col"
+            | "Sgt"
+            | "Capt"
+            | "Rev"
+            | "Hon"
+            | "Mme"
+            | "Mlle"
+            | "Messrs"
+            | "Fr"
+    )
+}
+
+/// Words after a name that end it without being part of it: `Jr`, `III`.
+pub(super) fn is_name_suffix(word: &str) -> bool {
+    matches!(word, "Jr" | "Sr" | "II" | "III" | "IV")
+}
+
+/// Name particles, lowercase inside a name: `Charles de Gaulle`, `Ursula von der
+/// Leyen`, `Mohammed bin Salman`.
+pub(super) fn is_particle(lower: &str) -> bool {
+    matches!(
+        lower,
+        "de" | "del"
+            | "della"
+            | "der"
+            | "den"
+            | "van"
+            | "von"
+            | "du"
+            | "da"
+            | "di"
+            | "dos"
+            | "das"
+            | "do"
+            | "bin"
+            | "ibn"
+            | "al"
+            | "y"
+    )
+}
+
+/// A second particle after the first: `de la`, `von der`, `of the`.
+pub(super) fn is_second_particle(lower: &str) -> bool {
+    matches!(lower, "la" | "le" | "les" | "los" | "las" | "der" | "den" | "the")
+}
+
+/// What a hyphenated suffix says of the name before it: `California-based` (a
+/// place), `Kremlin-backed` (an organisation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HyphenCue {
+    None,
+    Place,
+    Organization,
+}
+
+pub(super) fn hyphen_cue(suffix: &str) -> HyphenCue {
+    match suffix {
+        "based" | "born" | "headquartered" => HyphenCue::Place,
+        "owned" | "backed" | "funded" | "listed" => HyphenCue::Organization,
+        _ => HyphenCue::None,
+    }
+}
+
+/// Words a speaker is called by when speaking for an organisation: `A Meta
+/// spokesperson`, `Meta's press office`.
+pub(super) fn is_spokes_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "spokesperson"
+            | "spokesman"
+            | "spokeswoman"
+            | "spokespeople"
+            | "spokespersons"
+            | "representative"
+            | "representatives"
+            | "statement"
+            | "official"
+            | "officials"
+            | "press"
+            | "office"
+    )
+}

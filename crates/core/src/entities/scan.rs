@@ -1,0 +1,1056 @@
+//! Candidate names in one piece of text: runs of capitalised words (with name
+//! particles, initials and `of` inside institutions' names), cut where a title or
+//! role stands, trimmed of sentence-initial ordinary words, each with the evidence
+//! that the words around it give for what it names.
+//!
+//! The text is read once, in windows of at most [`WINDOW`] bytes, into a reused
+//! token buffer: time is linear and memory flat whatever the input.
+
+use std::borrow::Cow;
+
+use super::lexicon::{self, HyphenCue, lower, written};
+
+/// Texts are tokenised in windows of at most this many bytes (cut at a sentence
+/// end or a space), so the token buffer stays small on a huge paragraph.
+pub(super) const WINDOW: usize = 16 * 1024;
+/// A longer run of capitalised words is a headline fragment or a list, not a name.
+const MAX_RUN_WORDS: usize = 12;
+/// A longer name is not one (and would make the JSON heavy on hostile input).
+const MAX_NAME_BYTES: usize = 120;
+
+/// What a text's piece is, for the rules that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextKind {
+    /// Paragraphs, quotations, list items.
+    Prose,
+    /// The title and sub-headings, which may capitalise every word.
+    Heading,
+}
+
+/// Evidence for each kind, summed over a name's mentions.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Evidence {
+    pub person: u16,
+    pub organization: u16,
+    pub place: u16,
+}
+
+impl Evidence {
+    pub(super) fn add(&mut self, other: Evidence) {
+        self.person = self.person.saturating_add(other.person);
+        self.organization = self.organization.saturating_add(other.organization);
+        self.place = self.place.saturating_add(other.place);
+    }
+}
+
+/// One occurrence of a possible name.
+#[derive(Debug, Clone)]
+pub(super) struct Candidate<'a> {
+    /// The name as written, possessive `'s` left out, curly apostrophes straightened.
+    pub name: Cow<'a, str>,
+    /// Byte range of the name in the scanned text.
+    pub start: usize,
+    pub end: usize,
+    /// Words in the name, particles included.
+    pub words: usize,
+    /// Capitalised only because it opens a sentence or stands in a title-case
+    /// headline: weak evidence that it is a name at all.
+    pub initial: bool,
+    /// Found in a title-case headline, where every word is capitalised.
+    pub headline: bool,
+    pub evidence: Evidence,
+    /// The candidate (index into the output) that this one abbreviates in
+    /// parentheses: `Federal Trade Commission (FTC)`.
+    pub abbreviates: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Lower,
+    Capitalised,
+    /// Two or more letters, all capitals: `FTC`, `U.S.`, `AT&T`.
+    Acronym,
+    /// Numbers, and words in scripts without case.
+    Other,
+}
+
+/// What separates a token from the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// The first token of a window.
+    Start,
+    Space,
+    /// The full stop of an initial or a title's abbreviation: `J. K.`, `Dr.`.
+    Dot,
+    /// ` & ` inside a name: `Procter & Gamble`.
+    Amp,
+    Comma,
+    /// Sentence punctuation or a line break.
+    Sentence,
+    /// An opening quotation mark.
+    Open,
+    /// An opening parenthesis.
+    Paren,
+    /// Anything else: dashes, closing quotation marks, slashes.
+    Break,
+}
+
+impl Gap {
+    fn starts_sentence(self) -> bool {
+        matches!(self, Gap::Start | Gap::Sentence | Gap::Open)
+    }
+}
+
+/// A word of a window: its byte range in the window (which is at most a few
+/// tens of KiB, so `u32` holds it) and what the tokenizer saw of it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Token {
+    start: u32,
+    end: u32,
+    shape: Shape,
+    gap: Gap,
+    possessive: bool,
+    /// Ends with a full stop that is part of it: `U.S.`.
+    dotted: bool,
+    cue: HyphenCue,
+}
+
+impl Token {
+    fn new(start: usize, end: usize, shape: Shape, gap: Gap) -> Token {
+        // Windows are at most `WINDOW` bytes and a character long.
+        let offset = |value: usize| u32::try_from(value).unwrap_or(u32::MAX);
+        Token {
+            start: offset(start),
+            end: offset(end),
+            shape,
+            gap,
+            possessive: false,
+            dotted: false,
+            cue: HyphenCue::None,
+        }
+    }
+
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    fn end(&self) -> usize {
+        self.end as usize
+    }
+}
+
+/// Finds the candidates of `text`, appending them to `out`. `tokens` is a buffer
+/// reused across calls.
+pub(super) fn scan<'a>(text: &'a str, kind: TextKind, tokens: &mut Vec<Token>, out: &mut Vec<Candidate<'a>>) {
+    let mut from = 0;
+    while from < text.len() {
+        let to = window_end(text, from);
+        let window = &text[from..to];
+        tokenize(window, tokens);
+        if !is_shouting(tokens) {
+            let title_case = kind == TextKind::Heading && is_title_case(window, tokens);
+            let first = out.len();
+            Runs { text: window, base: from, tokens, title_case, out, first }.find();
+        }
+        from = to;
+    }
+}
+
+/// Where the window starting at `from` ends: at most [`WINDOW`] bytes on, after a
+/// sentence's end or a space when there is one in its second half.
+fn window_end(text: &str, from: usize) -> usize {
+    if text.len() - from <= WINDOW {
+        return text.len();
+    }
+    let mut limit = from + WINDOW;
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &text[from..limit];
+    let half = window.len() / 2;
+    if let Some(position) = window.rfind(". ").filter(|position| *position >= half) {
+        return from + position + 2;
+    }
+    if let Some(position) = window.rfind(' ').filter(|position| *position >= half) {
+        return from + position + 1;
+    }
+    limit
+}
+
+/// The end of the run of lowercase ASCII letters from `start`, eight bytes at a
+/// time: most words end within the first eight, with no branch per letter.
+fn lowercase_end(bytes: &[u8], start: usize) -> usize {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut end = start;
+    while let Some(chunk) = bytes.get(end..end + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // Per byte, high bit set when the low seven bits are at least `a`, and at
+        // least one past `z`; no carry crosses bytes (0x7f + 0x1f < 0x100).
+        let at_least_a = (word & LOW) + 0x1f1f_1f1f_1f1f_1f1f;
+        let past_z = (word & LOW) + 0x0505_0505_0505_0505;
+        let lowercase = at_least_a & !past_z & !word & HIGH;
+        let other = !lowercase & HIGH;
+        if other != 0 {
+            return end + (other.trailing_zeros() / 8) as usize;
+        }
+        end += 8;
+    }
+    while end < bytes.len() && bytes[end].is_ascii_lowercase() {
+        end += 1;
+    }
+    end
+}
+
+/// Characters that may join two parts of one word: `O'Brien`, `co-founder`,
+/// `U.S.`, `AT&T`.
+fn is_joiner(byte: u8) -> bool {
+    matches!(byte, b'\'' | b'-' | b'.' | b'&')
+}
+
+/// The character at byte `position` and its width.
+fn char_at(text: &str, position: usize) -> (char, usize) {
+    let byte = text.as_bytes()[position];
+    if byte < 0x80 {
+        return (char::from(byte), 1);
+    }
+    text[position..].chars().next().map_or((' ', 1), |character| (character, character.len_utf8()))
+}
+
+/// Splits `text` into words, each with its shape and what separates it from the
+/// word before.
+fn tokenize(text: &str, tokens: &mut Vec<Token>) {
+    tokens.clear();
+    let bytes = text.as_bytes();
+    let to = bytes.len();
+    let mut position = 0;
+    let mut gap_start = 0;
+    while position < to {
+        let byte = bytes[position];
+        // Most words are plain lowercase ASCII: read them without the general
+        // machinery (it is most of this module's time).
+        if byte.is_ascii_lowercase() {
+            let mut gap = if position - gap_start == 1 && bytes[gap_start] == b' ' {
+                match tokens.last() {
+                    Some(previous) if !previous.dotted => Gap::Space,
+                    _ => classify_gap(&text[gap_start..position], text, tokens.last_mut()),
+                }
+            } else {
+                classify_gap(&text[gap_start..position], text, tokens.last_mut())
+            };
+            // `word word word`: one word after another, each after one space.
+            let general = loop {
+                let end = lowercase_end(bytes, position + 1);
+                let stop = bytes.get(end).copied();
+                let plain =
+                    stop.is_none_or(|stop| stop < 0x80 && !stop.is_ascii_alphanumeric() && !is_joiner(stop));
+                if !plain {
+                    // `people's`, `co-founder`, `iPhone`: the general path below
+                    // (which classifies the gap again, to the same value).
+                    break true;
+                }
+                tokens.push(Token::new(position, end, Shape::Lower, gap));
+                gap_start = end;
+                position = end;
+                if stop == Some(b' ') && bytes.get(end + 1).is_some_and(u8::is_ascii_lowercase) {
+                    position = end + 1;
+                    gap = Gap::Space;
+                    continue;
+                }
+                break false;
+            };
+            if !general {
+                continue;
+            }
+        } else if byte < 0x80 && !byte.is_ascii_alphanumeric() {
+            position += 1;
+            continue;
+        }
+        let (first, width) = char_at(text, position);
+        // General punctuation (curly quotes, dashes, ellipses) is common and never
+        // a letter; skip it without the Unicode tables.
+        if ('\u{2000}'..='\u{206f}').contains(&first) || !first.is_alphanumeric() {
+            position += width;
+            continue;
+        }
+        let start = position;
+        let mut end = position + width;
+        let mut has_digit = first.is_numeric();
+        let mut has_lower = false;
+        let mut letters = usize::from(first.is_alphabetic());
+        let mut second: Option<char> = None;
+        // Characters since the word's start or its last full stop, for `U.S.`.
+        let mut segment_length = 1;
+        let mut segment_upper = first.is_uppercase();
+        let mut previous = first;
+        let mut hyphenated = false;
+        while end < to {
+            let (next, next_width) = char_at(text, end);
+            if next.is_alphanumeric() {
+                has_digit |= next.is_numeric();
+                has_lower |= next.is_lowercase();
+                letters += usize::from(next.is_alphabetic());
+                second.get_or_insert(next);
+                segment_length += 1;
+                segment_upper = false;
+                previous = next;
+                end += next_width;
+                continue;
+            }
+            if matches!(next, '\'' | '’' | '-' | '‐' | '&' | '.') && end + next_width < to {
+                let (after, _) = char_at(text, end + next_width);
+                let joins = match next {
+                    '.' => segment_length == 1 && segment_upper && after.is_uppercase(),
+                    '&' => previous.is_uppercase() && after.is_uppercase(),
+                    _ => after.is_alphanumeric(),
+                };
+                if joins {
+                    hyphenated |= next == '-';
+                    second.get_or_insert(next);
+                    if next == '.' {
+                        segment_length = 0;
+                        segment_upper = true;
+                    }
+                    previous = next;
+                    end += next_width;
+                    continue;
+                }
+            }
+            break;
+        }
+        let scanned_end = end;
+        let mut word = &text[start..end];
+        // Dotted initials keep their last full stop: `U.S.`.
+        if word.contains('.') && end < to && bytes[end] == b'.' {
+            end += 1;
+            word = &text[start..end];
+        }
+        let shape = if has_digit {
+            Shape::Other
+        } else if first.is_uppercase() {
+            if letters >= 2 && !has_lower { Shape::Acronym } else { Shape::Capitalised }
+        } else if first.is_lowercase() {
+            let particle_prefixed = matches!(second, Some('-' | '\'' | '’' | 'l'))
+                && ["al-", "el-", "ul-", "d'", "d’"].iter().any(|prefix| {
+                    word.strip_prefix(prefix)
+                        .and_then(|rest| rest.chars().next())
+                        .is_some_and(char::is_uppercase)
+                });
+            if particle_prefixed || second.is_some_and(char::is_uppercase) {
+                Shape::Capitalised
+            } else {
+                Shape::Lower
+            }
+        } else {
+            Shape::Other
+        };
+        let mut possessive = false;
+        let mut cue = HyphenCue::None;
+        if matches!(shape, Shape::Capitalised | Shape::Acronym) && second.is_some() {
+            for suffix in ["'s", "’s", "'S", "’S"] {
+                if word.len() > suffix.len() && word.ends_with(suffix) {
+                    // `McDonald's` is the name itself.
+                    if !lexicon::is_known_organization(&word.replace('’', "'")) {
+                        end -= suffix.len();
+                        possessive = true;
+                    }
+                    break;
+                }
+            }
+            if let Some(hyphen) = hyphenated.then(|| text[start..end].rfind('-')).flatten() {
+                cue = lexicon::hyphen_cue(&text[start + hyphen + 1..end]);
+                if cue != HyphenCue::None {
+                    end = start + hyphen;
+                }
+            }
+        }
+        let previous_token = tokens.last_mut();
+        let gap = classify_gap(&text[gap_start..start], text, previous_token);
+        let gap =
+            if gap == Gap::Dot && shape == Shape::Capitalised && lexicon::is_common_word(&text[start..end]) {
+                // `… in the U.S. The company said` ends a sentence after all.
+                Gap::Sentence
+            } else {
+                gap
+            };
+        tokens.push(Token {
+            possessive,
+            dotted: word.ends_with('.'),
+            cue,
+            ..Token::new(start, end, shape, gap)
+        });
+        position = scanned_end.max(end);
+        gap_start = position;
+    }
+}
+
+/// Classifies the characters between two tokens; marks `previous` possessive for a
+/// trailing apostrophe (`Hastings' board`).
+fn classify_gap(gap: &str, text: &str, previous: Option<&mut Token>) -> Gap {
+    let Some(previous) = previous else {
+        return Gap::Start;
+    };
+    let previous_word = &text[previous.start()..previous.end()];
+    let dotted = previous.dotted;
+    if gap == " " {
+        return if dotted { Gap::Dot } else { Gap::Space };
+    }
+    let abbreviation = || {
+        let mut characters = previous_word.chars();
+        characters.next().is_some() && characters.next().is_none() && previous.shape != Shape::Other
+            || lexicon::is_dotted_abbreviation(previous_word)
+    };
+    let (mut sentence, mut dot, mut comma, mut open, mut paren, mut amp, mut other) =
+        (false, false, false, false, false, false, false);
+    for (index, character) in gap.char_indices() {
+        match character {
+            '\n' | '\r' => sentence = true,
+            character if character.is_whitespace() => {}
+            '.' if index == 0 && abbreviation() => dot = true,
+            '.' | '!' | '?' | ';' | ':' | '…' => sentence = true,
+            ',' => comma = true,
+            '(' | '[' => paren = true,
+            '“' | '"' | '‘' | '«' | '„' | '¿' | '¡' | '‹' => open = true,
+            '\'' | '’' if index == 0 && previous_word.ends_with(['s', 'z']) => previous.possessive = true,
+            '&' => amp = true,
+            _ => other = true,
+        }
+    }
+    if sentence {
+        Gap::Sentence
+    } else if paren {
+        Gap::Paren
+    } else if open {
+        Gap::Open
+    } else if other {
+        Gap::Break
+    } else if comma {
+        Gap::Comma
+    } else if amp {
+        Gap::Amp
+    } else if dot || dotted {
+        Gap::Dot
+    } else {
+        Gap::Space
+    }
+}
+
+/// Mostly capitals: a shouted headline or a scraped menu, where case says nothing.
+fn is_shouting(tokens: &[Token]) -> bool {
+    let words = tokens.iter().filter(|token| token.shape != Shape::Other).count();
+    let acronyms = tokens.iter().filter(|token| token.shape == Shape::Acronym).count();
+    acronyms >= 3 && acronyms * 5 >= words * 3
+}
+
+/// A headline that capitalises every word but the minor ones.
+fn is_title_case(text: &str, tokens: &[Token]) -> bool {
+    let mut words = 0;
+    for token in tokens {
+        match token.shape {
+            Shape::Lower => {
+                let word = &text[token.start()..token.end()];
+                let minor = matches!(
+                    word,
+                    "a" | "an"
+                        | "the"
+                        | "and"
+                        | "or"
+                        | "nor"
+                        | "but"
+                        | "of"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "to"
+                        | "for"
+                        | "by"
+                        | "with"
+                        | "from"
+                        | "as"
+                        | "vs"
+                        | "per"
+                        | "via"
+                        | "into"
+                        | "over"
+                );
+                if !minor {
+                    return false;
+                }
+            }
+            Shape::Capitalised | Shape::Acronym => words += 1,
+            Shape::Other => {}
+        }
+    }
+    words >= 3
+}
+
+/// The run finder over one window's tokens.
+struct Runs<'t, 'a> {
+    /// The window's text; `base` is its offset in the text scanned.
+    text: &'a str,
+    base: usize,
+    tokens: &'t [Token],
+    title_case: bool,
+    out: &'t mut Vec<Candidate<'a>>,
+    /// The first of `out`'s candidates found in this text.
+    first: usize,
+}
+
+impl<'a> Runs<'_, 'a> {
+    fn word(&self, index: usize) -> &'a str {
+        let token = &self.tokens[index];
+        &self.text[token.start()..token.end()]
+    }
+
+    /// The lists the word at `index` is on, as written.
+    fn written(&self, index: usize) -> u32 {
+        lexicon::written_lists(self.word(index))
+    }
+
+    /// The lists the word at `index` is on, lowercased.
+    fn lower(&self, index: usize) -> u32 {
+        lexicon::lower_lists(self.word(index))
+    }
+
+    /// A capitalised word that may be part of a name; a lone capital only as an
+    /// initial (`J. K. Rowling`), so that `A` and `I` never are.
+    fn is_name_token(&self, index: usize) -> bool {
+        let token = &self.tokens[index];
+        match token.shape {
+            Shape::Capitalised | Shape::Acronym => {
+                token.end - token.start > 1
+                    || self.tokens.get(index + 1).is_some_and(|next| next.gap == Gap::Dot)
+            }
+            Shape::Lower | Shape::Other => false,
+        }
+    }
+
+    fn find(&mut self) {
+        let mut index = 0;
+        while index < self.tokens.len() {
+            if !self.is_name_token(index) {
+                index += 1;
+                continue;
+            }
+            let start = index;
+            let mut end = index + 1;
+            let mut joined_and = false;
+            // The run names an institution so far (`Court`, `Office`): `of` and `for`
+            // may go on joining (`Court of Appeal of Alberta`).
+            let institution_words = written::TAKES_OF | written::ORGANIZATION_SUFFIX;
+            let mut institution = self.written(start) & institution_words != 0;
+            while end < self.tokens.len() {
+                let previous = &self.tokens[end - 1];
+                let next = &self.tokens[end];
+                if !matches!(next.gap, Gap::Space | Gap::Dot | Gap::Amp) || previous.cue != HyphenCue::None {
+                    break;
+                }
+                // A possessive ends a name, except inside an institution's:
+                // `Information Commissioner's Office`, `Our Children's Trust`.
+                let inside_institution = previous.shape == Shape::Capitalised
+                    && self.written(end - 1) & (written::ORGANIZATION | written::PLACE) == 0
+                    && self.is_name_token(end)
+                    && self.written(end) & written::ORGANIZATION_SUFFIX != 0;
+                if previous.possessive && !inside_institution {
+                    break;
+                }
+                if self.is_name_token(end) {
+                    institution |= self.written(end) & institution_words != 0;
+                    end += 1;
+                    continue;
+                }
+                if next.gap == Gap::Space
+                    && next.shape == Shape::Lower
+                    && let Some(after) = self.particles_then_name(end, institution, &mut joined_and)
+                {
+                    end = after + 1;
+                    continue;
+                }
+                break;
+            }
+            // A title-case headline is one long run, cut at its ordinary words later.
+            if self.title_case || end - start <= MAX_RUN_WORDS {
+                self.run(start, end);
+            }
+            index = end;
+        }
+    }
+
+    /// When the lowercase word at `index` and perhaps one more join the run to a
+    /// capitalised word, that word's index.
+    fn particles_then_name(&self, index: usize, institution: bool, joined_and: &mut bool) -> Option<usize> {
+        let word = self.word(index);
+        let spaced_name = |at: usize| {
+            self.tokens.get(at).is_some_and(|token| token.gap == Gap::Space) && self.is_name_token(at)
+        };
+        if lexicon::is_particle(word) {
+            if spaced_name(index + 1) {
+                return Some(index + 1);
+            }
+            let second = self.tokens.get(index + 1).is_some_and(|token| token.gap == Gap::Space)
+                && lexicon::is_second_particle(self.word(index + 1));
+            return (second && spaced_name(index + 2)).then_some(index + 2);
+        }
+        if matches!(word, "of" | "for") && (institution || self.written(index - 1) & written::TAKES_OF != 0) {
+            if spaced_name(index + 1) {
+                return Some(index + 1);
+            }
+            let the = self.tokens.get(index + 1).is_some_and(|token| token.gap == Gap::Space)
+                && self.word(index + 1) == "the";
+            return (the && spaced_name(index + 2)).then_some(index + 2);
+        }
+        // `Securities and Exchange Commission`: `and` inside a body's name, known
+        // by the word that ends it.
+        if matches!(word, "and" | "y" | "und" | "et") && !*joined_and {
+            let mut last = index;
+            while last + 1 < self.tokens.len() && last - index < 4 && spaced_name(last + 1) {
+                last += 1;
+            }
+            let ends_as_body = last > index
+                && matches!(
+                    self.word(last),
+                    "Commission"
+                        | "Department"
+                        | "Administration"
+                        | "Agency"
+                        | "Services"
+                        | "Affairs"
+                        | "Development"
+                        | "Council"
+                        | "Board"
+                        | "Committee"
+                        | "Institute"
+                        | "Authority"
+                        | "Office"
+                        | "Foundation"
+                        | "Prevention"
+                        | "Security"
+                        | "Technology"
+                );
+            // Inside an institution's name, a plural after `and` goes on with it:
+            // `Association of Machinists and Aerospace Workers` (not `Bank of
+            // America and Wells Fargo`).
+            let plural_in_institution = institution
+                && last > index
+                && self.word(last).ends_with('s')
+                && self.written(last) & (written::ORGANIZATION | written::PLACE) == 0;
+            if ends_as_body || plural_in_institution {
+                *joined_and = true;
+                return Some(index + 1);
+            }
+        }
+        None
+    }
+
+    /// One run of capitalised words, `start..end`.
+    fn run(&mut self, start: usize, end: usize) {
+        let initial = self.tokens[start].gap.starts_sentence();
+        // Most runs are one ordinary word opening a sentence: `The`, `In`, `But`.
+        if end - start == 1 && (initial || self.title_case) && lexicon::is_common_word(self.word(start)) {
+            return;
+        }
+        if end - start == 1 {
+            // Lists and the words a single name must not be are looked at once
+            // per distinct name, not here per mention.
+            self.emit(start, end, initial, start, end, false, None);
+            return;
+        }
+        let whole = self.surface(start, end);
+        if lexicon::is_known(&whole) {
+            self.emit(start, end, initial, start, end, false, None);
+            return;
+        }
+        let mut part_start = start;
+        let mut after_title = false;
+        let mut index = start;
+        while index < end {
+            if self.is_title_chain(index, end) || (index == start && self.is_leading_role(index, end)) {
+                let mut last_title = index;
+                while last_title + 1 < end && self.is_title_chain(last_title + 1, end) {
+                    last_title += 1;
+                }
+                if part_start < index {
+                    self.part(part_start, index, start, end, initial, after_title, Some(index));
+                }
+                part_start = last_title + 1;
+                after_title = true;
+                index = last_title + 1;
+                continue;
+            }
+            index += 1;
+        }
+        if part_start < end {
+            self.part(part_start, end, start, end, initial, after_title, None);
+        }
+    }
+
+    /// A role opening a run and followed by a person's name: `Engineer Mia Holt
+    /// said`, `Author J. K. Rowling`. Roles are also ordinary words (`Star Wars`,
+    /// `Official Statistics`), so the name must start with a given name or an
+    /// initial.
+    fn is_leading_role(&self, index: usize, end: usize) -> bool {
+        let named = |next: usize| {
+            self.written(next) & written::GIVEN_NAME != 0
+                || self.tokens.get(next + 1).is_some_and(|token| token.gap == Gap::Dot)
+        };
+        self.tokens[index].shape == Shape::Capitalised
+            && index + 2 < end
+            && self.is_name_token(index + 1)
+            && named(index + 1)
+            && self.lower(index) & lower::PERSON_ROLE != 0
+    }
+
+    /// A title at `index` that is followed, possibly after more titles, by a name:
+    /// `Mayor` in `Mayor Linda Okafor`, `Chief` and `Executive` in `Chief Executive
+    /// Tim Cook`; not `Justice` in `Justice Department` nor `King` in `Stephen King`.
+    fn is_title_chain(&self, index: usize, end: usize) -> bool {
+        if self.tokens[index].shape == Shape::Lower || self.lower(index) & lower::PERSON_TITLE == 0 {
+            return false;
+        }
+        let mut next = index + 1;
+        while next < end && self.is_name_token(next) && self.lower(next) & lower::PERSON_TITLE != 0 {
+            next += 1;
+        }
+        next < end
+            && self.is_name_token(next)
+            && !lexicon::is_name_suffix(self.word(next))
+            && self.written(next) & written::ORGANIZATION_SUFFIX == 0
+    }
+
+    /// A part of a run between titles: trimmed, then emitted (split at ordinary
+    /// words in a title-case headline).
+    #[allow(clippy::too_many_arguments)]
+    fn part(
+        &mut self,
+        mut from: usize,
+        mut to: usize,
+        run_start: usize,
+        run_end: usize,
+        run_initial: bool,
+        after_title: bool,
+        mut role_after: Option<usize>,
+    ) {
+        // An institution's name keeps its `European` and its `Commissioner`:
+        // `European Court of Human Rights`, `Office of the Data Protection
+        // Commissioner`.
+        let suffixed = to - from >= 2
+            && (self.written(to - 1) & written::PLACE_SUFFIX != 0
+                || (from..to).any(|index| {
+                    self.tokens[index].shape != Shape::Lower
+                        && self.written(index) & (written::ORGANIZATION_SUFFIX | written::TAKES_OF) != 0
+                }));
+        while from < to {
+            let token = &self.tokens[from];
+            if token.shape == Shape::Lower {
+                from += 1;
+                continue;
+            }
+            let word = self.word(from);
+            let flags = lexicon::written_lists(word);
+            let named = to - from >= 2 && flags & written::GIVEN_NAME != 0;
+            let sentence_start = (from == run_start && run_initial) || self.title_case;
+            let ordinary = sentence_start && !named && lexicon::is_common_word(word);
+            let not_a_name = flags & written::NOT_A_NAME != 0 && !named && !suffixed;
+            if ordinary || not_a_name {
+                from += 1;
+                continue;
+            }
+            break;
+        }
+        while to > from {
+            let last = &self.tokens[to - 1];
+            let after_given_name = to - from >= 2 && self.written(to - 2) & written::GIVEN_NAME != 0;
+            if last.shape == Shape::Lower {
+                to -= 1;
+            } else if !suffixed && !after_given_name && self.written(to - 1) & written::NOT_A_NAME != 0 {
+                // `The London Thursday`
+                to -= 1;
+            } else if to - from >= 2 && !suffixed && self.lower(to - 1) & lower::TRAILING_ROLE != 0 {
+                // `the Netflix CEO`: the role says what the name before it is.
+                role_after = Some(to - 1);
+                to -= 1;
+            } else {
+                break;
+            }
+        }
+        if from >= to {
+            return;
+        }
+        let initial = (from == run_start && run_initial) || self.title_case;
+        let role_after = role_after.filter(|_| to == run_end || role_after == Some(to));
+        if self.title_case && to - from > 1 {
+            self.title_case_part(from, to, run_start, run_end, after_title, role_after);
+            return;
+        }
+        self.emit(from, to, initial, run_start, run_end, after_title, role_after);
+    }
+
+    /// A part of a title-case headline, where capitals say little: names the lists
+    /// know (`Bank of England`), a given name and the word after it (`Reed
+    /// Hastings`), else single words, left for the body's mentions to confirm.
+    fn title_case_part(
+        &mut self,
+        from: usize,
+        to: usize,
+        run_start: usize,
+        run_end: usize,
+        after_title: bool,
+        role_after: Option<usize>,
+    ) {
+        let whole = self.surface(from, to);
+        if lexicon::is_known(&whole) {
+            self.emit(from, to, true, run_start, run_end, after_title, role_after);
+            return;
+        }
+        let mut index = from;
+        'pieces: while index < to {
+            if self.tokens[index].shape == Shape::Lower || lexicon::is_common_word(self.word(index)) {
+                index += 1;
+                continue;
+            }
+            let title = after_title && index == from;
+            for length in (2..=(to - index).min(5)).rev() {
+                let piece = self.surface(index, index + length);
+                if lexicon::is_known(&piece) {
+                    let after = if index + length == to { role_after } else { None };
+                    self.emit(index, index + length, true, run_start, run_end, title, after);
+                    index += length;
+                    continue 'pieces;
+                }
+            }
+            let person = index + 1 < to
+                && lexicon::is_given_name(self.word(index))
+                && self.tokens[index + 1].shape != Shape::Lower
+                && !lexicon::is_common_word(self.word(index + 1));
+            let length = if person { 2 } else { 1 };
+            let after = if index + length == to { role_after } else { None };
+            self.emit(index, index + length, true, run_start, run_end, title, after);
+            index += length;
+        }
+    }
+
+    /// The text of tokens `from..to`, with curly apostrophes straightened and
+    /// spacing folded when it needs it.
+    fn surface(&self, from: usize, to: usize) -> Cow<'a, str> {
+        let raw = &self.text[self.tokens[from].start()..self.tokens[to - 1].end()];
+        // Only spaces between the words, and nothing outside ASCII that may be a
+        // curly apostrophe or an odd space: the text as written is the name.
+        let mut needs_folding = false;
+        let mut previous_space = false;
+        for byte in raw.bytes() {
+            if byte >= 0x80 {
+                needs_folding = raw.contains(['’', '\u{a0}', '\u{2009}', '\u{202f}']);
+                break;
+            }
+            if byte.is_ascii_whitespace() && (byte != b' ' || previous_space) {
+                needs_folding = true;
+                break;
+            }
+            previous_space = byte == b' ';
+        }
+        if !needs_folding {
+            return Cow::Borrowed(raw);
+        }
+        let mut folded = String::with_capacity(raw.len());
+        for piece in raw.split_whitespace() {
+            if !folded.is_empty() {
+                folded.push(' ');
+            }
+            folded.extend(piece.chars().map(|character| if character == '’' { '\'' } else { character }));
+        }
+        Cow::Owned(folded)
+    }
+
+    /// Records tokens `from..to` as a candidate with the evidence of its context.
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &mut self,
+        from: usize,
+        to: usize,
+        initial: bool,
+        run_start: usize,
+        run_end: usize,
+        after_title: bool,
+        role_after: Option<usize>,
+    ) {
+        let words = to - from;
+        if from == run_start && self.is_share_button(from) {
+            return;
+        }
+        let name = self.surface(from, to);
+        if name.len() > MAX_NAME_BYTES {
+            return;
+        }
+        let mut evidence = Evidence::default();
+        if after_title && from > run_start {
+            evidence.person += 3;
+        } else if from == run_start && from > 0 {
+            self.evidence_before(from, words, &mut evidence);
+        }
+        if let Some(role) = role_after {
+            if self.lower(role) & lower::ORGANIZATION_ROLE_AFTER != 0 {
+                evidence.organization += 2;
+            }
+        } else if to == run_end {
+            self.evidence_after(to, &mut evidence);
+        }
+        // `Procter & Gamble`, `Beaulieu & Grant`: firms.
+        if self.tokens[from + 1..to].iter().any(|token| token.gap == Gap::Amp) {
+            evidence.organization += 2;
+        }
+        match self.tokens[to - 1].cue {
+            HyphenCue::Place => evidence.place += 2,
+            HyphenCue::Organization => evidence.organization += 1,
+            HyphenCue::None => {}
+        }
+        let abbreviates = self.abbreviated(from, to);
+        let (start, end) = (self.base + self.tokens[from].start(), self.base + self.tokens[to - 1].end());
+        let headline = self.title_case;
+        self.out.push(Candidate { name, start, end, words, initial, headline, evidence, abbreviates });
+    }
+
+    /// `Share on Facebook`, `Follow us on Twitter`: scraped buttons, not text.
+    fn is_share_button(&self, from: usize) -> bool {
+        if from < 2 || self.tokens[from].gap != Gap::Space || self.tokens[from - 1].gap != Gap::Space {
+            return false;
+        }
+        let (verb, preposition) = (self.word(from - 2), self.word(from - 1));
+        matches!(preposition, "on" | "via" | "to")
+            && (verb.eq_ignore_ascii_case("share")
+                || verb.eq_ignore_ascii_case("us")
+                || verb.eq_ignore_ascii_case("follow"))
+    }
+
+    /// Evidence from the words before the name at `from`.
+    fn evidence_before(&self, from: usize, words: usize, evidence: &mut Evidence) {
+        let gap = self.tokens[from].gap;
+        let previous = from - 1;
+        if self.tokens[previous].shape == Shape::Other || !matches!(gap, Gap::Space | Gap::Comma) {
+            return;
+        }
+        let flags = self.lower(previous);
+        if flags & lower::CUE == 0 {
+            return;
+        }
+        if gap == Gap::Comma {
+            // `two US citizens, Maximilian Klein`
+            if words >= 2 && flags & lower::PERSON_ROLE != 0 {
+                evidence.person += 2;
+            }
+            return;
+        }
+        let spaced = |index: usize| self.tokens[index].gap == Gap::Space;
+        // `engineer Mia Holt`; a role word before one word may be a verb
+        // (`scientists were able to engineer Metroids`).
+        if flags & lower::PERSON_ROLE != 0 {
+            evidence.person += if words >= 2 { 2 } else { 1 };
+        }
+        // `said Mayor Linda Okafor`, not `said Lumora's general counsel`.
+        if flags & lower::INVERTED_SPEECH_VERB != 0 && !self.tokens[from + words - 1].possessive {
+            evidence.person += 1;
+        }
+        // `in Paris`, but not `in Trump's mouth`.
+        if flags & lower::PLACE_PREPOSITION != 0 && !self.tokens[from + words - 1].possessive {
+            evidence.place += 1;
+        }
+        if flags & lower::JOINED != 0 {
+            evidence.organization += 1;
+        }
+        // `the data broker Locatrix`, `the streaming service Netflix`.
+        if flags & lower::ORGANIZATION_NOUN != 0 && flags & lower::PERSON_ROLE == 0 {
+            evidence.organization += 2;
+        }
+        if flags & lower::ROLE_PREPOSITION != 0 && previous > 0 && spaced(previous) {
+            let mut role = previous - 1;
+            if self.word(role) == "the" && role > 0 && spaced(role) {
+                role -= 1;
+            }
+            let role_flags = self.lower(role);
+            let at = self.word(previous) == "at";
+            if role_flags & lower::ORGANIZATION_ROLE_BEFORE != 0 {
+                evidence.organization += 2;
+            } else if at {
+                evidence.organization += 1;
+            }
+            if role_flags & lower::PLACE_NOUN != 0 && self.word(previous) == "of" {
+                evidence.place += 2;
+            }
+        }
+    }
+
+    /// Evidence from the words after the name ending before `to`.
+    fn evidence_after(&self, to: usize, evidence: &mut Evidence) {
+        let Some(next) = self.tokens.get(to) else {
+            return;
+        };
+        let possessive = self.tokens[to - 1].possessive;
+        match next.gap {
+            Gap::Space => {
+                let flags = self.lower(to);
+                if flags & lower::ORGANIZATION_ROLE_AFTER != 0 {
+                    evidence.organization += 2;
+                } else if !possessive {
+                    let speaks = flags & lower::SPEECH_VERB != 0
+                        || (flags & lower::SPEECH_ADVERB != 0
+                            && self.tokens.get(to + 1).is_some_and(|token| token.gap == Gap::Space)
+                            && self.lower(to + 1) & lower::SPEECH_VERB != 0);
+                    if speaks {
+                        evidence.person += 1;
+                    }
+                }
+            }
+            Gap::Comma if !possessive => {
+                let word = self.word(to);
+                if matches!(word, "who" | "whose") {
+                    evidence.person += 1;
+                } else if word == "which" {
+                    // `Lumora, which is based in Minneapolis`
+                    evidence.organization += 1;
+                } else if next.shape == Shape::Other
+                    && word.len() <= 3
+                    && word.bytes().all(|byte| byte.is_ascii_digit())
+                    && self.tokens.get(to + 1).is_none_or(|token| token.gap == Gap::Comma)
+                {
+                    // `Sam Whitfield, 34, opened …`
+                    evidence.person += 2;
+                } else if self.tokens[to].possessive || self.lower(to) & lower::DETERMINER != 0 {
+                    for index in to + 1..(to + 5).min(self.tokens.len()) {
+                        // The apposition's head noun comes before any preposition:
+                        // `Amira Castell, a partner at the firm`.
+                        if self.tokens[index].gap != Gap::Space || self.lower(index) & lower::PREPOSITION != 0
+                        {
+                            break;
+                        }
+                        let flags = self.lower(index);
+                        if flags & lower::ORGANIZATION_NOUN != 0 {
+                            evidence.organization += 2;
+                            break;
+                        }
+                        if flags & lower::PERSON_ROLE != 0 {
+                            evidence.person += 2;
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An acronym in parentheses right after a candidate: the index of that
+    /// candidate.
+    fn abbreviated(&self, from: usize, to: usize) -> Option<usize> {
+        let token = &self.tokens[from];
+        if to - from != 1 || token.shape != Shape::Acronym || token.gap != Gap::Paren || from == 0 {
+            return None;
+        }
+        if !self.text[token.end()..].starts_with(')') {
+            return None;
+        }
+        let previous_end = self.base + self.tokens[from - 1].end();
+        let last = self.out.len().checked_sub(1).filter(|last| *last >= self.first)?;
+        (self.out[last].end == previous_end).then_some(last)
+    }
+}

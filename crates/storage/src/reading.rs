@@ -1,0 +1,84 @@
+//! Everything the reading view shows of one document, read in one query: the
+//! document with its sources, the reader's state, tags and highlights, its
+//! neighbours in the library, and the other documents of its story.
+//!
+//! The reading view is the page people open most. Asked one question at a time
+//! it cost a round trip each (on SQLite, each to a connection's own thread) and
+//! a whole decoded model per story member; asked as one statement of correlated
+//! subqueries it costs one round trip and decodes one model.
+
+use serde::de::DeserializeOwned;
+
+use crate::library::{HighlightRow, ReadingState, StoredHighlight};
+use crate::read::{SourceRow, StoredDocument, stored_document};
+use crate::{Backend, Error, Result, Store, postgres, sqlite};
+
+/// What the reading view shows of one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadingPage {
+    pub stored: StoredDocument,
+    pub state: ReadingState,
+    /// Its tags, by name.
+    pub tags: Vec<String>,
+    /// Its highlights, in the order they were imported.
+    pub highlights: Vec<StoredHighlight>,
+    /// The documents listed just before and just after it in the whole library,
+    /// most recently added first (as `Store::neighbours` with no filter).
+    pub previous: Option<i64>,
+    pub next: Option<i64>,
+    /// Other documents of its story, oldest first.
+    pub coverage: Vec<StoryMember>,
+}
+
+/// Another document of a story, as the reading view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct StoryMember {
+    pub id: i64,
+    pub title: String,
+    pub site: Option<String>,
+    pub published: Option<String>,
+}
+
+/// The row both backends select: the document's model, added time and story;
+/// its sources, tags, highlights and story members as JSON arrays; the read time
+/// and position; the previous and next ids.
+pub(crate) type ReadingRow =
+    (Vec<u8>, String, i64, String, String, String, Option<String>, i64, Option<i64>, Option<i64>, String);
+
+impl Store {
+    /// Everything the reading view shows of document `id`, with at most
+    /// `coverage` other documents of its story; `Error::NotFound` when there is none.
+    pub async fn reading_page(&self, id: i64, coverage: usize) -> Result<ReadingPage> {
+        let coverage = i64::try_from(coverage).unwrap_or(i64::MAX);
+        let row = match &self.backend {
+            Backend::Sqlite(pool) => sqlite::reading_row(pool, id, coverage).await?,
+            Backend::Postgres(database) => postgres::reading_row(&database.pool, id, coverage).await?,
+        };
+        let Some(row) = row else {
+            return Err(Error::NotFound(id));
+        };
+        reading_page(id, row)
+    }
+}
+
+fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
+    let (model, added_at, story, sources, tags, highlights, read_at, position, previous, next, coverage) =
+        row;
+    let sources: Vec<SourceRow> = from_json(id, &sources)?;
+    let highlights: Vec<HighlightRow> = from_json(id, &highlights)?;
+    Ok(ReadingPage {
+        stored: stored_document(id, (model, added_at, story), sources)?,
+        state: ReadingState { read_at, position },
+        tags: from_json(id, &tags)?,
+        highlights: highlights.into_iter().map(StoredHighlight::from).collect(),
+        previous,
+        next,
+        coverage: from_json(id, &coverage)?,
+    })
+}
+
+/// An aggregate the database built as a JSON array.
+fn from_json<T: DeserializeOwned>(id: i64, json: &str) -> Result<T> {
+    serde_json::from_str(json)
+        .map_err(|error| Error::Corrupt { id, message: format!("a JSON aggregate: {error}") })
+}

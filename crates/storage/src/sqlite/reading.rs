@@ -1,0 +1,34 @@
+//! SQLite query behind `crate::reading`: one statement, its aggregates built
+//! with `json_group_array`.
+
+use sqlx::{AssertSqlSafe, SqlitePool};
+
+use crate::Result;
+use crate::reading::ReadingRow;
+
+pub(crate) async fn reading_row(pool: &SqlitePool, id: i64, coverage: i64) -> Result<Option<ReadingRow>> {
+    // The limit is written into the statement, not bound: see the module documentation of `sqlite`.
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT d.model, d.added_at, d.story_id,
+                (SELECT json_group_array(json_array(location, format, original_sha256, imported_at))
+                 FROM (SELECT * FROM sources WHERE document_id = d.id ORDER BY id)),
+                (SELECT json_group_array(name)
+                 FROM (SELECT t.name FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
+                       WHERE dt.document_id = d.id ORDER BY t.name)),
+                (SELECT json_group_array(json_array(text, note, created, imported_at))
+                 FROM (SELECT * FROM highlights WHERE document_id = d.id ORDER BY id)),
+                r.read_at, coalesce(r.position, 0),
+                (SELECT p.id FROM documents p WHERE (p.added_at, p.id) > (d.added_at, d.id)
+                 ORDER BY p.added_at, p.id LIMIT 1),
+                (SELECT n.id FROM documents n WHERE (n.added_at, n.id) < (d.added_at, d.id)
+                 ORDER BY n.added_at DESC, n.id DESC LIMIT 1),
+                (SELECT json_group_array(json_array(id, title, site, published))
+                 FROM (SELECT id, title, site, published FROM documents
+                       WHERE story_id = d.story_id AND id <> d.id ORDER BY id LIMIT {coverage}))
+         FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id
+         WHERE d.id = ?1"
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}

@@ -1,0 +1,85 @@
+//! The reading view's one query, on every backend: it must say exactly what the
+//! separate reads say (document and sources, read state, tags, highlights,
+//! neighbours in the library, the other documents of the story).
+
+#[macro_use]
+mod support;
+
+use dossier_storage::{Error, ImportItem, LibraryFilter, LibrarySort, Store, StoryMember};
+use support::Archive;
+
+on_every_backend!(the_reading_page_agrees_with_the_separate_reads);
+
+fn item(name: &str, text: &str) -> ImportItem {
+    ImportItem::parse(name.to_owned(), Some(name), text.as_bytes().to_vec())
+}
+
+/// A story told by three outlets, and unrelated articles, over three batches
+/// (so that several documents share an added time and ties are broken by id).
+async fn fill(store: &Store) -> Vec<i64> {
+    let story = "The harbour authority confirmed on Tuesday that the northern breakwater will be rebuilt \
+                 after the winter storms, at a cost the council put at forty million, with work starting in \
+                 spring and lasting two years, while fishing boats move to the southern quay.";
+    let mut ids = Vec::new();
+    for (batch, names) in [["a", "b", "c"], ["d", "e", "f"], ["g", "h", "i"]].iter().enumerate() {
+        let items = names
+            .iter()
+            .enumerate()
+            .map(|(position, name)| {
+                let text = if position == 0 {
+                    format!("title: Breakwater to be rebuilt ({name})\nsite: Outlet {name}\n\n{story} Reported by {name}.\n")
+                } else {
+                    format!(
+                        "title: Unrelated report {name}\nsite: Outlet {name}\n\nReport {name} of batch {batch} \
+                         tells of something else entirely, with its own words {name}{batch} and figures.\n"
+                    )
+                };
+                item(&format!("{name}.txt"), &text)
+            })
+            .collect();
+        for result in store.import_batch(None, items).await.unwrap() {
+            ids.extend(result.outcome.ids());
+        }
+    }
+    ids
+}
+
+async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
+    let store = archive.store.clone();
+    let ids = fill(&store).await;
+    store.add_tag(&[ids[0], ids[4]], "harbour").await.unwrap();
+    store.add_tag(&[ids[0]], "council").await.unwrap();
+    store.set_read(&[ids[0]], true).await.unwrap();
+    store.set_reading_position(ids[0], 3).await.unwrap();
+    let whole = LibraryFilter::default();
+    for &id in &ids {
+        let page = store.reading_page(id, 5).await.unwrap();
+        assert_eq!(page.stored, store.document(id).await.unwrap());
+        assert_eq!(page.state, store.reading_state(id).await.unwrap());
+        assert_eq!(page.tags, store.document_tags(id).await.unwrap());
+        assert_eq!(page.highlights, store.highlights(id).await.unwrap());
+        let neighbours = store.neighbours(&whole, LibrarySort::Added, id).await.unwrap();
+        assert_eq!((page.previous, page.next), neighbours, "document {id}");
+        let mut members = Vec::new();
+        for member in
+            store.story_members(page.stored.story).await.unwrap().into_iter().filter(|member| *member != id)
+        {
+            let document = store.document(member).await.unwrap().document;
+            members.push(StoryMember {
+                id: member,
+                title: document.title,
+                site: document.site,
+                published: document.published,
+            });
+        }
+        assert_eq!(page.coverage, members, "document {id}");
+    }
+    // The story's three reports see each other, at most as many as asked for.
+    let first = store.reading_page(ids[0], 5).await.unwrap();
+    assert_eq!(first.coverage.iter().map(|member| member.id).collect::<Vec<_>>(), [ids[3], ids[6]]);
+    assert_eq!(store.reading_page(ids[0], 1).await.unwrap().coverage.len(), 1);
+    assert_eq!(first.tags, ["council", "harbour"]);
+    assert!(first.state.read_at.is_some() && first.state.position == 3);
+    assert!(matches!(store.reading_page(9_999, 5).await, Err(Error::NotFound(9_999))));
+    store.close().await;
+}
