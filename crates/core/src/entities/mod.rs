@@ -644,15 +644,31 @@ fn kind_of(group: &Group) -> Option<EntityKind> {
     if known_place {
         evidence.place += 4;
     }
-    let first = name.split(' ').next().unwrap_or_default();
-    let last = name.rsplit(' ').next().unwrap_or_default();
-    let (first_flags, last_flags) = if group.words >= 2 {
-        (lexicon::written_lists(first), lexicon::written_lists(last))
-    } else {
-        (flags, flags)
-    };
-    let given = group.words >= 2 && first_flags & written::GIVEN_NAME != 0;
+    let mut given = false;
     if group.words >= 2 {
+        // One pass over the words: the first's and the last's lists, the word
+        // before the first `of` or `for`, and whether an organisation's word
+        // stands inside (`BBC Radio Bristol`).
+        let (mut first_flags, mut last_flags, mut head_flags, mut inner_suffix) = (0, 0, None, false);
+        let (mut previous, mut previous_flags) = ("", 0);
+        for (index, word) in name.split(' ').enumerate() {
+            if matches!(word, "of" | "for") {
+                if head_flags.is_none() {
+                    head_flags = Some((previous, previous_flags));
+                }
+                previous = word;
+                previous_flags = 0;
+                continue;
+            }
+            let flags = if word.starts_with(char::is_uppercase) { lexicon::written_lists(word) } else { 0 };
+            if index == 0 {
+                first_flags = flags;
+            } else {
+                inner_suffix |= previous_flags & written::ORGANIZATION_SUFFIX != 0;
+            }
+            (previous, previous_flags, last_flags) = (word, flags, flags);
+        }
+        given = first_flags & written::GIVEN_NAME != 0;
         if last_flags & written::ORGANIZATION_SUFFIX != 0 || first_flags & written::ORGANIZATION_HEAD != 0 {
             evidence.organization += 3;
             listed = true;
@@ -665,18 +681,12 @@ fn kind_of(group: &Group) -> Option<EntityKind> {
             evidence.person += 2;
             listed = true;
         }
-        // `Supreme Court of Canada`, `Port of Rotterdam`: the word before `of` or
-        // `for` says what the whole is.
+        // `Supreme Court of Canada`, `Port of Rotterdam`: unless its last word says
+        // what the whole is, the word before `of` or `for` does.
         let last_says = last_flags
             & (written::ORGANIZATION_SUFFIX | written::PLACE_SUFFIX | written::ORGANIZATION | written::PLACE)
             != 0;
-        let connector = [" of ", " for "]
-            .iter()
-            .filter_map(|connector| name.find(connector))
-            .min()
-            .filter(|_| !last_says);
-        if let Some(head) = connector.and_then(|position| name[..position].rsplit(' ').next()) {
-            let head_flags = lexicon::written_lists(head);
+        if let Some((head, head_flags)) = head_flags.filter(|_| !last_says) {
             if head_flags & written::ORGANIZATION_SUFFIX != 0 || head == "House" {
                 evidence.organization += 3;
                 listed = true;
@@ -685,10 +695,7 @@ fn kind_of(group: &Group) -> Option<EntityKind> {
                 listed = true;
             }
         }
-        // `BBC Radio Bristol`: an organisation's word inside the name.
-        let mut inner = name.split(' ');
-        inner.next_back();
-        if inner.any(|word| lexicon::written_lists(word) & written::ORGANIZATION_SUFFIX != 0) {
+        if inner_suffix {
             evidence.organization += 2;
         }
     } else if name.chars().all(|character| matches!(character, 'I' | 'V' | 'X' | 'L' | 'C')) {

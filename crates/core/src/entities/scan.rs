@@ -537,10 +537,6 @@ impl<'a> Runs<'_, 'a> {
             let start = index;
             let mut end = index + 1;
             let mut joined_and = false;
-            // The run names an institution so far (`Court`, `Office`): `of` and `for`
-            // may go on joining (`Court of Appeal of Alberta`).
-            let institution_words = written::TAKES_OF | written::ORGANIZATION_SUFFIX;
-            let mut institution = self.written(start) & institution_words != 0;
             while end < self.tokens.len() {
                 let previous = &self.tokens[end - 1];
                 let next = &self.tokens[end];
@@ -549,21 +545,22 @@ impl<'a> Runs<'_, 'a> {
                 }
                 // A possessive ends a name, except inside an institution's:
                 // `Information Commissioner's Office`, `Our Children's Trust`.
-                let inside_institution = previous.shape == Shape::Capitalised
-                    && self.written(end - 1) & (written::ORGANIZATION | written::PLACE) == 0
-                    && self.is_name_token(end)
-                    && self.written(end) & written::ORGANIZATION_SUFFIX != 0;
-                if previous.possessive && !inside_institution {
+                let inside_institution = || {
+                    previous.shape == Shape::Capitalised
+                        && self.is_name_token(end)
+                        && self.written(end - 1) & (written::ORGANIZATION | written::PLACE) == 0
+                        && self.written(end) & written::ORGANIZATION_SUFFIX != 0
+                };
+                if previous.possessive && !inside_institution() {
                     break;
                 }
                 if self.is_name_token(end) {
-                    institution |= self.written(end) & institution_words != 0;
                     end += 1;
                     continue;
                 }
                 if next.gap == Gap::Space
                     && next.shape == Shape::Lower
-                    && let Some(after) = self.particles_then_name(end, institution, &mut joined_and)
+                    && let Some(after) = self.particles_then_name(start, end, &mut joined_and)
                 {
                     end = after + 1;
                     continue;
@@ -580,8 +577,16 @@ impl<'a> Runs<'_, 'a> {
 
     /// When the lowercase word at `index` and perhaps one more join the run to a
     /// capitalised word, that word's index.
-    fn particles_then_name(&self, index: usize, institution: bool, joined_and: &mut bool) -> Option<usize> {
+    fn particles_then_name(&self, run_start: usize, index: usize, joined_and: &mut bool) -> Option<usize> {
         let word = self.word(index);
+        // The run so far names an institution (`Court`, `Office`): `of`, `for` and
+        // `and` may go on joining (`Court of Appeal of Alberta`).
+        let institution = || {
+            (run_start..index).any(|at| {
+                self.tokens[at].shape != Shape::Lower
+                    && self.written(at) & (written::TAKES_OF | written::ORGANIZATION_SUFFIX) != 0
+            })
+        };
         let spaced_name = |at: usize| {
             self.tokens.get(at).is_some_and(|token| token.gap == Gap::Space) && self.is_name_token(at)
         };
@@ -593,7 +598,7 @@ impl<'a> Runs<'_, 'a> {
                 && lexicon::is_second_particle(self.word(index + 1));
             return (second && spaced_name(index + 2)).then_some(index + 2);
         }
-        if matches!(word, "of" | "for") && (institution || self.written(index - 1) & written::TAKES_OF != 0) {
+        if matches!(word, "of" | "for") && institution() {
             if spaced_name(index + 1) {
                 return Some(index + 1);
             }
@@ -632,8 +637,8 @@ impl<'a> Runs<'_, 'a> {
             // Inside an institution's name, a plural after `and` goes on with it:
             // `Association of Machinists and Aerospace Workers` (not `Bank of
             // America and Wells Fargo`).
-            let plural_in_institution = institution
-                && last > index
+            let plural_in_institution = last > index
+                && institution()
                 && self.word(last).ends_with('s')
                 && self.written(last) & (written::ORGANIZATION | written::PLACE) == 0;
             if ends_as_body || plural_in_institution {
@@ -735,12 +740,15 @@ impl<'a> Runs<'_, 'a> {
         // An institution's name keeps its `European` and its `Commissioner`:
         // `European Court of Human Rights`, `Office of the Data Protection
         // Commissioner`.
-        let suffixed = to - from >= 2
-            && (self.written(to - 1) & written::PLACE_SUFFIX != 0
-                || (from..to).any(|index| {
-                    self.tokens[index].shape != Shape::Lower
-                        && self.written(index) & (written::ORGANIZATION_SUFFIX | written::TAKES_OF) != 0
-                }));
+        let (original_from, original_to) = (from, to);
+        let suffixed = || {
+            original_to - original_from >= 2
+                && (self.written(original_to - 1) & written::PLACE_SUFFIX != 0
+                    || (original_from..original_to).any(|index| {
+                        self.tokens[index].shape != Shape::Lower
+                            && self.written(index) & (written::ORGANIZATION_SUFFIX | written::TAKES_OF) != 0
+                    }))
+        };
         while from < to {
             let token = &self.tokens[from];
             if token.shape == Shape::Lower {
@@ -752,7 +760,7 @@ impl<'a> Runs<'_, 'a> {
             let named = to - from >= 2 && flags & written::GIVEN_NAME != 0;
             let sentence_start = (from == run_start && run_initial) || self.title_case;
             let ordinary = sentence_start && !named && lexicon::is_common_word(word);
-            let not_a_name = flags & written::NOT_A_NAME != 0 && !named && !suffixed;
+            let not_a_name = flags & written::NOT_A_NAME != 0 && !named && !suffixed();
             if ordinary || not_a_name {
                 from += 1;
                 continue;
@@ -761,13 +769,14 @@ impl<'a> Runs<'_, 'a> {
         }
         while to > from {
             let last = &self.tokens[to - 1];
-            let after_given_name = to - from >= 2 && self.written(to - 2) & written::GIVEN_NAME != 0;
+            // `Theresa May` keeps its month.
+            let after_given_name = || to - from >= 2 && self.written(to - 2) & written::GIVEN_NAME != 0;
             if last.shape == Shape::Lower {
                 to -= 1;
-            } else if !suffixed && !after_given_name && self.written(to - 1) & written::NOT_A_NAME != 0 {
+            } else if self.written(to - 1) & written::NOT_A_NAME != 0 && !after_given_name() && !suffixed() {
                 // `The London Thursday`
                 to -= 1;
-            } else if to - from >= 2 && !suffixed && self.lower(to - 1) & lower::TRAILING_ROLE != 0 {
+            } else if to - from >= 2 && self.lower(to - 1) & lower::TRAILING_ROLE != 0 && !suffixed() {
                 // `the Netflix CEO`: the role says what the name before it is.
                 role_after = Some(to - 1);
                 to -= 1;
