@@ -11,12 +11,10 @@
 //! skipped and how to run it, and passes: the rest of the suite needs no browser.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 use serde_json::Value;
 
-// Only some of the process helpers are used here.
-#[allow(dead_code)]
 #[path = "support/process.rs"]
 mod process;
 #[path = "support/webdriver.rs"]
@@ -37,12 +35,11 @@ struct Server {
 
 impl Server {
     fn start(home: &Path, imports: &[PathBuf]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        let mut child = process::dossier(home)
             .arg("--db")
             .arg(home.join("archive.db"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(imports.iter().flat_map(|path| [Path::new("--import"), path.as_path()]))
-            .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -20,6 +20,7 @@ mod html;
 mod process;
 
 use html::unescape;
+use process::dossier;
 
 const TITLE: &str =
     "According to a lawsuit, Facebook allowed Netflix to view users' text messages without their consent.";
@@ -27,18 +28,6 @@ const SUB_HEADING: &str = "For almost 10 years Netflix had access to Facebook us
 
 fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds")
-}
-
-/// The real binary, isolated from the developer's own archive and settings.
-fn dossier(home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    command
-        .env_remove("DOSSIER_DB")
-        .env_remove("XDG_DATA_HOME")
-        .env("HOME", home)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null());
-    command
 }
 
 fn run(command: &mut Command) -> Output {

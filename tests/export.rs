@@ -7,13 +7,17 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use quick_xml::events::Event;
 use serde_json::{Value, json};
 
+#[path = "support/process.rs"]
+mod process;
 #[path = "../crates/storage/tests/support/mod.rs"]
 mod support;
+
+use process::dossier;
 
 use support::Archive;
 
@@ -23,18 +27,6 @@ const HOSTILE_TITLE: &str = "<script>alert(1)</script> & \u{1} friends";
 
 fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The real binary, isolated from the developer's own archive and settings.
-fn dossier(home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    command
-        .env_remove("DOSSIER_DB")
-        .env_remove("XDG_DATA_HOME")
-        .env("HOME", home)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null());
-    command
 }
 
 fn run(command: &mut Command) -> Output {

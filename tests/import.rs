@@ -7,26 +7,17 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The real binary, isolated from the developer's own archive and settings.
-fn dossier(home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    command
-        .env_remove("DOSSIER_DB")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("http_proxy")
-        .env_remove("HTTP_PROXY")
-        .env("HOME", home)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null());
-    command
-}
+#[path = "support/process.rs"]
+mod process;
+
+use process::dossier;
 
 fn import(home: &Path, db: &Path, args: &[&str]) -> (Output, Value) {
     let output = dossier(home).arg("--db").arg(db).args(["import", "--json"]).args(args).output().unwrap();

@@ -1,9 +1,31 @@
-//! Test support for driving child processes: the address `dossier serve` prints,
-//! and waiting for a process with a deadline instead of a sleep.
+//! Test support for driving child processes: the real `dossier` binary isolated
+//! from the developer's own archive and settings, the address `dossier serve`
+//! prints, and waiting for a process with a deadline instead of a sleep.
+
+// Each test binary that includes this module uses a part of it.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Output};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
+
+/// The real binary, with `home` as its home folder and no archive, proxy or log
+/// settings inherited from the environment.
+pub fn dossier(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    command
+        .env_remove("DOSSIER_DB")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env("HOME", home)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null());
+    command
+}
 
 /// Reads the child's standard output (piped) until `dossier serve` prints where it
 /// listens, and returns `HOST:PORT`.

@@ -23,13 +23,13 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-pub(crate) use export::{document_titles, export_documents, export_page, matching_ids};
+pub(crate) use export::{document_titles, export_documents, export_page};
 pub(crate) use library::*;
 pub(crate) use links::{failed_fetches, preview_answers, urls_with_text};
 pub(crate) use read::*;
 pub(crate) use reading::reading_row;
 pub(crate) use reparse::{apply_reparse, reparse_page};
-pub(crate) use search::search;
+pub(crate) use search::{matching_ids, search};
 pub(crate) use write::{begin_import, finish_import, import_batch};
 
 use crate::{Error, POSTGRES_MIGRATOR, Result};

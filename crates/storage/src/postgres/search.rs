@@ -176,6 +176,22 @@ impl Filter {
     }
 }
 
+/// Every document `query` matches, in id order: the matches `search` finds,
+/// without its ranking window (what `dossier export --query` writes).
+pub(crate) async fn matching_ids(database: &Database, query: &Query) -> Result<Vec<i64>> {
+    let (required, excluded) = tsqueries(database, query).await?;
+    if query.has_text() && required.is_none() {
+        // Every word is a stop word in every configuration: nothing can match.
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::default();
+    let condition = Filter { required, excluded, window_start: None }.condition(query, &mut sql);
+    sql.text = format!("SELECT d.id FROM documents d WHERE {condition} ORDER BY d.id");
+    let rows: Vec<(i64,)> =
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(&database.pool).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// The required and the excluded parts of `query` as `tsquery` text: for each,
 /// the disjunction of the part built in every text search configuration (those
 /// that leave no lexeme, e.g. only stop words, drop out). PostgreSQL builds each

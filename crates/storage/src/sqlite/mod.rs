@@ -24,13 +24,13 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub(crate) use export::{document_titles, export_documents, export_page, matching_ids};
+pub(crate) use export::{document_titles, export_documents, export_page};
 pub(crate) use library::*;
 pub(crate) use links::{failed_fetches, preview_answers, urls_with_text};
 pub(crate) use read::*;
 pub(crate) use reading::reading_row;
 pub(crate) use reparse::{apply_reparse, reparse_page};
-pub(crate) use search::search;
+pub(crate) use search::{matching_ids, search};
 pub(crate) use write::{begin_import, finish_import, import_batch};
 
 use crate::{Error, MIGRATOR, Result};

@@ -150,6 +150,19 @@ async fn term_count(pool: &SqlitePool, term: &Term) -> Result<i64> {
     Ok(count.map_or(0, |(count,)| count))
 }
 
+/// Every document `query` matches, in id order: the matches `search` finds,
+/// without its ranking window (what `dossier export --query` writes).
+pub(crate) async fn matching_ids(pool: &SqlitePool, query: &Query) -> Result<Vec<i64>> {
+    let match_expression = match_expression(query);
+    let from = if match_expression.is_some() { FROM_MATCHES } else { "FROM documents d" };
+    let excluded_expression = if match_expression.is_none() { excluded(query) } else { None };
+    let plan = Plan { match_expression, window_start: None, excluded_expression, estimate: 0 };
+    let mut arguments = SqliteArguments::default();
+    let sql = format!("SELECT d.id {from}{} ORDER BY d.id", where_clause(query, &plan, &mut arguments));
+    let rows: Vec<(i64,)> = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// The number of matches and the facets, in one pass over the matches (or over
 /// the ranking window, when the query has one; the total is then the estimate).
 async fn count_and_facets(pool: &SqlitePool, query: &Query, plan: &Plan) -> Result<(i64, search::Facets)> {
