@@ -47,23 +47,50 @@ impl Store {
     where
         Batches: Iterator<Item = Vec<ImportItem>> + Send + 'static,
     {
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(1);
+        let mut ahead = Ahead::start(batches);
+        while let Some(items) = ahead.next().await {
+            on_results(self.import_batch(run_id, items).await?);
+        }
+        ahead.finish().await;
+        Ok(())
+    }
+}
+
+/// Batches made on a blocking thread, one ahead of the task taking them.
+/// Dropping it early (a consumer stopping on an error) stops the thread after
+/// the batch it is making.
+pub(crate) struct Ahead {
+    receiver: tokio::sync::mpsc::Receiver<Vec<ImportItem>>,
+    producer: tokio::task::JoinHandle<()>,
+}
+
+impl Ahead {
+    pub(crate) fn start<Batches>(batches: Batches) -> Ahead
+    where
+        Batches: Iterator<Item = Vec<ImportItem>> + Send + 'static,
+    {
+        let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(1);
         let producer = tokio::task::spawn_blocking(move || {
             for batch in batches {
                 if sender.blocking_send(batch).is_err() {
-                    break; // the writer stopped on an error and reports it
+                    break; // the consumer stopped on an error and reports it
                 }
             }
         });
-        while let Some(items) = receiver.recv().await {
-            on_results(self.import_batch(run_id, items).await?);
-        }
-        if let Err(error) = producer.await
+        Ahead { receiver, producer }
+    }
+
+    pub(crate) async fn next(&mut self) -> Option<Vec<ImportItem>> {
+        self.receiver.recv().await
+    }
+
+    /// Waits for the thread to end, passing on its panic.
+    pub(crate) async fn finish(self) {
+        if let Err(error) = self.producer.await
             && error.is_panic()
         {
             std::panic::resume_unwind(error.into_panic());
         }
-        Ok(())
     }
 }
 

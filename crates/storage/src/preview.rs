@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use crate::pipeline::Ahead;
 use crate::plan::{Answers, Plan, Questions};
 use crate::{Backend, ImportItem, ItemOutcome, ItemResult, Result, Store, postgres, sqlite};
 
@@ -29,23 +30,12 @@ impl Store {
     where
         Batches: Iterator<Item = Vec<ImportItem>> + Send + 'static,
     {
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ImportItem>>(1);
-        let producer = tokio::task::spawn_blocking(move || {
-            for batch in batches {
-                if sender.blocking_send(batch).is_err() {
-                    break;
-                }
-            }
-        });
         let mut carried = Carried::default();
-        while let Some(items) = receiver.recv().await {
+        let mut ahead = Ahead::start(batches);
+        while let Some(items) = ahead.next().await {
             on_results(self.preview_batch(&mut carried, &items).await?);
         }
-        if let Err(error) = producer.await
-            && error.is_panic()
-        {
-            std::panic::resume_unwind(error.into_panic());
-        }
+        ahead.finish().await;
         Ok(())
     }
 
