@@ -238,6 +238,28 @@ fn a_reader_searches_reads_tags_and_changes_the_theme() {
     assert_eq!(browser.text(&browser.find("p.count")), "2 documents, 0 unread");
     check_page(&browser, &server, "the tag's page");
 
+    // A name in the text leads to everything the archive says of that person.
+    browser.goto(&article);
+    let name = browser
+        .find_all(".body a.entity")
+        .into_iter()
+        .find(|link| browser.text(link) == "Mark Zuckerberg")
+        .expect("the name links to its entity");
+    browser.click(&name);
+    wait_for_url(&browser, "/entities/");
+    assert_eq!(browser.text(&browser.find("h1")), "Mark Zuckerberg");
+    assert!(texts(&browser, ".entity-list a").contains(&"Reed Hastings".to_owned()), "named with");
+    browser.screenshot(&shots.join("entity.png"));
+    check_page(&browser, &server, "the entity's page");
+    browser.click(&browser.find("header.site a[href='/timeline']"));
+    wait_for_url(&browser, "/timeline");
+    let dates = texts(&browser, ".timeline time");
+    for date in ["2011", "2018", "October 2021", "23 March 2024"] {
+        assert!(dates.contains(&date.to_owned()), "{date} in {dates:?}");
+    }
+    browser.screenshot(&shots.join("timeline.png"));
+    check_page(&browser, &server, "the timeline");
+
     // A long piece remembers where the reader stopped.
     browser.goto(&server.url("/"));
     let link = browser
@@ -355,7 +377,15 @@ fn hostile_documents_are_inert_on_every_page() {
         .unwrap()
         .to_owned();
 
-    let mut pages = vec![server.url("/"), server.url("/tags"), tag_page, server.url("/search?q=paragraph")];
+    let mut pages = vec![
+        server.url("/"),
+        server.url("/tags"),
+        tag_page,
+        server.url("/search?q=paragraph"),
+        server.url("/entities"),
+        server.url("/timeline"),
+        server.url("/quotes"),
+    ];
     pages.extend(links.iter().cloned());
     for (index, page) in pages.iter().enumerate() {
         browser.goto(page);

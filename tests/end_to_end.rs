@@ -90,7 +90,7 @@ async fn the_imported_seed_reads_in_the_web_app() {
         "the sub-heading is a heading: {page}"
     );
     assert!(
-        page.contains("<p>Court documents, filed on March 23, claim that Netflix"),
+        page.contains("<p>Court documents, filed on March 23, claim that "),
         "paragraphs are paragraphs: {page}"
     );
     let (status, _) = get(&store, &format!("/documents/{}", id + 1)).await;
@@ -539,4 +539,74 @@ fn archive_members_are_named_in_the_summary() {
     assert_eq!(reparsed["examined"], 4, "{reparsed}");
     assert_eq!(reparsed["changed"], 0, "{reparsed}");
     assert_eq!(reparsed["failed"], 0, "{reparsed}");
+}
+
+/// The seed's people, organisations, quotes and events from the command line,
+/// and corrections to its entities that outlive `dossier reparse`.
+#[test]
+fn entities_timeline_and_quotes_from_the_command_line() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let cli = || {
+        let mut command = dossier(home.path());
+        command.arg("--db").arg(&db);
+        command
+    };
+    run(cli().arg("import").arg(seeds()));
+
+    let people = json_of(&run(cli().args(["entities", "--kind", "person", "--json"])));
+    let mut names: Vec<&str> =
+        people.as_array().unwrap().iter().map(|entity| entity["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Mark Zuckerberg", "Maximilian Klein", "Reed Hastings", "Sarah Grabert"]);
+    let organisations = json_of(&run(cli().args(["entities", "--kind", "organisation", "--json"])));
+    for name in ["Facebook", "Netflix", "Meta", "Microsoft", "Amazon"] {
+        assert!(
+            organisations.as_array().unwrap().iter().any(|entity| entity["name"] == name),
+            "{name}: {organisations}"
+        );
+    }
+    let listed = String::from_utf8(run(cli().arg("entities")).stdout).unwrap();
+    assert!(listed.lines().any(|line| line.contains("person") && line.contains("Reed Hastings")), "{listed}");
+
+    let timeline = json_of(&run(cli().args(["timeline", "--json"])));
+    let dates: Vec<&str> =
+        timeline.as_array().unwrap().iter().map(|event| event["date"].as_str().unwrap()).collect();
+    for date in ["2011", "2018", "2021-10", "2024-03-23"] {
+        assert!(dates.contains(&date), "{date} in {dates:?}");
+    }
+    let mut sorted = dates.clone();
+    sorted.sort_unstable();
+    assert_eq!(dates, sorted);
+    let filed = timeline.as_array().unwrap().iter().find(|event| event["date"] == "2024-03-23").unwrap();
+    assert!(filed["text"].as_str().unwrap().contains("filed on March 23"), "{filed}");
+    let none = String::from_utf8(run(cli().args(["timeline", "site:nowhere"])).stdout).unwrap();
+    assert_eq!(none.trim(), "no dated events");
+
+    let quotes = json_of(&run(cli().args(["quotes", "--json"])));
+    let statement = quotes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|quote| quote["text"].as_str().unwrap().starts_with("Meta did not share"))
+        .expect("Meta's statement");
+    assert_eq!(statement["entity"][1], "Meta");
+    assert_eq!(statement["printings"][0]["id"], 1);
+
+    // Facebook was renamed Meta: one entity, under the name the reader chooses.
+    let merged = run(cli().args(["entities", "merge", "Facebook", "--into", "Meta"]));
+    assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stderr));
+    run(cli().args(["entities", "rename", "Meta", "Meta (Facebook)"]));
+    run(cli().arg("reparse"));
+    let shown = json_of(&run(cli().args(["entities", "show", "Facebook", "--json"])));
+    assert_eq!(shown["entity"]["name"], "Meta (Facebook)");
+    assert!(shown["aliases"].as_array().unwrap().iter().any(|alias| alias == "Facebook"), "{shown}");
+    assert_eq!(shown["entity"]["documents"], 1);
+
+    // Mistakes are usage errors a person can act on.
+    let unknown = run(cli().args(["entities", "merge", "Nobody Atall", "--into", "Meta"]));
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no entity is called \"Nobody Atall\""));
+    let bad_kind = run(cli().args(["entities", "--kind", "planet"]));
+    assert_eq!(bad_kind.status.code(), Some(2));
 }

@@ -4,7 +4,7 @@
 //! optimised but whose own code is not, so prefer
 //! `cargo run --release -p xtask -- bench …` for figures worth quoting.
 
-use crate::{bench_extract, bench_import, bench_storage, bench_web};
+use crate::{bench_entities, bench_extract, bench_import, bench_storage, bench_web};
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
@@ -12,8 +12,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         Some("extract") => bench_extract::run(&args[1..]),
         Some("web") => bench_web::run(&args[1..]),
         Some("import") => bench_import::run(&args[1..]),
+        Some("entities") => bench_entities::run(&args[1..]),
         _ => anyhow::bail!(
-            "usage: cargo xtask bench storage [--docs N] [--quick] [--report PATH]\n       cargo xtask bench extract [--peers] [--corpus DIR] [--limit N] [--report PATH]\n       cargo xtask bench web [--docs N] [--quick] [--dir DIR] [--connections C] [--seconds D] [--report PATH]\n       cargo xtask bench import [--lines N] [--files N] [--words N] [--quick] [--dir DIR] [--report PATH]"
+            "usage: cargo xtask bench storage [--docs N] [--quick] [--report PATH]\n       cargo xtask bench extract [--peers] [--corpus DIR] [--limit N] [--report PATH]\n       cargo xtask bench web [--docs N] [--quick] [--dir DIR] [--connections C] [--seconds D] [--report PATH]\n       cargo xtask bench import [--lines N] [--files N] [--words N] [--quick] [--dir DIR] [--report PATH]\n       cargo xtask bench entities [--rounds N] [--quick] [--report PATH]"
         ),
     }
 }

@@ -6,6 +6,7 @@
 //! - `eval entities`: score entities, dated events and quote speakers on `tests/entities/`.
 
 mod bench;
+mod bench_entities;
 mod bench_extract;
 mod bench_import;
 mod bench_storage;

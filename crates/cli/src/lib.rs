@@ -2,6 +2,7 @@
 //! subcommand to its module; every module reaches the archive through
 //! dossier-storage and parses through dossier-core.
 
+mod entities;
 mod export;
 mod extract;
 mod fetch;
@@ -47,6 +48,12 @@ enum Command {
     Search(search::Args),
     /// Write the archive, or a search's matches, as NDJSON, JSON, Markdown, HTML or EPUB
     Export(export::Args),
+    /// List the people, organisations and places the archive names; show, merge or rename one
+    Entities(entities::Args),
+    /// The dated events of the archive or of a search, in date order
+    Timeline(entities::TimelineArgs),
+    /// The quotes of the archive or of a search, each with who printed it first
+    Quotes(entities::QuotesArgs),
     /// Copy a whole SQLite archive into PostgreSQL, resumably, and verify the copy
     MigrateDb(migrate::Args),
     /// Serve the reader over HTTP
@@ -108,6 +115,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reparse(args) => runtime.block_on(reparse::run(&database_path(db)?, args)),
         Command::Search(args) => runtime.block_on(search::run(&database_path(db)?, args)),
         Command::Export(args) => runtime.block_on(export::run(&database_path(db)?, args)),
+        Command::Entities(args) => runtime.block_on(entities::run(&database_path(db)?, args)),
+        Command::Timeline(args) => runtime.block_on(entities::timeline(&database_path(db)?, args)),
+        Command::Quotes(args) => runtime.block_on(entities::quotes(&database_path(db)?, args)),
         Command::MigrateDb(args) => runtime.block_on(migrate::run(args)),
         Command::Serve(args) => runtime.block_on(serve::run(&database_path(db)?, args)),
     }

@@ -10,7 +10,7 @@ use dossier_storage::{SearchRequest, SortOrder};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Words, "phrases", -excluded, a OR b, prefix*, and the filters site:, author:,
-    /// lang:, tag:, before:YYYY[-MM[-DD]], after:YYYY[-MM[-DD]]
+    /// lang:, tag:, before:YYYY[-MM[-DD]], after:YYYY[-MM[-DD]], story:ID, is:read, is:unread
     #[arg(required = true, num_args = 1.., allow_hyphen_values = true, value_name = "QUERY")]
     query: Vec<String>,
     /// How many hits to print

@@ -29,6 +29,7 @@ mod reparse;
 mod search;
 pub mod similarity;
 mod sqlite;
+mod story;
 
 use std::path::{Path, PathBuf};
 
@@ -46,6 +47,10 @@ pub use read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
 pub use reading::{ReadingPage, StoryMember};
 pub use reparse::ReparseReport;
 pub use search::{Facets, Hit, RANKING_WINDOW, SearchRequest, SearchResults, Snippet, SortOrder};
+pub use story::{
+    ENTITY_DOCUMENTS, EntityDocument, EntityPage, EntitySummary, QuoteGroup, RELATED_ENTITIES,
+    TIMELINE_LIMIT, TimelineEvent,
+};
 
 /// The SQLite schema, embedded at build time from `migrations/sqlite/`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -66,6 +71,8 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("invalid query: {0}")]
     InvalidQuery(String),
+    #[error("{0}")]
+    InvalidEntity(String),
     #[error("invalid tag: {0}")]
     InvalidTag(String),
     #[error("cannot copy the archive: {0}")]

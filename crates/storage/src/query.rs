@@ -4,7 +4,8 @@
 //! match), `a OR b` (either; binds tighter than the implied AND), `prefix*`, and
 //! the filters `site:`, `author:`, `lang:`, `tag:`, `before:` and `after:`
 //! (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; `before:` is strictly before the start of
-//! that period, `after:` on or after its start). Filter values may be quoted:
+//! that period, `after:` on or after its start), `story:ID` (the documents of one
+//! story cluster) and `is:read` or `is:unread`. Filter values may be quoted:
 //! `site:"The Guardian"`. Unknown `key:value` pairs are searched as words.
 
 use crate::Error;
@@ -36,6 +37,10 @@ pub struct Filters {
     pub before: Option<String>,
     /// ISO date prefix; documents published on or after it.
     pub after: Option<String>,
+    /// The story cluster's id.
+    pub story: Option<i64>,
+    /// `Some(true)`: only documents marked read; `Some(false)`: only unread ones.
+    pub read: Option<bool>,
 }
 
 impl Filters {
@@ -129,6 +134,17 @@ fn apply_filter(filters: &mut Filters, key: &str, value: &str) -> Result<bool, E
         "tag" => filters.tags.push(value.to_owned()),
         "before" => filters.before = Some(date_prefix(key, value)?),
         "after" => filters.after = Some(date_prefix(key, value)?),
+        "story" => {
+            let story = value
+                .parse()
+                .map_err(|_| Error::InvalidQuery(format!("story:{value} needs a story's number")))?;
+            filters.story = Some(story);
+        }
+        "is" => match value.to_ascii_lowercase().as_str() {
+            "read" => filters.read = Some(true),
+            "unread" => filters.read = Some(false),
+            _ => return Err(Error::InvalidQuery(format!("is:{value}: say is:read or is:unread"))),
+        },
         _ => return Ok(false),
     }
     Ok(true)

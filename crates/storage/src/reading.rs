@@ -7,6 +7,8 @@
 //! a whole decoded model per story member; asked as one statement of correlated
 //! subqueries it costs one round trip and decodes one model.
 
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
 
 use crate::library::{HighlightRow, ReadingState, StoredHighlight};
@@ -28,6 +30,9 @@ pub struct ReadingPage {
     pub next: Option<i64>,
     /// Other documents of its story, oldest first.
     pub coverage: Vec<StoryMember>,
+    /// The archive's entity for each of the document's entities, by its
+    /// position in the model's `entities` (see `Store::document_entity_ids`).
+    pub entities: HashMap<usize, i64>,
 }
 
 /// Another document of a story, as the reading view lists it.
@@ -42,8 +47,20 @@ pub struct StoryMember {
 /// The row both backends select: the document's model, added time and story;
 /// its sources, tags, highlights and story members as JSON arrays; the read time
 /// and position; the previous and next ids.
-pub(crate) type ReadingRow =
-    (Vec<u8>, String, i64, String, String, String, Option<String>, i64, Option<i64>, Option<i64>, String);
+pub(crate) type ReadingRow = (
+    Vec<u8>,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+);
 
 impl Store {
     /// Everything the reading view shows of document `id`, with at most
@@ -62,8 +79,21 @@ impl Store {
 }
 
 fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
-    let (model, added_at, story, sources, tags, highlights, read_at, position, previous, next, coverage) =
-        row;
+    let (
+        model,
+        added_at,
+        story,
+        sources,
+        tags,
+        highlights,
+        read_at,
+        position,
+        previous,
+        next,
+        coverage,
+        entities,
+    ) = row;
+    let entities: Vec<(usize, i64)> = from_json(id, &entities)?;
     let sources: Vec<SourceRow> = from_json(id, &sources)?;
     let highlights: Vec<HighlightRow> = from_json(id, &highlights)?;
     Ok(ReadingPage {
@@ -74,6 +104,7 @@ fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
         previous,
         next,
         coverage: from_json(id, &coverage)?,
+        entities: entities.into_iter().collect(),
     })
 }
 

@@ -58,6 +58,7 @@ async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
         assert_eq!(page.state, store.reading_state(id).await.unwrap());
         assert_eq!(page.tags, store.document_tags(id).await.unwrap());
         assert_eq!(page.highlights, store.highlights(id).await.unwrap());
+        assert_eq!(page.entities, store.document_entity_ids(id).await.unwrap());
         let neighbours = store.neighbours(&whole, LibrarySort::Added, id).await.unwrap();
         assert_eq!((page.previous, page.next), neighbours, "document {id}");
         let mut members = Vec::new();

@@ -96,6 +96,21 @@ async fn filters_narrow_by_site_author_language_tag_and_date(archive: Archive) {
     assert_eq!(titles(&store, "after:2024").await.len(), 2);
     assert_eq!(titles(&store, "before:2023-06 after:2023").await, ["Meta fined over data transfers"]);
     assert!(store.search(&SearchRequest::new("before:soon")).await.is_err());
+
+    // The reader's state and the story cluster.
+    let netflix = store.search(&SearchRequest::new("inboxes")).await.unwrap().hits[0].id;
+    store.set_read(&[netflix], true).await.unwrap();
+    assert_eq!(titles(&store, "is:read").await, ["Netflix had access to Facebook message inboxes"]);
+    assert_eq!(titles(&store, "is:unread").await.len(), 3);
+    assert_eq!(titles(&store, "netflix is:unread").await, ["Streaming prices rise again"]);
+    let story = store.document(netflix).await.unwrap().story;
+    assert_eq!(
+        titles(&store, &format!("story:{story}")).await,
+        ["Netflix had access to Facebook message inboxes"]
+    );
+    assert!(store.search(&SearchRequest::new("story:first")).await.is_err());
+    assert!(store.search(&SearchRequest::new("is:starred")).await.is_err());
+    assert_eq!(store.matching_ids("is:read").await.unwrap(), [netflix]);
 }
 
 async fn hits_carry_highlighted_snippets_scores_and_facets(archive: Archive) {

@@ -10,12 +10,15 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use dossier_core::Block;
+use std::collections::HashMap;
+
+use dossier_core::{Block, Document};
 use dossier_storage::{ReadingPage, StoredDocument, StoredHighlight};
 
 use crate::AppState;
 use crate::error::{WebError, render};
 use crate::page::{Form, Layout};
+use crate::story::{entity_href, timeline_href};
 use crate::text::{human_date, tag_href};
 
 pub fn router() -> Router<AppState> {
@@ -52,10 +55,12 @@ struct DocumentPage {
     sources: Vec<String>,
     /// (anchor, text) of the sub-headings, for pieces long enough to want them.
     contents: Vec<(String, String)>,
-    /// (text, speaker) of the statements quoted with a speaker.
-    quotes: Vec<(String, String)>,
+    /// (text, speaker, the speaker's entity page) of the statements quoted with a speaker.
+    quotes: Vec<(String, String, Option<String>)>,
     /// (id, title, details) of the other documents of this story.
     coverage: Vec<(i64, String, String)>,
+    /// The timeline of this document's story, when the story has other documents.
+    story_timeline: Option<String>,
     highlights: Vec<HighlightView>,
 }
 
@@ -89,6 +94,9 @@ struct BlockView {
     text: String,
     items: Vec<String>,
     ordered: bool,
+    /// The text cut where it names an entity: (text, the entity's page). Empty
+    /// when nothing in the block is linked; `text` is shown then.
+    segments: Vec<(String, Option<String>)>,
 }
 
 impl From<&Block> for BlockView {
@@ -100,6 +108,7 @@ impl From<&Block> for BlockView {
             text: String::new(),
             items: Vec::new(),
             ordered: false,
+            segments: Vec::new(),
         };
         match block {
             Block::Heading { level, text } => {
@@ -133,6 +142,60 @@ impl From<&Block> for BlockView {
     }
 }
 
+/// Where the reading view links an entity's name to its page: the first
+/// mention of each entity the archive knows, by block index, as (start, end,
+/// address) byte ranges of the block's text in order.
+fn entity_links(
+    document: &Document,
+    entities: &HashMap<usize, i64>,
+) -> HashMap<usize, Vec<(usize, usize, String)>> {
+    let mut links: HashMap<usize, Vec<(usize, usize, String)>> = HashMap::new();
+    for (position, entity) in document.entities.iter().enumerate() {
+        let Some(id) = entities.get(&position) else { continue };
+        if let Some((block, mention)) =
+            entity.mentions.iter().find_map(|mention| mention.block.map(|block| (block, mention)))
+        {
+            links.entry(block).or_default().push((mention.start, mention.end, entity_href(*id)));
+        }
+    }
+    for ranges in links.values_mut() {
+        ranges.sort_unstable();
+    }
+    links
+}
+
+/// `shown` cut into plain and linked pieces at `links`, when `shown` is the
+/// block's text the mentions measure (`model_text`); ranges that overlap an
+/// earlier one or do not fall on character boundaries are left plain.
+fn linked_segments(
+    model_text: &str,
+    shown: &str,
+    links: Vec<(usize, usize, String)>,
+) -> Vec<(String, Option<String>)> {
+    if model_text != shown {
+        return Vec::new();
+    }
+    let mut segments = Vec::new();
+    let mut done = 0;
+    for (start, end, href) in links {
+        if start < done || start >= end || shown.get(start..end).is_none() {
+            continue;
+        }
+        if start > done {
+            segments.push((shown[done..start].to_owned(), None));
+        }
+        segments.push((shown[start..end].to_owned(), Some(href)));
+        done = end;
+    }
+    if segments.is_empty() {
+        return segments;
+    }
+    if done < shown.len() {
+        segments.push((shown[done..].to_owned(), None));
+    }
+    segments
+}
+
 /// A table of contents from this many sub-headings on.
 const CONTENTS_FROM_HEADINGS: usize = 3;
 /// Other documents of the story shown at most.
@@ -150,9 +213,9 @@ async fn reading_view(
     let id = document_id(&id)?;
     // One query: the document, the reader's state, tags, highlights, neighbours
     // and the story's other documents (see `Store::reading_page`).
-    let ReadingPage { stored, state: reading, tags, highlights, previous, next, coverage } =
+    let ReadingPage { stored, state: reading, tags, highlights, previous, next, coverage, entities } =
         state.store.reading_page(id, COVERAGE_SHOWN).await?;
-    let StoredDocument { document, sources, .. } = stored;
+    let StoredDocument { document, sources, story, .. } = stored;
     let original_url = document
         .canonical_url
         .clone()
@@ -160,10 +223,18 @@ async fn reading_view(
         .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
     // Every block shown is one element of the body, so that the reading position
     // (saved by the page's script) is the index of an element among its siblings.
+    let mut links = entity_links(&document, &entities);
     let mut blocks: Vec<BlockView> = document
         .blocks
         .iter()
-        .map(BlockView::from)
+        .enumerate()
+        .map(|(index, block)| {
+            let mut view = BlockView::from(block);
+            if let Some(links) = links.remove(&index) {
+                view.segments = linked_segments(&block.text(), &view.text, links);
+            }
+            view
+        })
         .filter(|block| block.kind != "figure" || !block.text.is_empty())
         .collect();
     let mut contents = Vec::new();
@@ -177,8 +248,13 @@ async fn reading_view(
     let quotes = document
         .quotes
         .iter()
-        .filter_map(|quote| quote.speaker.as_ref().map(|speaker| (quote.text.clone(), speaker.clone())))
+        .filter_map(|quote| {
+            let href =
+                quote.speaker_entity.and_then(|position| entities.get(&position)).map(|id| entity_href(*id));
+            quote.speaker.as_ref().map(|speaker| (quote.text.clone(), speaker.clone(), href))
+        })
         .collect();
+    let story_timeline = (!coverage.is_empty()).then(|| timeline_href(&format!("story:{story}")));
     let coverage = coverage
         .into_iter()
         .map(|member| {
@@ -216,6 +292,7 @@ async fn reading_view(
         contents,
         quotes,
         coverage,
+        story_timeline,
         highlights: highlights.into_iter().map(HighlightView::from).collect(),
         title: document.title,
         dek: document.dek,

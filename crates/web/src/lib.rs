@@ -15,6 +15,7 @@ mod library;
 mod page;
 mod search;
 mod security;
+mod story;
 mod text;
 
 use axum::Router;
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .merge(documents::router())
         .merge(search::router())
         .merge(page::router())
+        .merge(story::router())
         .merge(api::router())
         .route("/static/style.css", get(stylesheet))
         .route("/static/reader.js", get(script))

@@ -158,6 +158,8 @@ struct LibraryPage {
     next_href: Option<String>,
     first_href: Option<String>,
     feed_href: Option<String>,
+    /// A tag page's timeline and quotes.
+    story_hrefs: Option<(String, String)>,
     /// The filter form's current values.
     site: String,
     tag: String,
@@ -315,6 +317,10 @@ async fn library_page(
         next_href: None,
         first_href: request.after.is_some().then(|| parameters.href(base)),
         feed_href: context.feed_href.clone(),
+        story_hrefs: context.tag.as_deref().map(|name| {
+            let q = format!("tag:\"{name}\"");
+            (crate::story::timeline_href(&q), crate::story::quotes_href(&q))
+        }),
         site: given(&parameters.site).unwrap_or_default(),
         tag: given(&parameters.tag).unwrap_or_default(),
         lang: given(&parameters.lang).unwrap_or_default(),

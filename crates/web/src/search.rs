@@ -74,6 +74,8 @@ struct SearchPage {
     previous_href: Option<String>,
     next_href: Option<String>,
     feed_href: String,
+    timeline_href: String,
+    quotes_href: String,
     first: u32,
     last: u32,
 }
@@ -163,6 +165,8 @@ async fn search_page(
             .map(|(name, label)| (name, label, parameters.href("/search", &q, name, 1)))
             .collect(),
         feed_href: parameters.href("/search.atom", &q, sort, 1),
+        timeline_href: crate::story::timeline_href(&q),
+        quotes_href: crate::story::quotes_href(&q),
         q,
         sort,
         hits: Vec::new(),

@@ -238,7 +238,10 @@ async fn the_reading_view_shows_quotes_contents_and_other_coverage() {
 
     let seed = unescape(&get(&store, &format!("/documents/{}", ids[0])).await.body);
     assert!(seed.contains("“Meta did not share people's private messages"), "{seed}");
-    assert!(seed.contains("<footer>— Meta spokesperson</footer>"), "{seed}");
+    // The speaker's organisation is an entity: the attribution links to its page.
+    let meta = link(&seed, "<footer>— <a href=\"").expect("a linked speaker");
+    assert!(seed.contains(&format!("<footer>— <a href=\"{meta}\">Meta spokesperson</a></footer>")), "{seed}");
+    assert!(unescape(&get(&store, &meta).await.body).contains("<h1>Meta</h1>"));
     assert!(!seed.contains("Also covered by"), "a story of one");
     assert!(!seed.contains("aria-label=\"Contents\""), "one sub-heading needs no contents");
 
@@ -304,5 +307,81 @@ async fn every_theme_meets_wcag_aa_contrast() {
             let ratio = contrast(colour(foreground), colour(background));
             assert!(ratio >= 4.5, "{selector} {foreground} on {background}: {ratio:.2} is below 4.5:1");
         }
+    }
+}
+
+/// The seed told again by a second outlet a day later, printing Meta's statement.
+fn second_outlet() -> String {
+    "title: Netflix read Facebook messages, lawsuit says\nsite: Second Outlet\ndate: 2024-04-03\n\n\
+     Mark Zuckerberg and Reed Hastings face questions after a class action filed in California.\n\n\
+     \"Meta did not share people's private messages with the service. As the document says, the agreement \
+     allowed people to message their friends on Facebook about what they were watching on the platform, \
+     directly from the Netflix app. These types of agreements are common in the sector. We trust that the \
+     facts demonstrate that this complaint is unfounded,\" a Meta spokesperson said.\n"
+        .to_owned()
+}
+
+#[tokio::test]
+async fn entity_pages_timelines_and_quotes_follow_the_story() {
+    let (_folder, store, ids) =
+        archive_of(&[("seed.txt", seed_text()), ("second.txt", second_outlet())]).await;
+
+    // The reading view links names to their entity's page.
+    let seed = unescape(&get(&store, &format!("/documents/{}", ids[0])).await.body);
+    let href = link(&seed, "<a class=\"entity\" href=\"").expect("a linked name");
+    assert!(href.starts_with("/entities/"), "{href}");
+    let zuckerberg = link(&seed, "Facebook founder <a class=\"entity\" href=\"").expect("Zuckerberg's link");
+    assert!(
+        seed.contains(&format!("<a class=\"entity\" href=\"{zuckerberg}\">Mark Zuckerberg</a>")),
+        "{seed}"
+    );
+
+    // The list, by kind.
+    let people = unescape(&get(&store, "/entities?kind=person").await.body);
+    assert!(people.contains(&format!("<a href=\"{zuckerberg}\">Mark Zuckerberg</a>")), "{people}");
+    assert!(people.contains("2 documents"), "{people}");
+    assert!(!people.contains(">Netflix</a>"), "{people}");
+    assert!(unescape(&get(&store, "/entities?name=reed").await.body).contains(">Reed Hastings</a>"));
+    assert_eq!(get(&store, "/entities?kind=planet").await.status, StatusCode::BAD_REQUEST);
+
+    // One entity's page: documents, the entities named with it, its timeline.
+    let page = get(&store, &zuckerberg).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let page = unescape(&page.body);
+    assert!(page.contains("<h1>Mark Zuckerberg</h1>"), "{page}");
+    assert!(page.contains("Netflix read Facebook messages, lawsuit says"), "{page}");
+    assert!(page.contains(">Reed Hastings</a>"), "named with: {page}");
+    assert!(page.contains("<time datetime=\"2011\">2011</time>"), "its timeline: {page}");
+    assert_eq!(get(&store, "/entities/999999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&store, "/entities/x").await.status, StatusCode::NOT_FOUND);
+
+    // The archive's timeline, in date order; a search narrows it.
+    let timeline = unescape(&get(&store, "/timeline").await.body);
+    let order: Vec<usize> =
+        ["datetime=\"2011\"", "datetime=\"2018\"", "datetime=\"2021-10\"", "datetime=\"2024-03-23\""]
+            .iter()
+            .map(|date| timeline.find(date).unwrap_or_else(|| panic!("{date} in {timeline}")))
+            .collect();
+    assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "{order:?}");
+    assert!(timeline.contains("October 2021"));
+    let narrowed = unescape(&get(&store, "/timeline?q=site%3Anowhere").await.body);
+    assert!(narrowed.contains("No dated events in the documents this search matches."), "{narrowed}");
+    let bad = get(&store, "/timeline?q=before%3Asoon").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("role=\"alert\""));
+
+    // One quote, printed by both outlets: the seed (dated a day earlier) first.
+    let quotes = unescape(&get(&store, "/quotes").await.body);
+    let statement = quotes.find("“Meta did not share").expect("the statement");
+    let printed = &quotes[statement..];
+    let first = printed.find("First printed by").unwrap();
+    let also = printed.find("also by").expect("a second printing");
+    assert!(printed[first..also].contains(&format!("/documents/{}", ids[0])), "{printed}");
+    assert!(printed[also..].starts_with(&format!("also by <a href=\"/documents/{}\"", ids[1])), "{printed}");
+    assert_eq!(quotes.matches("“Meta did not share").count(), 1, "one quote, however often printed");
+
+    // Every one of these pages keeps the policy.
+    for uri in ["/entities", zuckerberg.as_str(), "/timeline", "/quotes"] {
+        assert!(get(&store, uri).await.content_security_policy.contains("default-src 'none'"), "{uri}");
     }
 }

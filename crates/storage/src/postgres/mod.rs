@@ -14,6 +14,7 @@ mod read;
 mod reading;
 mod reparse;
 mod search;
+pub(crate) mod story;
 mod write;
 
 use std::path::PathBuf;
@@ -100,6 +101,10 @@ pub(crate) async fn connect(url: &str) -> Result<Database> {
         .options([("plan_cache_mode", "force_custom_plan")]);
     let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
     POSTGRES_MIGRATOR.run(&pool).await?;
+    let indexed = story::index_backlog(&pool).await?;
+    if indexed > 0 {
+        tracing::info!(documents = indexed, "indexed the entities, quotes and events of stored documents");
+    }
     let available: Vec<(String,)> =
         sqlx::query_as("SELECT cfgname::text FROM pg_ts_config").fetch_all(&pool).await?;
     let mut configs: Vec<String> = LANGUAGES

@@ -23,7 +23,9 @@ pub(crate) async fn reading_row(pool: &PgPool, id: i64, coverage: i64) -> Result
                  ORDER BY n.added_at DESC, n.id DESC LIMIT 1),
                 (SELECT coalesce(json_agg(json_build_array(m.id, m.title, m.site, m.published) ORDER BY m.id), '[]')::text
                  FROM (SELECT id, title, site, published FROM documents
-                       WHERE story_id = d.story_id AND id <> d.id ORDER BY id LIMIT $2) m)
+                       WHERE story_id = d.story_id AND id <> d.id ORDER BY id LIMIT $2) m),
+                (SELECT coalesce(json_agg(json_build_array(position, entity_id)), '[]')::text
+                 FROM document_entities WHERE document_id = d.id)
          FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id
          WHERE d.id = $1",
     )

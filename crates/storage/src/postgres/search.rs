@@ -172,6 +172,18 @@ impl Filter {
         if let Some(after) = &filters.after {
             let _ = write!(condition, " AND d.published >= {}", sql.bind(after.clone()));
         }
+        if let Some(story) = filters.story {
+            let _ = write!(condition, " AND d.story_id = {}", sql.bind(story));
+        }
+        match filters.read {
+            Some(true) => condition.push_str(
+                " AND EXISTS (SELECT 1 FROM reading_states r WHERE r.document_id = d.id AND r.read_at IS NOT NULL)",
+            ),
+            Some(false) => condition.push_str(
+                " AND NOT EXISTS (SELECT 1 FROM reading_states r WHERE r.document_id = d.id AND r.read_at IS NOT NULL)",
+            ),
+            None => {}
+        }
         condition
     }
 }

@@ -313,7 +313,8 @@ pub(crate) async fn write(
         .execute(&mut **transaction)
         .await?;
     }
-    Ok(())
+    let (written, replaced) = crate::story::written(plan);
+    super::story::index(transaction, &written, &replaced).await
 }
 
 /// Inserts new documents with their search vectors, weighted title above body and

@@ -15,6 +15,7 @@ mod read;
 mod reading;
 mod reparse;
 mod search;
+pub(crate) mod story;
 mod write;
 
 use std::path::Path;
@@ -65,5 +66,9 @@ pub(crate) async fn open(path: &Path, mapped: bool) -> Result<SqlitePool> {
         .optimize_on_close(true, 400);
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
     MIGRATOR.run(&pool).await?;
+    let indexed = story::index_backlog(&pool).await?;
+    if indexed > 0 {
+        tracing::info!(documents = indexed, "indexed the entities, quotes and events of stored documents");
+    }
     Ok(pool)
 }

@@ -24,7 +24,9 @@ pub(crate) async fn reading_row(pool: &SqlitePool, id: i64, coverage: i64) -> Re
                  ORDER BY n.added_at DESC, n.id DESC LIMIT 1),
                 (SELECT json_group_array(json_array(id, title, site, published))
                  FROM (SELECT id, title, site, published FROM documents
-                       WHERE story_id = d.story_id AND id <> d.id ORDER BY id LIMIT {coverage}))
+                       WHERE story_id = d.story_id AND id <> d.id ORDER BY id LIMIT {coverage})),
+                (SELECT json_group_array(json_array(position, entity_id))
+                 FROM document_entities WHERE document_id = d.id)
          FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id
          WHERE d.id = ?1"
     )))

@@ -241,6 +241,19 @@ fn where_clause(query: &Query, plan: &Plan, arguments: &mut SqliteArguments) -> 
         sql.push_str(" AND d.published >= ?");
         add(arguments, after.clone());
     }
+    if let Some(story) = filters.story {
+        sql.push_str(" AND d.story_id = ?");
+        add(arguments, story);
+    }
+    match filters.read {
+        Some(true) => sql.push_str(
+            " AND EXISTS (SELECT 1 FROM reading_states r WHERE r.document_id = d.id AND r.read_at IS NOT NULL)",
+        ),
+        Some(false) => sql.push_str(
+            " AND NOT EXISTS (SELECT 1 FROM reading_states r WHERE r.document_id = d.id AND r.read_at IS NOT NULL)",
+        ),
+        None => {}
+    }
     sql
 }
 

@@ -46,10 +46,10 @@ pub(crate) type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
 /// Rows a multi-row statement writes at most: SQLite takes at most 32,766
 /// parameters a statement, and the widest row here has 12.
-const ROWS_PER_STATEMENT: usize = 1000;
+pub(crate) const ROWS_PER_STATEMENT: usize = 1000;
 
 /// A JSON array, bound as one parameter and read with `json_each`.
-fn json_list<T: serde::Serialize>(values: &[T]) -> String {
+pub(crate) fn json_list<T: serde::Serialize>(values: &[T]) -> String {
     serde_json::to_string(values).expect("a list of strings or numbers serialises")
 }
 
@@ -307,7 +307,9 @@ pub(crate) async fn write(
     for row in &plan.inserts {
         index.add(row.id, row.prepared);
     }
-    index.write(transaction).await
+    index.write(transaction).await?;
+    let (written, replaced) = crate::story::written(plan);
+    super::story::index(transaction, &written, &replaced).await
 }
 
 /// Deletes a document's sketch lookup keys, found from its stored sketch: the

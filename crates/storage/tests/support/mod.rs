@@ -123,6 +123,22 @@ impl Archive {
         }
     }
 
+    /// Runs a statement through a connection of its own, bypassing the store.
+    pub async fn execute(&self, sql: &'static str) {
+        use sqlx::Connection;
+        match &self.location {
+            Location::Sqlite { path, .. } => {
+                let mut connection =
+                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+                sqlx::query(sql).execute(&mut connection).await.unwrap();
+            }
+            Location::Postgres { url, .. } => {
+                let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+                sqlx::query(sql).execute(&mut connection).await.unwrap();
+            }
+        }
+    }
+
     /// Overwrites a stored document's model and title behind the store's back,
     /// as an older parser might have stored them.
     pub async fn overwrite_document(&self, id: i64, model: Vec<u8>, title: &str) {

@@ -1,0 +1,117 @@
+//! `cargo xtask bench entities`: what finding entities and dated events adds to
+//! parsing plain text. Parsing (`dossier_core::parse`) includes the stage; the
+//! stage is also timed alone (`find_entities_and_events` on the parsed
+//! documents), in the same rounds, so the added cost is
+//! stage / (parse − stage). The texts are the annotated articles of
+//! `tests/entities/` (in the style of the seed) and the seeds.
+//!
+//! Options: `--rounds N` (default 15), `--quick` (5 rounds), `--report PATH`.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use dossier_core::Format;
+
+use crate::bench::quantile;
+
+/// The added cost the acceptance holds the stage to.
+const TARGET: f64 = 0.30;
+/// Each round parses the texts this many times, so a round lasts long enough
+/// for the clock.
+const PASSES: usize = 20;
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let mut rounds = 15;
+    let mut report = crate::project_root().join("target/bench/entities.json");
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--rounds" => {
+                rounds = args.next().ok_or_else(|| anyhow::anyhow!("--rounds needs a value"))?.parse()?
+            }
+            "--quick" => rounds = 5,
+            "--report" => {
+                report = args.next().ok_or_else(|| anyhow::anyhow!("--report needs a value"))?.into();
+            }
+            other => anyhow::bail!("unknown option {other:?}"),
+        }
+    }
+    let root = crate::project_root();
+    let mut texts = Vec::new();
+    for folder in [root.join("tests/entities"), root.join("seeds")] {
+        let mut paths: Vec<_> = std::fs::read_dir(&folder)?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|extension| extension == "txt"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            texts.push(std::fs::read(&path)?);
+        }
+    }
+    anyhow::ensure!(!texts.is_empty(), "no texts in tests/entities or seeds");
+    let bytes: usize = texts.iter().map(Vec::len).sum();
+    println!("{} texts ({} kB), {rounds} rounds of {PASSES} passes", texts.len(), bytes / 1000);
+
+    let documents: Vec<_> = texts
+        .iter()
+        .map(|text| dossier_core::parse(text, Format::Text).map(|mut documents| documents.remove(0)))
+        .collect::<Result<_, _>>()?;
+    let (mut parse_ms, mut stage_ms, mut added) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let started = Instant::now();
+        for _ in 0..PASSES {
+            for text in &texts {
+                black_box(dossier_core::parse(black_box(text), Format::Text)?);
+            }
+        }
+        let parse = started.elapsed().as_secs_f64() * 1000.0;
+        let started = Instant::now();
+        for _ in 0..PASSES {
+            for document in &documents {
+                black_box(dossier_core::find_entities_and_events(black_box(document)));
+            }
+        }
+        let stage = started.elapsed().as_secs_f64() * 1000.0;
+        added.push(stage / (parse - stage).max(f64::EPSILON));
+        parse_ms.push(parse);
+        stage_ms.push(stage);
+    }
+    let per_text = |ms: f64| ms * 1000.0 / (PASSES * texts.len()) as f64;
+    let median_added = quantile(&added, 0.5);
+    println!(
+        "parse with entities and events: median {:.1} µs a text (p25 {:.1}, p75 {:.1})",
+        per_text(quantile(&parse_ms, 0.5)),
+        per_text(quantile(&parse_ms, 0.25)),
+        per_text(quantile(&parse_ms, 0.75))
+    );
+    println!(
+        "entities and events alone:      median {:.1} µs a text (p25 {:.1}, p75 {:.1})",
+        per_text(quantile(&stage_ms, 0.5)),
+        per_text(quantile(&stage_ms, 0.25)),
+        per_text(quantile(&stage_ms, 0.75))
+    );
+    println!(
+        "added to parsing without them:  median {:.1} % (p25 {:.1} %, p75 {:.1} %); target at most {:.0} %: {}",
+        median_added * 100.0,
+        quantile(&added, 0.25) * 100.0,
+        quantile(&added, 0.75) * 100.0,
+        TARGET * 100.0,
+        if median_added <= TARGET { "met" } else { "NOT met" }
+    );
+    let json = serde_json::json!({
+        "texts": texts.len(),
+        "rounds": rounds,
+        "parse_us_per_text": per_text(quantile(&parse_ms, 0.5)),
+        "stage_us_per_text": per_text(quantile(&stage_ms, 0.5)),
+        "added_fraction": { "median": median_added, "p25": quantile(&added, 0.25), "p75": quantile(&added, 0.75) },
+        "target": TARGET,
+        "met": median_added <= TARGET,
+    });
+    if let Some(parent) = report.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&report, serde_json::to_string_pretty(&json)?)?;
+    println!("report: {}", report.display());
+    Ok(())
+}
