@@ -841,6 +841,16 @@ mod tests {
         }
     }
 
+    /// The held-out set (never used to tune the recogniser) holds to the same rules.
+    #[test]
+    fn the_held_out_set_is_well_formed() {
+        let articles =
+            load_set(&project_root().join("tests/entities-heldout")).expect("the held-out set loads");
+        assert!(articles.len() >= 12, "found {}", articles.len());
+        let problems: Vec<String> = articles.iter().flat_map(check_article).collect();
+        assert!(problems.is_empty(), "the held-out set has problems:\n  {}", problems.join("\n  "));
+    }
+
     #[test]
     fn article_000_is_the_seed_annotated_as_the_issue_expects() {
         let articles = set();

@@ -288,16 +288,25 @@ fn write_timeline(out: &mut impl Write, events: &[dossier_storage::TimelineEvent
     Ok(())
 }
 
-fn document_line(document: &EntityDocument) -> String {
+/// "Title (site, date)".
+fn described(document: &EntityDocument) -> String {
     let details: Vec<&str> =
         [document.site.as_deref(), document.published.as_deref()].into_iter().flatten().collect();
-    let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join(", ")) };
-    format!("{:>6}  {}{details}", document.id, document.title)
+    if details.is_empty() {
+        document.title.clone()
+    } else {
+        format!("{} ({})", document.title, details.join(", "))
+    }
+}
+
+/// A document as a line of a list: its id right-aligned, then `described`.
+fn document_line(document: &EntityDocument) -> String {
+    format!("{:>6}  {}", document.id, described(document))
 }
 
 /// "#12 Title (site, date)", within a sentence.
 fn document_ref(document: &EntityDocument) -> String {
-    format!("#{}", document_line(document).trim_start())
+    format!("#{} {}", document.id, described(document))
 }
 
 fn documents(count: i64) -> &'static str {
