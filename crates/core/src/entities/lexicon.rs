@@ -113,7 +113,7 @@ pub(super) mod lower {
         | JOINED;
 }
 
-static EXACT: LazyLock<FastMap<&'static str, u32>> = LazyLock::new(|| {
+static EXACT: LazyLock<Lists> = LazyLock::new(|| {
     let mut map = FastMap::default();
     add_list(&mut map, include_str!("../../data/given_names.txt"), written::GIVEN_NAME);
     add_list(&mut map, include_str!("../../data/organizations.txt"), written::ORGANIZATION);
@@ -135,12 +135,10 @@ static EXACT: LazyLock<FastMap<&'static str, u32>> = LazyLock::new(|| {
         &["Act", "Acts", "Regulation", "Directive", "Bill", "Treaty", "Amendment", "Statute", "Ordinance"],
         written::LAW_SUFFIX,
     );
-    map
+    Lists::new(map)
 });
 
-/// Keyed by bytes so that a word lowercased into a buffer is looked up without
-/// checking that the buffer is UTF-8 again.
-static FOLDED: LazyLock<FastMap<&'static [u8], u32>> = LazyLock::new(|| {
+static FOLDED: LazyLock<Lists> = LazyLock::new(|| {
     let mut map: FastMap<&'static str, u32> = FastMap::default();
     add_list(&mut map, include_str!("../../data/common_words.txt"), lower::COMMON);
     add_words(&mut map, PERSON_TITLES, lower::PERSON_TITLE | lower::PERSON_ROLE);
@@ -207,8 +205,135 @@ static FOLDED: LazyLock<FastMap<&'static [u8], u32>> = LazyLock::new(|| {
         ],
         lower::COMPANY_NOUN,
     );
-    map.into_iter().map(|(word, flags)| (word.as_bytes(), flags)).collect()
+    Lists::new(map)
 });
+
+/// A word of fewer than 16 bytes as two integers: its bytes, padded with zeros,
+/// and its length in the last byte.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key(u64, u64);
+
+impl Key {
+    /// No word: every key has a length.
+    const EMPTY: Key = Key(0, 0);
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// `word` must be shorter than 16 bytes.
+    fn of(word: &[u8]) -> Key {
+        let length = word.len().min(15);
+        let (low, high) = word[..length].split_at(length.min(8));
+        Key(Self::load(low), Self::load(high) | (length as u64) << 56)
+    }
+
+    /// Up to eight bytes as an integer, in a few loads rather than a loop: two
+    /// that overlap for four bytes or more, three single bytes for fewer.
+    fn load(bytes: &[u8]) -> u64 {
+        let length = bytes.len();
+        if length >= 4 {
+            let four =
+                |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()));
+            four(0) | four(length - 4) << ((length - 4) * 8)
+        } else if length > 0 {
+            let byte = |at: usize| u64::from(bytes[at]) << (at * 8);
+            byte(0) | byte(length / 2) | byte(length - 1)
+        } else {
+            0
+        }
+    }
+
+    /// Whether the word is ASCII.
+    fn is_ascii(self) -> bool {
+        // The length, in the last byte, is below 0x80.
+        (self.0 | self.1) & Self::HIGH == 0
+    }
+
+    /// The key of the word lowercased, for an ASCII word: each capital gains the
+    /// bit 0x20, eight letters at a time.
+    fn ascii_lowercase(self) -> Key {
+        let lower = |half: u64| {
+            // Per byte, the high bit is set when the low seven bits are at least `A`
+            // and not past `Z`, and the byte is ASCII (the length byte is below `A`).
+            let seven = half & !Self::HIGH;
+            let capitals =
+                (seven + Self::ONES * (0x80 - 0x41)) & !(seven + Self::ONES * (0x80 - 0x5b)) & !half;
+            half | ((capitals & Self::HIGH) >> 2)
+        };
+        Key(lower(self.0), lower(self.1))
+    }
+
+    /// The key's first slot under `mask`, and its tag: seven other bits of its
+    /// hash, with the high bit set (no tag is `EMPTY_TAG`).
+    fn slot(self, mask: usize) -> (usize, u8) {
+        let mixed = (self.0 ^ self.1.rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        ((mixed >> 32) as usize & mask, (mixed >> 57) as u8 | 0x80)
+    }
+}
+
+/// The tag of an empty slot.
+const EMPTY_TAG: u8 = 0;
+
+/// The lists each word is on: an open-addressing table of the words shorter
+/// than 16 bytes (nearly all), probed with integer comparisons rather than a hash
+/// of the bytes and a string comparison, and a map of the longer names.
+struct Lists {
+    /// A byte a slot, from a few bits of its key's hash: most words not listed
+    /// are refused by these bytes alone, which stay in the cache, before any key is
+    /// read.
+    tags: Box<[u8]>,
+    /// Each key beside its flags, so that a word found costs one more cache line.
+    slots: Box<[(Key, u32)]>,
+    long: FastMap<&'static [u8], u32>,
+}
+
+impl Lists {
+    fn new(words: FastMap<&'static str, u32>) -> Lists {
+        // A third full at most (about a quarter for these lists): nearly every probe
+        // ends at its first slot, which saves more time than a denser table would
+        // save memory (measured: a half-full table of the lowercased words was slower).
+        let size = (words.len() * 3).next_power_of_two().max(16);
+        let mut tags = vec![EMPTY_TAG; size].into_boxed_slice();
+        let mut slots = vec![(Key::EMPTY, 0); size].into_boxed_slice();
+        let mut long = FastMap::default();
+        for (word, flags) in words {
+            if word.len() >= 16 {
+                long.insert(word.as_bytes(), flags);
+                continue;
+            }
+            let key = Key::of(word.as_bytes());
+            let (mut slot, tag) = key.slot(size - 1);
+            while tags[slot] != EMPTY_TAG {
+                slot = (slot + 1) & (size - 1);
+            }
+            tags[slot] = tag;
+            slots[slot] = (key, flags);
+        }
+        Lists { tags, slots, long }
+    }
+
+    /// The flags of `word`, as it is.
+    fn get(&self, word: &[u8]) -> u32 {
+        if word.len() >= 16 {
+            return self.long.get(word).copied().unwrap_or(0);
+        }
+        self.probe(Key::of(word))
+    }
+
+    fn probe(&self, key: Key) -> u32 {
+        let mask = self.slots.len() - 1;
+        let (mut slot, tag) = key.slot(mask);
+        loop {
+            let found = self.tags[slot];
+            if found == tag && self.slots[slot].0 == key {
+                return self.slots[slot].1;
+            }
+            if found == EMPTY_TAG {
+                return 0;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
 
 fn add_list(map: &mut FastMap<&'static str, u32>, list: &'static str, flag: u32) {
     let words = list.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'));
@@ -225,12 +350,18 @@ fn add_words(map: &mut FastMap<&'static str, u32>, words: &[&'static str], flag:
 
 /// The lists `word`, as written, is on (`written::…` flags).
 pub(super) fn written_lists(word: &str) -> u32 {
-    EXACT.get(word).copied().unwrap_or(0)
+    EXACT.get(word.as_bytes())
 }
 
 /// The lists `word`, lowercased, is on (`lower::…` flags).
 pub(super) fn lower_lists(word: &str) -> u32 {
     let bytes = word.as_bytes();
+    if bytes.len() < 16 {
+        let key = Key::of(bytes);
+        if key.is_ascii() {
+            return FOLDED.probe(key.ascii_lowercase());
+        }
+    }
     if bytes.iter().all(|byte| byte.is_ascii_lowercase() || *byte == b'-') {
         return lowercase_lists(word);
     }
@@ -239,7 +370,7 @@ pub(super) fn lower_lists(word: &str) -> u32 {
         let buffer = &mut buffer[..bytes.len()];
         buffer.copy_from_slice(bytes);
         buffer.make_ascii_lowercase();
-        FOLDED.get(&*buffer).copied().unwrap_or(0)
+        FOLDED.get(buffer)
     } else {
         lowercase_lists(&word.to_lowercase())
     }
@@ -247,11 +378,7 @@ pub(super) fn lower_lists(word: &str) -> u32 {
 
 /// As [`lower_lists`], for a word already lowercase.
 pub(super) fn lowercase_lists(lower: &str) -> u32 {
-    FOLDED.get(lower.as_bytes()).copied().unwrap_or(0)
-}
-
-pub(super) fn is_given_name(word: &str) -> bool {
-    written_lists(word) & written::GIVEN_NAME != 0
+    FOLDED.get(lower.as_bytes())
 }
 
 pub(super) fn is_known_organization(name: &str) -> bool {
@@ -285,15 +412,15 @@ pub(super) fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
 }
 
 /// A word that alone names nothing in particular (`Commission`, `President`,
-/// `Street`) unless a list knows it (`Congress`, `Senate`).
-pub(super) fn is_generic(word: &str) -> bool {
-    let flags = written_lists(word);
+/// `Street`) unless a list knows it (`Congress`, `Senate`). `flags` are the lists
+/// the word is on as written; `lower_flags` gives those it is on lowercased.
+pub(super) fn is_generic(flags: u32, lower_flags: impl FnOnce() -> u32) -> bool {
     let generic = written::ORGANIZATION_SUFFIX
         | written::ORGANIZATION_HEAD
         | written::PLACE_SUFFIX
         | written::PLACE_HEAD;
     flags & (written::ORGANIZATION | written::PLACE) == 0
-        && (flags & generic != 0 || lower_lists(word) & lower::PERSON_TITLE != 0)
+        && (flags & generic != 0 || lower_flags() & lower::PERSON_TITLE != 0)
 }
 
 /// Titles written before a name (`Mayor Linda Okafor`, `Apple CEO Tim Cook`),

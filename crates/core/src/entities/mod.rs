@@ -23,6 +23,7 @@ mod lexicon;
 mod scan;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use crate::model::{Block, Document, Entity, EntityKind, Mention, Quote};
 use lexicon::{FastMap, lower, written};
@@ -35,14 +36,14 @@ pub(crate) fn find<'d>(document: &'d Document) -> Vec<Entity> {
     // Sized for a typical article, so that neither grows many times: about one word
     // in six bytes, one candidate in sixty.
     let length = document.title.len() + document.blocks.iter().map(block_length).sum::<usize>();
-    let mut tokens = Vec::with_capacity(length.min(scan::WINDOW) / 6);
+    let mut buffers = scan::Buffers::with_capacity(length.min(scan::WINDOW) / 6);
     let mut candidates: Vec<Candidate<'d>> = Vec::with_capacity(length / 60);
     // Where each candidate stands: its block (none for the title) and the offset
     // of the scanned text in that block's `Block::text()`.
     let mut places: Vec<(Option<usize>, usize)> = Vec::with_capacity(length / 60);
     let mut scan_text = |text: &'d str, kind, block, base, candidates: &mut Vec<Candidate<'d>>| {
         let before = candidates.len();
-        scan::scan(text, kind, &mut tokens, candidates);
+        scan::scan(text, kind, &mut buffers, candidates);
         places.extend(std::iter::repeat_n((block, base), candidates.len() - before));
     };
     scan_text(&document.title, TextKind::Heading, None, 0, &mut candidates);
@@ -80,24 +81,31 @@ pub(crate) fn find<'d>(document: &'d Document) -> Vec<Entity> {
     names.decide();
     names.link();
 
+    // Each candidate's root, and how many mentions each root has, so that every
+    // list is allocated once at its size.
+    let roots: Vec<usize> = group_of.iter().map(|group| names.root(*group)).collect();
+    let mut mentions_of_root = vec![0usize; names.groups.len()];
+    for root in &roots {
+        mentions_of_root[*root] += 1;
+    }
     let mut entities: Vec<Entity> = Vec::new();
-    let mut entity_of_root: FastMap<usize, usize> = FastMap::default();
+    let mut entity_of_root = vec![usize::MAX; names.groups.len()];
     for (index, candidate) in candidates.iter().enumerate() {
         let group = group_of[index];
-        let root = names.root(group);
+        let root = roots[index];
         let Some(kind) = names.groups[root].kind else {
             continue;
         };
-        let entity = *entity_of_root.entry(root).or_insert_with(|| {
+        if entity_of_root[root] == usize::MAX {
+            entity_of_root[root] = entities.len();
             entities.push(Entity {
                 kind,
                 name: names.groups[root].name.clone().into_owned(),
                 aliases: Vec::new(),
-                mentions: Vec::new(),
+                mentions: Vec::with_capacity(mentions_of_root[root]),
             });
-            entities.len() - 1
-        });
-        let entity = &mut entities[entity];
+        }
+        let entity = &mut entities[entity_of_root[root]];
         let name = &names.groups[group].name;
         if *name != entity.name && !entity.aliases.iter().any(|alias| alias == name) {
             entity.aliases.push(name.clone().into_owned());
@@ -350,25 +358,22 @@ struct Group<'a> {
 
 impl<'a> Names<'a> {
     fn add(&mut self, index: usize, candidate: &Candidate<'a>) -> usize {
-        let group = match self.index.get(candidate.name.as_ref()) {
-            Some(group) => *group,
-            None => {
-                let group = self.groups.len();
-                self.groups.push(Group {
-                    name: candidate.name.clone(),
-                    words: candidate.words,
-                    evidence: Evidence::default(),
-                    mid_sentence: false,
-                    outside_headlines: false,
-                    first: index,
-                    kind: None,
-                    never: false,
-                    root: group,
-                });
-                self.index.insert(candidate.name.clone(), group);
-                group
-            }
-        };
+        // One probe finds the name's group or makes room for a new one.
+        let next = self.groups.len();
+        let group = *self.index.entry(candidate.name.clone()).or_insert(next);
+        if group == next {
+            self.groups.push(Group {
+                name: candidate.name.clone(),
+                words: candidate.words,
+                evidence: Evidence::default(),
+                mid_sentence: false,
+                outside_headlines: false,
+                first: index,
+                kind: None,
+                never: false,
+                root: group,
+            });
+        }
         let entry = &mut self.groups[group];
         entry.evidence.add(candidate.evidence);
         entry.mid_sentence |= !candidate.initial;
@@ -400,13 +405,23 @@ impl<'a> Names<'a> {
     fn decide(&mut self) {
         for group in &mut self.groups {
             let name = group.name.as_ref();
-            let last = name.rsplit(' ').next().unwrap_or_default();
-            group.never = (group.words == 1
-                && (lexicon::written_lists(name) & written::NOT_A_NAME != 0
+            // Each list is asked about the name once.
+            let flags = lexicon::written_lists(name);
+            let lower_flags = Cell::new(None);
+            let lower_flags = || {
+                let flags = lower_flags.get().unwrap_or_else(|| lexicon::lower_lists(name));
+                lower_flags.set(Some(flags));
+                flags
+            };
+            group.never = if group.words == 1 {
+                flags & written::NOT_A_NAME != 0
                     || name.chars().nth(1).is_none()
-                    || lexicon::is_generic(name)))
-                || (group.words >= 2 && lexicon::written_lists(last) & written::LAW_SUFFIX != 0);
-            group.kind = if group.never { None } else { kind_of(group) };
+                    || lexicon::is_generic(flags, lower_flags)
+            } else {
+                let last = name.rsplit(' ').next().unwrap_or_default();
+                group.words >= 2 && lexicon::written_lists(last) & written::LAW_SUFFIX != 0
+            };
+            group.kind = if group.never { None } else { kind_of(group, flags, lower_flags) };
         }
     }
 
@@ -526,39 +541,38 @@ impl<'a> Names<'a> {
 
     /// `Zuckerberg` (and `Mark`) is `Mark Zuckerberg`; `Mark E. Zuckerberg` too.
     fn link_people(&mut self) {
-        let mut by_last: FastMap<&str, Vec<usize>> = FastMap::default();
-        let mut by_first: FastMap<&str, Vec<usize>> = FastMap::default();
+        let mut by_word = ByWord::with_capacity(self.groups.len());
         let mut by_ends: FastMap<(&str, &str), usize> = FastMap::default();
-        let mut by_middle: FastMap<&str, Vec<usize>> = FastMap::default();
-        // Two- and three-word names that nothing typed, by their last word: `Tamsin
-        // Feld` when `Feld` alone is a person (`Feld said`).
-        let mut undecided_by_last: FastMap<&str, Vec<usize>> = FastMap::default();
         for (index, group) in self.groups.iter().enumerate() {
+            // Two- and three-word names that nothing typed, by their last word: `Tamsin
+            // Feld` when `Feld` alone is a person (`Feld said`).
             if group.kind.is_none() && (2..=3).contains(&group.words) && group.root == index && !group.never {
                 let last = group.name.rsplit(' ').next().unwrap_or_default();
-                undecided_by_last.entry(last).or_default().push(index);
+                by_word.add(last, Part::UndecidedLast, index);
             }
             if group.kind != Some(EntityKind::Person) || group.words < 2 || group.root != index {
                 continue;
             }
             let first = group.name.split(' ').next().unwrap_or_default();
             let last = group.name.rsplit(' ').next().unwrap_or_default();
-            by_last.entry(last).or_default().push(index);
+            by_word.add(last, Part::Last, index);
             // `Omar al-Bashir` is `Bashir` too.
             if let Some(stem) =
                 ["al-", "el-", "Al-", "El-"].iter().find_map(|prefix| last.strip_prefix(prefix))
             {
-                by_last.entry(stem).or_default().push(index);
+                by_word.add(stem, Part::Last, index);
             }
-            by_first.entry(first).or_default().push(index);
-            // `Lula` for `Luiz Inácio Lula da Silva`: a capitalised middle name.
-            let words: Vec<&str> = group.name.split(' ').collect();
-            if words.len() >= 3 {
-                for middle in &words[1..words.len() - 1] {
+            by_word.add(first, Part::First, index);
+            // `Lula` for `Luiz Inácio Lula da Silva`: a capitalised middle name, between
+            // the first space and the last.
+            if let Some(middle) =
+                group.name.get(first.len() + 1..group.name.len().saturating_sub(last.len() + 1))
+            {
+                for middle in middle.split(' ') {
                     if middle.chars().next().is_some_and(char::is_uppercase)
                         && middle.chars().nth(2).is_some()
                     {
-                        by_middle.entry(*middle).or_default().push(index);
+                        by_word.add(middle, Part::Middle, index);
                     }
                 }
             }
@@ -593,27 +607,95 @@ impl<'a> Names<'a> {
                 continue;
             }
             let name = group.name.as_ref();
-            let undecided =
-                || (group.kind == Some(EntityKind::Person)).then(|| undecided_by_last.get(name)).flatten();
-            let middle = || by_middle.get(name).filter(|people| people.len() == 1);
-            let Some(people) =
-                by_last.get(name).or_else(|| by_first.get(name)).or_else(middle).or_else(undecided)
+            let undecided = || {
+                (group.kind == Some(EntityKind::Person))
+                    .then(|| by_word.get(name, Part::UndecidedLast))
+                    .flatten()
+            };
+            let middle = || by_word.get(name, Part::Middle).filter(|people| people.count == 1);
+            let Some(people) = by_word
+                .get(name, Part::Last)
+                .or_else(|| by_word.get(name, Part::First))
+                .or_else(middle)
+                .or_else(undecided)
             else {
                 continue;
             };
             // The person named last before this name's first mention, else the first.
             let full = people
-                .iter()
-                .copied()
+                .groups()
                 .filter(|person| self.groups[*person].first < group.first)
                 .max_by_key(|person| self.groups[*person].first)
-                .unwrap_or(people[0]);
+                .unwrap_or(people.first());
             links.push((index, full));
         }
         for (group, full) in links {
             self.join(group, full, EntityKind::Person);
             self.groups[group].kind = Some(EntityKind::Person);
         }
+    }
+}
+
+/// Which word of a person's name a word is, for [`ByWord`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    First,
+    Last,
+    Middle,
+    /// The last word of a name that nothing typed.
+    UndecidedLast,
+}
+
+/// The groups whose names have a word as their first, last or a middle word, in
+/// the order added: each list is a chain through one pool, so that the many
+/// short lists cost no allocation each.
+struct ByWord<'a> {
+    /// The first and last entries of each list in `pool`, and its length.
+    lists: FastMap<(&'a str, Part), (usize, usize, usize)>,
+    /// Each entry's group and the next entry of its list (`usize::MAX` at the end).
+    pool: Vec<(usize, usize)>,
+}
+
+impl<'a> ByWord<'a> {
+    fn with_capacity(capacity: usize) -> ByWord<'a> {
+        ByWord { lists: FastMap::with_capacity_and_hasher(capacity, Default::default()), pool: Vec::new() }
+    }
+
+    fn add(&mut self, word: &'a str, part: Part, group: usize) {
+        let entry = self.pool.len();
+        self.pool.push((group, usize::MAX));
+        let list = self.lists.entry((word, part)).or_insert((entry, entry, 0));
+        if list.2 > 0 {
+            self.pool[list.1].1 = entry;
+            list.1 = entry;
+        }
+        list.2 += 1;
+    }
+
+    fn get(&self, word: &'a str, part: Part) -> Option<People<'_>> {
+        let &(head, _, count) = self.lists.get(&(word, part))?;
+        Some(People { pool: &self.pool, head, count })
+    }
+}
+
+/// One list of [`ByWord`].
+#[derive(Clone, Copy)]
+struct People<'p> {
+    pool: &'p [(usize, usize)],
+    head: usize,
+    count: usize,
+}
+
+impl People<'_> {
+    fn first(&self) -> usize {
+        self.pool[self.head].0
+    }
+
+    fn groups(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(self.head), |entry| {
+            Some(self.pool[*entry].1).filter(|next| *next != usize::MAX)
+        })
+        .map(|entry| self.pool[entry].0)
     }
 }
 
@@ -630,11 +712,11 @@ fn organization_stem(name: &str) -> &str {
 }
 
 /// The kind a name's own words and its mentions' evidence give it, if they are
-/// enough.
-fn kind_of(group: &Group) -> Option<EntityKind> {
+/// enough. `flags` are the lists the name is on as written; `lower_flags` gives
+/// those it is on lowercased.
+fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<EntityKind> {
     let name = group.name.as_ref();
     let mut evidence = group.evidence;
-    let flags = lexicon::written_lists(name);
     let known_organization = flags & written::ORGANIZATION != 0;
     let known_place = flags & written::PLACE != 0;
     let mut listed = known_organization || known_place;
@@ -713,7 +795,7 @@ fn kind_of(group: &Group) -> Option<EntityKind> {
     if group.words == 1 && !known {
         // A capitalised ordinary word (`Day`, `Photos`) is a name only when linked
         // to one; a place by context alone (`in X`) needs it said twice.
-        if lexicon::lower_lists(name) & lower::COMMON != 0 {
+        if lower_flags() & lower::COMMON != 0 {
             return None;
         }
         if evidence.place < 2 {

@@ -7,6 +7,7 @@
 //! token buffer: time is linear and memory flat whatever the input.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use super::lexicon::{self, HyphenCue, lower, written};
 
@@ -139,18 +140,54 @@ impl Token {
     }
 }
 
-/// Finds the candidates of `text`, appending them to `out`. `tokens` is a buffer
-/// reused across calls.
-pub(super) fn scan<'a>(text: &'a str, kind: TextKind, tokens: &mut Vec<Token>, out: &mut Vec<Candidate<'a>>) {
+/// Buffers reused from text to text: a window's tokens, and the lists each of
+/// its words is on, looked up once when first needed (`UNKNOWN` until then).
+#[derive(Default)]
+pub(super) struct Buffers {
+    tokens: Vec<Token>,
+    written: Vec<Cell<u32>>,
+    lower: Vec<Cell<u32>>,
+}
+
+impl Buffers {
+    pub(super) fn with_capacity(tokens: usize) -> Buffers {
+        Buffers {
+            tokens: Vec::with_capacity(tokens),
+            written: Vec::with_capacity(tokens),
+            lower: Vec::with_capacity(tokens),
+        }
+    }
+}
+
+/// No list has every flag: a list lookup not made yet.
+const UNKNOWN: u32 = u32::MAX;
+
+/// Finds the candidates of `text`, appending them to `out`.
+pub(super) fn scan<'a>(text: &'a str, kind: TextKind, buffers: &mut Buffers, out: &mut Vec<Candidate<'a>>) {
     let mut from = 0;
     while from < text.len() {
         let to = window_end(text, from);
         let window = &text[from..to];
+        let tokens = &mut buffers.tokens;
         tokenize(window, tokens);
         if !is_shouting(tokens) {
             let title_case = kind == TextKind::Heading && is_title_case(window, tokens);
             let first = out.len();
-            Runs { text: window, base: from, tokens, title_case, out, first }.find();
+            for memo in [&mut buffers.written, &mut buffers.lower] {
+                memo.clear();
+                memo.resize(tokens.len(), Cell::new(UNKNOWN));
+            }
+            Runs {
+                text: window,
+                base: from,
+                tokens,
+                written: &buffers.written,
+                lower: &buffers.lower,
+                title_case,
+                out,
+                first,
+            }
+            .find();
         }
         from = to;
     }
@@ -204,6 +241,66 @@ fn lowercase_end(bytes: &[u8], start: usize) -> usize {
     end
 }
 
+/// The end of the run of ASCII letters from `start`, and whether it has a
+/// lowercase letter; eight bytes at a time, as [`lowercase_end`].
+fn ascii_letters_end(bytes: &[u8], start: usize) -> (usize, bool) {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut end = start;
+    let mut has_lower = false;
+    while let Some(chunk) = bytes.get(end..end + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // Letters with `| 0x20` are `a` to `z`; a lowercase letter has bit 0x20,
+        // which a shift by two puts on the high bit.
+        let folded = (word | 0x2020_2020_2020_2020) & LOW;
+        let at_least_a = folded + 0x1f1f_1f1f_1f1f_1f1f;
+        let past_z = folded + 0x0505_0505_0505_0505;
+        let letters = at_least_a & !past_z & !word & HIGH;
+        let lower = letters & (word << 2);
+        let other = !letters & HIGH;
+        if other != 0 {
+            let length = other.trailing_zeros() / 8;
+            let within = (1u64 << (length * 8)) - 1;
+            return (end + length as usize, has_lower || lower & within != 0);
+        }
+        has_lower |= lower != 0;
+        end += 8;
+    }
+    while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
+        has_lower |= bytes[end].is_ascii_lowercase();
+        end += 1;
+    }
+    (end, has_lower)
+}
+
+/// Whether the general path below would read the word of ASCII letters
+/// `text[start..end]` on past `end`: into a letter or digit, or across a joiner
+/// that joins (`people's`, `co-founder`, `U.S.`, `AT&T`). Most words end at a
+/// space or punctuation that joins nothing (`word.`, `word,`, `word”`), and are
+/// read by the fast paths.
+fn goes_on(text: &str, start: usize, end: usize) -> bool {
+    if end >= text.len() {
+        return false;
+    }
+    let (next, width) = char_at(text, end);
+    if next.is_alphanumeric() {
+        return true;
+    }
+    if !matches!(next, '\'' | '’' | '-' | '‐' | '&' | '.') || end + width >= text.len() {
+        return false;
+    }
+    let (after, _) = char_at(text, end + width);
+    let bytes = text.as_bytes();
+    match next {
+        // An initial: one capital.
+        '.' => end - start == 1 && bytes[start].is_ascii_uppercase() && after.is_uppercase(),
+        '&' => bytes[end - 1].is_ascii_uppercase() && after.is_uppercase(),
+        _ => after.is_alphanumeric(),
+    }
+}
+
 /// Characters that may join two parts of one word: `O'Brien`, `co-founder`,
 /// `U.S.`, `AT&T`.
 fn is_joiner(byte: u8) -> bool {
@@ -244,8 +341,9 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
             let general = loop {
                 let end = lowercase_end(bytes, position + 1);
                 let stop = bytes.get(end).copied();
-                let plain =
-                    stop.is_none_or(|stop| stop < 0x80 && !stop.is_ascii_alphanumeric() && !is_joiner(stop));
+                let plain = stop
+                    .is_none_or(|stop| stop < 0x80 && !stop.is_ascii_alphanumeric() && !is_joiner(stop))
+                    || !goes_on(text, position, end);
                 if !plain {
                     // `people's`, `co-founder`, `iPhone`: the general path below
                     // (which classifies the gap again, to the same value).
@@ -262,6 +360,31 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                 break false;
             };
             if !general {
+                continue;
+            }
+        } else if byte.is_ascii_uppercase() {
+            // A capitalised ASCII word or an acronym (`Meta`, `FTC`) followed by a
+            // space or punctuation that joins nothing: as the general path reads it,
+            // without decoding.
+            let (end, has_lower) = ascii_letters_end(bytes, position + 1);
+            let stop = bytes.get(end).copied();
+            if stop.is_none_or(|stop| stop < 0x80 && !stop.is_ascii_alphanumeric() && !is_joiner(stop))
+                || !goes_on(text, position, end)
+            {
+                let shape =
+                    if end - position >= 2 && !has_lower { Shape::Acronym } else { Shape::Capitalised };
+                let gap = classify_gap(&text[gap_start..position], text, tokens.last_mut());
+                let gap = if gap == Gap::Dot
+                    && shape == Shape::Capitalised
+                    && lexicon::is_common_word(&text[position..end])
+                {
+                    Gap::Sentence
+                } else {
+                    gap
+                };
+                tokens.push(Token::new(position, end, shape, gap));
+                position = end;
+                gap_start = end;
                 continue;
             }
         } else if byte < 0x80 && !byte.is_ascii_alphanumeric() {
@@ -352,7 +475,12 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
             for suffix in ["'s", "’s", "'S", "’S"] {
                 if word.len() > suffix.len() && word.ends_with(suffix) {
                     // `McDonald's` is the name itself.
-                    if !lexicon::is_known_organization(&word.replace('’', "'")) {
+                    let straight: Cow<str> = if word.contains('’') {
+                        Cow::Owned(word.replace('’', "'"))
+                    } else {
+                        Cow::Borrowed(word)
+                    };
+                    if !lexicon::is_known_organization(&straight) {
                         end -= suffix.len();
                         possessive = true;
                     }
@@ -492,6 +620,11 @@ struct Runs<'t, 'a> {
     text: &'a str,
     base: usize,
     tokens: &'t [Token],
+    /// The lists of each token's word as written and lowercased (`UNKNOWN` until
+    /// looked up): a word is asked about as the end of one name, the start of
+    /// the next and the cue of both.
+    written: &'t [Cell<u32>],
+    lower: &'t [Cell<u32>],
     title_case: bool,
     out: &'t mut Vec<Candidate<'a>>,
     /// The first of `out`'s candidates found in this text.
@@ -506,12 +639,20 @@ impl<'a> Runs<'_, 'a> {
 
     /// The lists the word at `index` is on, as written.
     fn written(&self, index: usize) -> u32 {
-        lexicon::written_lists(self.word(index))
+        let memo = &self.written[index];
+        if memo.get() == UNKNOWN {
+            memo.set(lexicon::written_lists(self.word(index)));
+        }
+        memo.get()
     }
 
     /// The lists the word at `index` is on, lowercased.
     fn lower(&self, index: usize) -> u32 {
-        lexicon::lower_lists(self.word(index))
+        let memo = &self.lower[index];
+        if memo.get() == UNKNOWN {
+            memo.set(lexicon::lower_lists(self.word(index)));
+        }
+        memo.get()
     }
 
     /// A capitalised word that may be part of a name; a lone capital only as an
@@ -653,7 +794,7 @@ impl<'a> Runs<'_, 'a> {
     fn run(&mut self, start: usize, end: usize) {
         let initial = self.tokens[start].gap.starts_sentence();
         // Most runs are one ordinary word opening a sentence: `The`, `In`, `But`.
-        if end - start == 1 && (initial || self.title_case) && lexicon::is_common_word(self.word(start)) {
+        if end - start == 1 && (initial || self.title_case) && self.lower(start) & lower::COMMON != 0 {
             return;
         }
         if end - start == 1 {
@@ -755,11 +896,10 @@ impl<'a> Runs<'_, 'a> {
                 from += 1;
                 continue;
             }
-            let word = self.word(from);
-            let flags = lexicon::written_lists(word);
+            let flags = self.written(from);
             let named = to - from >= 2 && flags & written::GIVEN_NAME != 0;
             let sentence_start = (from == run_start && run_initial) || self.title_case;
-            let ordinary = sentence_start && !named && lexicon::is_common_word(word);
+            let ordinary = sentence_start && !named && self.lower(from) & lower::COMMON != 0;
             let not_a_name = flags & written::NOT_A_NAME != 0 && !named && !suffixed();
             if ordinary || not_a_name {
                 from += 1;
@@ -815,7 +955,7 @@ impl<'a> Runs<'_, 'a> {
         }
         let mut index = from;
         'pieces: while index < to {
-            if self.tokens[index].shape == Shape::Lower || lexicon::is_common_word(self.word(index)) {
+            if self.tokens[index].shape == Shape::Lower || self.lower(index) & lower::COMMON != 0 {
                 index += 1;
                 continue;
             }
@@ -830,9 +970,9 @@ impl<'a> Runs<'_, 'a> {
                 }
             }
             let person = index + 1 < to
-                && lexicon::is_given_name(self.word(index))
+                && self.written(index) & written::GIVEN_NAME != 0
                 && self.tokens[index + 1].shape != Shape::Lower
-                && !lexicon::is_common_word(self.word(index + 1));
+                && self.lower(index + 1) & lower::COMMON == 0;
             let length = if person { 2 } else { 1 };
             let after = if index + length == to { role_after } else { None };
             self.emit(index, index + length, true, run_start, run_end, title, after);

@@ -7,7 +7,6 @@
 //! Relative expressions (`last year`, `two years ago`) are English only for now.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::resolve::{Season, Tense};
@@ -164,44 +163,163 @@ pub(super) mod starts {
     /// A sentence without such a word (or a digit) holds no date: every pattern
     /// has one (`two years ago`, `the previous day`, `a year earlier`).
     pub(in super::super) const TRIGGER: u8 = 1 << 7;
+    /// A pattern may start at the word.
+    pub(in super::super) const PATTERNS: u8 = MONTH | WEEKDAY | SEASON | HOLIDAY | RELATIVE | COUNT | ANCHOR;
+}
+
+/// Words that end a pattern begun before them (`Entry::closes`): a sentence without
+/// any need not be tried for those patterns.
+pub(super) mod closes {
+    /// `ago`: `two years ago`.
+    pub(in super::super) const AGO: u8 = 1;
+    /// `the previous day`, `the following year`, `the next day`, `the same day`, `a
+    /// year later`, `two days earlier`, `later that year`.
+    pub(in super::super) const ANCHORED: u8 = 1 << 1;
 }
 
 /// What the lexicon knows of a word.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Entry {
     pub(super) starts: u8,
+    pub(super) closes: u8,
     pub(super) month: Option<Name>,
     pub(super) weekday: Option<Name>,
 }
 
 /// One lookup for every word of the text, so that the many words no date
-/// starts with cost a hash and nothing more (a `match` per pattern costs a
+/// starts with cost a probe and nothing more (a `match` per pattern costs a
 /// comparison per name, for every word).
 pub(super) fn entry(word: &str) -> Option<Entry> {
-    let lexicon = LEXICON.get_or_init(Lexicon::new);
-    // Before hashing: a key of this length starting with these two letters must
-    // exist. Most words of a text fail here.
-    let bytes = word.as_bytes();
-    let first = *bytes.first()?;
-    if bytes.len() >= MAX_KEY_BYTES
-        || !first.is_ascii_lowercase()
-        || lexicon.first_letters[bytes.len()][usize::from(first - b'a')] & second_letter_bit(bytes) == 0
-    {
-        return None;
-    }
-    lexicon.table.get(word).copied()
+    get().entry(word)
 }
 
 static LEXICON: OnceLock<Lexicon> = OnceLock::new();
 
-struct Lexicon {
-    table: HashMap<&'static str, Entry, BuildHasherDefault<Fnv>>,
+/// The lexicon, built on first use.
+pub(super) fn get() -> &'static Lexicon {
+    LEXICON.get_or_init(Lexicon::new)
+}
+
+/// The words of dates, with what is known of each (`Entry`), and the letters
+/// their keys start and end with, which refuse most other words before any probe.
+pub(super) struct Lexicon {
+    /// An open-addressing table of `SLOTS` keys (`Key::EMPTY` where none is) and
+    /// their entries: a key is two integers, so a probe is a multiplication and a
+    /// comparison or two, with no string comparison.
+    keys: Box<[Key]>,
+    entries: Box<[Entry]>,
     /// For each length in bytes and first letter (every key starts with an ASCII
-    /// letter), the second letters of the keys (`second_letter_bit`).
+    /// letter), the second letters of the keys (`second_letter_bit`), and their
+    /// last letters (`last_letter_bit`).
     first_letters: [[u32; 26]; MAX_KEY_BYTES],
+    last_letters: [[u32; 26]; MAX_KEY_BYTES],
     /// The same for the keys that may be triggers: not `the`, `a`, `two` …,
     /// the most frequent words of any text.
     trigger_letters: [[u32; 26]; MAX_KEY_BYTES],
+}
+
+/// Slots of the table, a power of two: several times the keys, so that probes are
+/// short.
+const SLOTS: usize = 1024;
+
+/// A word of fewer than `MAX_KEY_BYTES` bytes as two integers: its bytes, padded
+/// with zeros, and its length in the last byte.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key(u64, u64);
+
+impl Key {
+    /// No word: every key has a length.
+    const EMPTY: Key = Key(0, 0);
+
+    /// `word` must be shorter than `MAX_KEY_BYTES`.
+    fn of(word: &[u8]) -> Key {
+        let length = word.len().min(MAX_KEY_BYTES - 1);
+        let (low, high) = word[..length].split_at(length.min(8));
+        Key(load(low), load(high) | (length as u64) << 56)
+    }
+
+    fn slot(self) -> usize {
+        let mixed = (self.0 ^ self.1.rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - SLOTS.trailing_zeros())) as usize
+    }
+}
+
+/// Up to eight bytes as an integer, in a few loads rather than a copy: two that
+/// overlap for four bytes or more, three single bytes for fewer.
+fn load(bytes: &[u8]) -> u64 {
+    let length = bytes.len();
+    if length >= 4 {
+        let four =
+            |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()));
+        four(0) | four(length - 4) << ((length - 4) * 8)
+    } else if length > 0 {
+        let byte = |at: usize| u64::from(bytes[at]) << (at * 8);
+        byte(0) | byte(length / 2) | byte(length - 1)
+    } else {
+        0
+    }
+}
+
+/// Bit 0 to 25 for a last letter `a` to `z`, bit 26 for anything else: with the
+/// second letter, it tells most words that share a key's length and first letter
+/// from it (`that` from `this`, `said` from `same`).
+fn last_letter_bit(word: &[u8]) -> u32 {
+    match word.last() {
+        Some(letter @ b'a'..=b'z') => 1 << (letter - b'a'),
+        _ => 1 << 26,
+    }
+}
+
+impl Lexicon {
+    /// See [`entry`].
+    #[inline]
+    pub(super) fn entry(&self, word: &str) -> Option<Entry> {
+        // Before probing: a key of this length starting with these two letters must
+        // exist. Most words of a text fail here.
+        let bytes = word.as_bytes();
+        let first = *bytes.first()?;
+        if bytes.len() >= MAX_KEY_BYTES
+            || !first.is_ascii_lowercase()
+            || self.first_letters[bytes.len()][usize::from(first - b'a')] & second_letter_bit(bytes) == 0
+            || self.last_letters[bytes.len()][usize::from(first - b'a')] & last_letter_bit(bytes) == 0
+        {
+            return None;
+        }
+        self.get(Key::of(bytes))
+    }
+
+    /// The first half of [`is_trigger`], on the word as written: whether a trigger
+    /// of its length starts with its first two letters. Most words fail here.
+    #[inline]
+    pub(super) fn may_be_trigger(&self, word: &str) -> bool {
+        let bytes = word.as_bytes();
+        // ASCII letters lowercase with `| 0x20`; other bytes are refused or pass to
+        // the full lookup.
+        let lower = |byte: u8| if byte.is_ascii_uppercase() { byte | 0x20 } else { byte };
+        let Some(&first) = bytes.first() else {
+            return false;
+        };
+        let first = lower(first);
+        bytes.len() < MAX_KEY_BYTES
+            && first.is_ascii_lowercase()
+            && self.trigger_letters[bytes.len()][usize::from(first - b'a')]
+                & second_letter_bit(&[first, lower(bytes.get(1).copied().unwrap_or(0))][..bytes.len().min(2)])
+                != 0
+    }
+
+    fn get(&self, key: Key) -> Option<Entry> {
+        let mut slot = key.slot();
+        loop {
+            let found = self.keys[slot];
+            if found == key {
+                return Some(self.entries[slot]);
+            }
+            if found == Key::EMPTY {
+                return None;
+            }
+            slot = (slot + 1) & (SLOTS - 1);
+        }
+    }
 }
 
 /// Longer than any key of the table (`thanksgiving`).
@@ -219,7 +337,7 @@ fn second_letter_bit(word: &[u8]) -> u32 {
 
 impl Lexicon {
     fn new() -> Lexicon {
-        let mut table: HashMap<&'static str, Entry, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut table: HashMap<&'static str, Entry> = HashMap::new();
         for &(word, name) in MONTHS {
             let entry = table.entry(word).or_default();
             entry.starts |= starts::MONTH;
@@ -230,11 +348,7 @@ impl Lexicon {
             entry.starts |= starts::WEEKDAY;
             entry.weekday = Some(name);
         }
-        fn add(
-            table: &mut HashMap<&'static str, Entry, BuildHasherDefault<Fnv>>,
-            words: &[&'static str],
-            flag: u8,
-        ) {
+        fn add(table: &mut HashMap<&'static str, Entry>, words: &[&'static str], flag: u8) {
             for &word in words {
                 table.entry(word).or_default().starts |= flag;
             }
@@ -315,13 +429,19 @@ impl Lexicon {
             ],
             starts::TRIGGER,
         );
+        table.entry("ago").or_default().closes |= closes::AGO;
+        for word in ["previous", "following", "next", "same", "later", "earlier"] {
+            table.entry(word).or_default().closes |= closes::ANCHORED;
+        }
         let mut first_letters = [[0; 26]; MAX_KEY_BYTES];
+        let mut last_letters = [[0; 26]; MAX_KEY_BYTES];
         let mut trigger_letters = [[0; 26]; MAX_KEY_BYTES];
         for (word, entry) in &table {
             let bytes = word.as_bytes();
             assert!(bytes[0].is_ascii_lowercase() && bytes.len() < MAX_KEY_BYTES, "lexicon key {word:?}");
             let bit = second_letter_bit(bytes);
             first_letters[bytes.len()][usize::from(bytes[0] - b'a')] |= bit;
+            last_letters[bytes.len()][usize::from(bytes[0] - b'a')] |= last_letter_bit(bytes);
             if entry.starts & (starts::TRIGGER | starts::HOLIDAY) != 0
                 || entry.month.is_some()
                 || entry.weekday.is_some()
@@ -329,31 +449,30 @@ impl Lexicon {
                 trigger_letters[bytes.len()][usize::from(bytes[0] - b'a')] |= bit;
             }
         }
-        Lexicon { table, first_letters, trigger_letters }
+        let mut keys = vec![Key::EMPTY; SLOTS].into_boxed_slice();
+        let mut entries = vec![Entry::default(); SLOTS].into_boxed_slice();
+        assert!(table.len() * 2 < SLOTS, "lexicon table too small");
+        for (word, entry) in table {
+            let key = Key::of(word.as_bytes());
+            let mut slot = key.slot();
+            while keys[slot] != Key::EMPTY {
+                slot = (slot + 1) & (SLOTS - 1);
+            }
+            keys[slot] = key;
+            entries[slot] = entry;
+        }
+        Lexicon { keys, entries, first_letters, last_letters, trigger_letters }
     }
 }
 
 /// Whether `word` (as written) is a word without which no date is found in a
 /// sentence (`starts::TRIGGER`). Most words are refused before they are
-/// lowercased or hashed.
+/// lowercased or probed.
 pub(super) fn is_trigger(word: &str) -> bool {
-    let lexicon = LEXICON.get_or_init(Lexicon::new);
-    let bytes = word.as_bytes();
-    // ASCII letters lowercase with `| 0x20`; other bytes are refused or pass to
-    // the full lookup below.
-    let lower = |byte: u8| if byte.is_ascii_uppercase() { byte | 0x20 } else { byte };
-    let Some(&first) = bytes.first() else {
-        return false;
-    };
-    let first = lower(first);
-    if bytes.len() >= MAX_KEY_BYTES
-        || !first.is_ascii_lowercase()
-        || lexicon.trigger_letters[bytes.len()][usize::from(first - b'a')]
-            & second_letter_bit(&[first, lower(bytes.get(1).copied().unwrap_or(0))][..bytes.len().min(2)])
-            == 0
-    {
+    if !get().may_be_trigger(word) {
         return false;
     }
+    let bytes = word.as_bytes();
     let mut buffer = [0u8; MAX_KEY_BYTES];
     let found = if word.is_ascii() {
         let lowered = &mut buffer[..bytes.len()];
@@ -363,11 +482,14 @@ pub(super) fn is_trigger(word: &str) -> bool {
     } else {
         entry(&word.to_lowercase())
     };
-    let Some(found) = found else {
-        return false;
-    };
     let capital = word.chars().next().is_some_and(char::is_uppercase);
     let lowercase = !word.chars().any(char::is_uppercase);
+    found.is_some_and(|found| triggers(found, capital, lowercase))
+}
+
+/// The second half of [`is_trigger`]: whether the entry of a word written with a
+/// capital first (`capital`) or without any (`lowercase`) makes it a trigger.
+fn triggers(found: Entry, capital: bool, lowercase: bool) -> bool {
     let fits = |name: Name| match name.case {
         Case::Capital => capital,
         Case::Lower => lowercase,
@@ -382,35 +504,6 @@ pub(super) fn is_trigger(word: &str) -> bool {
 /// The month `word` names, in English, French, Spanish or German.
 pub(super) fn month(word: &str) -> Option<Name> {
     entry(word)?.month
-}
-
-/// The weekday `word` names (0 is Monday), in English, French, Spanish or German.
-pub(super) fn weekday(word: &str) -> Option<Name> {
-    entry(word)?.weekday
-}
-
-/// FNV-1a: the table's keys are fixed and short, and a word of the text is
-/// hashed once; SipHash's defence against chosen keys buys nothing here.
-pub(super) struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = self.0;
-        for &byte in bytes {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
 }
 
 /// Words after which a bare year is a date: `in 2011`, `since 2018`, `summer 2011`,

@@ -1,10 +1,10 @@
 //! Dated events: date expressions in the body, resolved against the document's
 //! own date. See `find`.
 //!
-//! Each body block is first scanned for digits and date words (`scan::triggers`):
-//! most sentences have neither and cost nothing more. The others are cut into words,
-//! numbers and marks, and the patterns below are tried at every token in reading
-//! order. A pattern looks a bounded number of tokens behind and ahead, so the whole
+//! Each sentence of a body block is first scanned for digits and date words
+//! (`scan::may_hold_date`): most have neither and cost nothing more. The others
+//! are cut into words, numbers and marks, and the patterns below are tried at
+//! every token in reading order. A pattern looks a bounded number of tokens behind and ahead, so the whole
 //! is linear in the text; there are no regular expressions. Names of months,
 //! weekdays and seasons, and the words around dates, are in `lexicon.rs`, by
 //! language; the calendar arithmetic is in `resolve.rs`. What each form resolves
@@ -24,7 +24,7 @@ use jiff::civil::Date;
 
 use crate::date;
 use crate::model::{Block, Document, Event};
-use lexicon::{Case, starts};
+use lexicon::{Case, closes, starts};
 use resolve::{Holiday, Pick, Tense, When};
 use scan::{Kind, Token, Tokens};
 
@@ -39,6 +39,9 @@ const MAX_TEXT_CHARS: usize = 600;
 /// How many tokens around a date are searched for the words that give its tense.
 const TENSE_REACH: usize = 40;
 
+/// Tokens of a long sentence, which the buffers are sized for at first.
+const SENTENCE_TOKENS: usize = 64;
+
 /// The dated events of `document`'s body (paragraphs, headings, quotes and list
 /// items; not code), in reading order: one per date expression, except that a date
 /// met twice in one sentence is one event. Forms that count from the document's
@@ -49,10 +52,10 @@ pub(crate) fn find(document: &Document) -> Vec<Event> {
         reference: document.published.as_deref().and_then(date::calendar_date),
         events: Vec::new(),
         last: None,
-        tokens: Tokens::default(),
-        tense_cues: Vec::new(),
-        triggers: Vec::new(),
-        seen: HashSet::new(),
+        // Room for a long sentence's tokens, so that they seldom grow.
+        tokens: Tokens::with_capacity(SENTENCE_TOKENS),
+        tense_cues: Vec::with_capacity(SENTENCE_TOKENS),
+        seen: Seen::default(),
     };
     for (index, block) in document.blocks.iter().enumerate() {
         match block {
@@ -92,36 +95,22 @@ struct Finder {
     /// The tense cue of each token of the current sentence, read once
     /// (`Sentence::tense_cue`).
     tense_cues: Vec<Cell<u8>>,
-    /// Where the current block's trigger words and digits are (`scan::triggers`).
-    triggers: Vec<usize>,
     /// Dates already found in the current sentence.
-    seen: HashSet<When>,
+    seen: Seen,
 }
 
 impl Finder {
     fn block(&mut self, index: usize, text: &str) {
-        let mut triggers = std::mem::take(&mut self.triggers);
-        triggers.clear();
-        scan::triggers(text, &mut triggers);
-        if !triggers.is_empty() {
-            let mut next = 0;
-            scan::sentences(text, |start, end| {
-                while next < triggers.len() && triggers[next] < start {
-                    next += 1;
-                }
-                if next < triggers.len() && triggers[next] < end {
-                    self.sentence(index, text, start, end);
-                }
-            });
-        }
-        self.triggers = triggers;
+        scan::sentences(text, |start, end| {
+            if self.events.len() < MAX_EVENTS && scan::may_hold_date(text, start, end) {
+                self.tokens.read(text, start, end);
+                self.sentence(index, text, start, end);
+            }
+        });
     }
 
+    /// Matches the sentence `text[start..end]`, whose tokens are read.
     fn sentence(&mut self, block: usize, text: &str, start: usize, end: usize) {
-        if self.events.len() >= MAX_EVENTS {
-            return;
-        }
-        self.tokens.read(text, start, end);
         self.seen.clear();
         self.tense_cues.clear();
         self.tense_cues.resize(self.tokens.tokens.len(), Cell::new(UNREAD));
@@ -131,14 +120,29 @@ impl Finder {
             arena: &self.tokens.arena,
             reference: self.reference,
             tense_cues: &self.tense_cues,
+            closes: self.tokens.closes,
         };
         let tokens = sentence.tokens;
         let mut ranges = Ranges::default();
         let mut first_in_sentence: Option<When> = None;
         let mut consumed = 0;
-        let mut short_text: Option<Option<String>> = None;
+        // Whether the sentence is short enough to be an event's text whole, and then
+        // the first of its events.
+        let mut short_text: Option<Option<usize>> = None;
         let mut index = 0;
         while index < tokens.len() {
+            // Most tokens start no date: a word the lexicon does not know as a
+            // pattern's first, a mark other than an apostrophe (`’90s`).
+            let token = &tokens[index];
+            let may_start = match token.kind {
+                Kind::Word => token.entry.is_some_and(|entry| entry.starts & starts::PATTERNS != 0),
+                Kind::Number => true,
+                Kind::Mark => matches!(token.mark, '\'' | '’' | '‘'),
+            };
+            if !may_start {
+                index += 1;
+                continue;
+            }
             let anchor = first_in_sentence.or(self.last);
             let Some(found) = sentence.match_at(index, &ranges, anchor) else {
                 index += 1;
@@ -146,7 +150,7 @@ impl Finder {
             };
             let found_end = found.end.clamp(index + 1, tokens.len());
             let last = &tokens[found_end - 1];
-            if sentence.word(found_end - 1).and_then(lexicon::month).is_some() {
+            if sentence.entry(found_end - 1).and_then(|entry| entry.month).is_some() {
                 ranges.month = Some(found_end - 1);
             }
             if let Some(when) = found.when
@@ -159,14 +163,23 @@ impl Finder {
                 {
                     let first = found.start.clamp(consumed, index);
                     let (from, to) = (tokens[first].start, last.end);
-                    let text_of_sentence = short_text
-                        .get_or_insert_with(|| {
-                            let sentence = &text[start..end];
-                            (sentence.len() <= MAX_TEXT_CHARS || sentence.chars().count() <= MAX_TEXT_CHARS)
-                                .then(|| fold_spaces(sentence))
-                        })
-                        .clone()
-                        .unwrap_or_else(|| excerpt(&text[start..end], from - start, to - start));
+                    // A short sentence is folded once, for its first event; the others
+                    // copy it.
+                    let sentence = &text[start..end];
+                    let text_of_sentence = match short_text {
+                        Some(Some(first_event)) => self.events[first_event].text.clone(),
+                        Some(None) => excerpt(sentence, from - start, to - start),
+                        None if sentence.len() <= MAX_TEXT_CHARS
+                            || sentence.chars().count() <= MAX_TEXT_CHARS =>
+                        {
+                            short_text = Some(Some(self.events.len()));
+                            fold_spaces(sentence)
+                        }
+                        None => {
+                            short_text = Some(None);
+                            excerpt(sentence, from - start, to - start)
+                        }
+                    };
                     self.events.push(Event {
                         date,
                         text: text_of_sentence,
@@ -182,6 +195,36 @@ impl Finder {
             consumed = found_end;
             index = found_end;
         }
+    }
+}
+
+/// Dates already found in a sentence: a few, so a list, which costs less than a
+/// set; past `Seen::FEW` (a hostile sentence), a set as well, so that the
+/// sentence stays linear.
+#[derive(Default)]
+struct Seen {
+    few: Vec<When>,
+    many: HashSet<When>,
+}
+
+impl Seen {
+    const FEW: usize = 16;
+
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many.clear();
+    }
+
+    /// Whether `when` was not found before.
+    fn insert(&mut self, when: When) -> bool {
+        if self.few.contains(&when) {
+            return false;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push(when);
+            return true;
+        }
+        self.many.insert(when)
     }
 }
 
@@ -202,6 +245,9 @@ struct Sentence<'a> {
     reference: Option<Date>,
     /// Memo of `tense_cue` for each token: `UNREAD`, `NO_CUE` or a `Tense`.
     tense_cues: &'a [Cell<u8>],
+    /// The `lexicon::closes` flags of the sentence's words: `ago` and `anchored`
+    /// find nothing in a sentence without a word that would end them.
+    closes: u8,
 }
 
 const UNREAD: u8 = 0;
@@ -216,25 +262,34 @@ impl Sentence<'_> {
                 .numeric_date(index)
                 .or_else(|| self.decade(index))
                 .or_else(|| self.day_first(index))
-                .or_else(|| self.ago(index))
-                .or_else(|| self.anchored(index, anchor))
+                .or_else(|| self.may_close(closes::AGO).then(|| self.ago(index)).flatten())
+                .or_else(|| self.may_close(closes::ANCHORED).then(|| self.anchored(index, anchor)).flatten())
                 .or_else(|| self.bare_year(index)),
             Kind::Word => {
                 // Most words start no date: one lookup says which patterns to try.
-                let starts = lexicon::entry(self.word(index)?)?.starts;
+                let starts = self.entry(index)?.starts;
                 let may = |flag: u8| starts & flag != 0;
                 None.or_else(|| may(starts::MONTH).then(|| self.month_first(index, ranges, anchor)).flatten())
                     .or_else(|| may(starts::HOLIDAY).then(|| self.holiday(index)).flatten())
                     .or_else(|| may(starts::WEEKDAY).then(|| self.weekday(index)).flatten())
                     .or_else(|| may(starts::SEASON).then(|| self.season(index)).flatten())
                     .or_else(|| may(starts::RELATIVE).then(|| self.relative(index)).flatten())
-                    .or_else(|| may(starts::COUNT).then(|| self.ago(index)).flatten())
                     .or_else(|| {
-                        may(starts::COUNT | starts::ANCHOR).then(|| self.anchored(index, anchor)).flatten()
+                        (may(starts::COUNT) && self.may_close(closes::AGO)).then(|| self.ago(index)).flatten()
+                    })
+                    .or_else(|| {
+                        (may(starts::COUNT | starts::ANCHOR) && self.may_close(closes::ANCHORED))
+                            .then(|| self.anchored(index, anchor))
+                            .flatten()
                     })
             }
             Kind::Mark => self.short_decade(index),
         }
+    }
+
+    /// Whether the sentence has a word that may end the patterns of `flag`.
+    fn may_close(&self, flag: u8) -> bool {
+        self.closes & flag != 0
     }
 
     // Absolute dates.
@@ -901,9 +956,15 @@ impl Sentence<'_> {
         (token.kind == Kind::Word).then(|| Tokens::lower(self.arena, self.text, token))
     }
 
+    /// What the lexicon knows of the word at `index`.
+    fn entry(&self, index: usize) -> Option<lexicon::Entry> {
+        let token = self.tokens.get(index)?;
+        if token.kind == Kind::Word { token.entry } else { None }
+    }
+
     fn number(&self, index: usize) -> Option<(u32, usize)> {
         let token = self.tokens.get(index)?;
-        (token.kind == Kind::Number).then_some((token.value, token.digits))
+        (token.kind == Kind::Number).then_some((token.value, token.digits as usize))
     }
 
     fn mark(&self, index: usize) -> Option<char> {
@@ -1019,7 +1080,7 @@ impl Sentence<'_> {
     /// A month name written as its language writes it: its number, whether it is an
     /// abbreviation, and the index after it (and after an abbreviation's full stop).
     fn month_at(&self, index: usize) -> Option<(i8, bool, usize)> {
-        let name = lexicon::month(self.word(index)?)?;
+        let name = self.entry(index)?.month?;
         if !Self::fits(&self.tokens[index], name.case) {
             return None;
         }
@@ -1040,7 +1101,7 @@ impl Sentence<'_> {
 
     /// A weekday name written as its language writes it (0 is Monday).
     fn weekday_at(&self, index: usize) -> Option<i8> {
-        let name = lexicon::weekday(self.word(index)?)?;
+        let name = self.entry(index)?.weekday?;
         Self::fits(&self.tokens[index], name.case).then_some(name.number)
     }
 
@@ -1225,14 +1286,65 @@ fn fold_spaces(text: &str) -> String {
     let text = text.trim();
     // Block texts are folded already but for the line breaks of quotes: one pass
     // says whether there is anything to do.
+    if is_folded(text) { text.to_owned() } else { text.split_whitespace().collect::<Vec<_>>().join(" ") }
+}
+
+/// Whether every run of whitespace in `text` is one ASCII space. Read eight bytes
+/// at a time where they are ASCII without control characters; elsewhere byte by
+/// byte, decoding only the characters that start with the lead bytes of
+/// Unicode's other spaces (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+fn is_folded(text: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = text.as_bytes();
     let mut after_space = false;
-    let unfolded = text.chars().any(|character| {
-        let space = character.is_whitespace();
-        let odd = space && (character != ' ' || after_space);
-        after_space = space;
-        odd
-    });
-    if unfolded { text.split_whitespace().collect::<Vec<_>>().join(" ") } else { text.to_owned() }
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(chunk) = bytes.get(at..at + 8) {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(chunk);
+            let word = u64::from_le_bytes(eight);
+            // Some byte is below 0x0e (tabs and line breaks are) or not ASCII.
+            let unusual = ((word.wrapping_sub(ONES * 0x0e) & !word) | word) & HIGH;
+            // The high bit of each space (exactly: of each zero byte of `spaces`).
+            let spaces = word ^ (ONES * 0x20);
+            let spaces = !(((spaces & !HIGH) + !HIGH) | spaces) & HIGH;
+            let doubled = spaces & ((spaces << 8) | if after_space { 0x80 } else { 0 });
+            if unusual == 0 && doubled == 0 {
+                after_space = chunk[7] == b' ';
+                at += 8;
+                continue;
+            }
+        }
+        // The eight bytes (or the last few) one by one.
+        let stop = (at + 8).min(bytes.len());
+        while at < stop {
+            let byte = bytes[at];
+            if byte == b' ' {
+                if after_space {
+                    return false;
+                }
+                after_space = true;
+                at += 1;
+                continue;
+            }
+            after_space = false;
+            if matches!(byte, b'\t'..=b'\r') {
+                return false;
+            }
+            if matches!(byte, 0xc2 | 0xe1 | 0xe2 | 0xe3)
+                && let Some(character) = text[at..].chars().next()
+            {
+                if character.is_whitespace() {
+                    return false;
+                }
+                at += character.len_utf8();
+                continue;
+            }
+            at += 1;
+        }
+    }
+    true
 }
 
 /// About `MAX_TEXT_CHARS` of a long `sentence` around the expression at

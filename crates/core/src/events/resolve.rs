@@ -23,11 +23,19 @@ impl When {
         if !(1000..=9999).contains(&year) {
             return None;
         }
-        Some(match self {
-            When::Day(day) => format!("{year:04}-{:02}-{:02}", day.month(), day.day()),
-            When::Month(_, month) => format!("{year:04}-{month:02}"),
-            When::Year(_) => format!("{year:04}"),
-        })
+        // Written digit by digit: `format!` costs more than the rest of an event.
+        let mut iso = String::with_capacity(10);
+        push_digits(&mut iso, year, 4);
+        let (month, day) = match self {
+            When::Day(day) => (Some(day.month()), Some(day.day())),
+            When::Month(_, month) => (Some(month), None),
+            When::Year(_) => (None, None),
+        };
+        for part in [month, day].into_iter().flatten() {
+            iso.push('-');
+            push_digits(&mut iso, part.into(), 2);
+        }
+        Some(iso)
     }
 
     pub(super) fn year(self) -> i16 {
@@ -35,6 +43,13 @@ impl When {
             When::Day(day) => day.year(),
             When::Month(year, _) | When::Year(year) => year,
         }
+    }
+}
+
+/// Appends `value`'s last `places` digits, zero-padded.
+fn push_digits(text: &mut String, value: i16, places: u32) {
+    for place in (0..places).rev() {
+        text.push(char::from(b'0' + (value / 10i16.pow(place) % 10) as u8));
     }
 }
 

@@ -1,7 +1,7 @@
 //! Sentences and tokens: the plain scanning that date patterns run over. Both are
 //! single passes over the text, so finding events stays linear in its length.
 
-use super::lexicon;
+use super::lexicon::{self, Entry};
 
 /// Sentences longer than this are cut into pieces at spaces, so that the tokens of
 /// one piece stay few however hostile the text; a date that straddles a cut is lost,
@@ -20,15 +20,15 @@ pub(super) fn sentences(text: &str, mut each: impl FnMut(usize, usize)) {
     let mut start = skip_spaces(text, 0);
     let mut index = start;
     while index < bytes.len() {
-        // Most bytes end nothing: find the next candidate first (0xE2 leads `…`).
-        let Some(offset) = bytes[index..].iter().position(|byte| matches!(byte, b'.' | b'!' | b'?' | 0xE2))
-        else {
+        // Most bytes end nothing: find the next candidate first (0xA6 ends `…`).
+        let Some(found) = next_stop(bytes, index) else {
             break;
         };
-        index += offset;
-        let terminator = if bytes[index] != 0xE2 {
+        index = found;
+        let terminator = if bytes[index] != 0xA6 {
             1
-        } else if bytes[index..].starts_with("…".as_bytes()) {
+        } else if index >= 2 && bytes[index - 2..].starts_with("…".as_bytes()) {
+            index -= 2;
             "…".len()
         } else {
             index += 1;
@@ -60,6 +60,35 @@ pub(super) fn sentences(text: &str, mut each: impl FnMut(usize, usize)) {
     if start < end {
         pieces(text, start, end, &mut each);
     }
+}
+
+/// The first `.`, `!`, `?` or 0xA6 (the last byte of `…`) from `from`, eight
+/// bytes at a time.
+fn next_stop(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of a byte of `word` that is zero is set; so, perhaps, are high
+    // bits above the first zero byte (a borrow), but never below it.
+    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        let stops = zero(word ^ (ONES * u64::from(b'.')))
+            | zero(word ^ (ONES * u64::from(b'!')))
+            | zero(word ^ (ONES * u64::from(b'?')))
+            | zero(word ^ (ONES * 0xa6));
+        if stops != 0 {
+            return Some(at + (stops.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes
+        .get(at..)?
+        .iter()
+        .position(|byte| matches!(byte, b'.' | b'!' | b'?' | 0xa6))
+        .map(|offset| at + offset)
 }
 
 fn skip_spaces(text: &str, from: usize) -> usize {
@@ -129,58 +158,86 @@ fn next_word_is_month(text: &str, next: usize) -> bool {
     end <= 12 && lexicon::month(&rest[..end].to_lowercase()).is_some()
 }
 
-/// Adds to `found` where in `text` the words and digits are without which no date
-/// expression is found: every expression has a digit or such a word
-/// (`lexicon::is_trigger`: `March`, `Monday`, `ago`, `year` …). Most sentences
-/// have none, and are neither split nor tokenised.
-pub(super) fn triggers(text: &str, found: &mut Vec<usize>) {
+/// Whether the sentence (or piece of one) `text[start..end]` has a digit or a
+/// trigger word (`lexicon::is_trigger`: `March`, `Monday`, `ago`, `year` …),
+/// without which no date expression is found: most sentences have neither, and
+/// are neither tokenised nor matched. Digits are looked for eight bytes at a
+/// time; words are only read far enough to be refused, most by their length and
+/// first two letters.
+///
+/// The words and numbers are the block's: one that a cut through an overlong
+/// sentence (`pieces`) splits counts, whole, in the piece it starts in.
+pub(super) fn may_hold_date(text: &str, start: usize, end: usize) -> bool {
     let bytes = text.as_bytes();
-    // The width of the letter at `at` (not ASCII), 0 when it is not a letter.
-    let letter = |at: usize| -> usize {
-        text[at..].chars().next().filter(|&character| is_letter(character)).map_or(0, char::len_utf8)
-    };
-    let mut at = 0;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        let start = at;
-        if byte.is_ascii_digit() {
-            found.push(at);
-            while at < bytes.len() && bytes[at].is_ascii_digit() {
-                at += 1;
-            }
-            continue;
-        }
-        if byte.is_ascii_alphabetic() {
-            at += 1;
-        } else if byte < 0x80 {
-            at += 1;
-            continue;
-        } else {
-            let width = letter(at);
-            if width == 0 {
-                at += text[at..].chars().next().map_or(1, char::len_utf8);
-                continue;
-            }
-            at += width;
-        }
-        // The rest of the word: ASCII letters fast, others decoded.
-        loop {
-            while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
-                at += 1;
-            }
-            if at < bytes.len() && bytes[at] >= 0x80 {
-                let width = letter(at);
-                if width > 0 {
-                    at += width;
-                    continue;
-                }
-            }
-            break;
-        }
-        if lexicon::is_trigger(&text[start..at]) {
-            found.push(start);
+    // A number starts in the piece, unless it is the end of one cut at `start`.
+    let mut from = start;
+    if from > 0 && bytes[from - 1].is_ascii_digit() {
+        while from < end && bytes[from].is_ascii_digit() {
+            from += 1;
         }
     }
+    if has_digit(&bytes[from..end]) {
+        return true;
+    }
+    let lexicon = lexicon::get();
+    let mut at = start;
+    // The end of a word cut at `start` was the piece's before.
+    if at > 0 && text[..at].chars().next_back().is_some_and(is_letter) {
+        at += text[at..end].find(|character: char| !is_letter(character)).unwrap_or(end - at);
+    }
+    while at < end {
+        let byte = bytes[at];
+        let mut next = at + 1;
+        if !byte.is_ascii_alphabetic() {
+            if byte < 0x80 {
+                at += 1;
+                continue;
+            }
+            let character = text[at..].chars().next().unwrap_or(' ');
+            next = at + character.len_utf8();
+            if !is_letter(character) {
+                at = next;
+                continue;
+            }
+        }
+        // The whole word, past `end` when the piece cuts it.
+        loop {
+            next = ascii_letters_end(bytes, next, bytes.len()).0;
+            match text[next..].chars().next() {
+                Some(following) if !following.is_ascii() && is_letter(following) => {
+                    next += following.len_utf8()
+                }
+                _ => break,
+            }
+        }
+        // Most words are refused by `may_be_trigger` without a call.
+        let word = &text[at..next];
+        if lexicon.may_be_trigger(word) && lexicon::is_trigger(word) {
+            return true;
+        }
+        at = next;
+    }
+    false
+}
+
+/// Whether `bytes` has an ASCII digit, eight bytes at a time.
+fn has_digit(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        // Per byte, the high bit is set when the low seven bits are at least `0` and
+        // not past `9`, and the byte is ASCII.
+        let seven = word & !HIGH;
+        let digits = (seven + ONES * (0x80 - 0x30)) & !(seven + ONES * (0x80 - 0x3a)) & !word & HIGH;
+        if digits != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_digit)
 }
 
 /// `char::is_alphabetic`, answering at once for the punctuation news is full of
@@ -201,22 +258,24 @@ pub(super) enum Kind {
 /// character that is not a space. Offsets are bytes into the block's text.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Token {
-    pub(super) kind: Kind,
     pub(super) start: usize,
     pub(super) end: usize,
     /// Where the lowercased word is in the tokens' arena, for a word with capitals
     /// (see `Tokens::lower`).
-    pub(super) lower_start: usize,
-    pub(super) lower_end: usize,
+    lower_start: u32,
+    lower_end: u32,
+    /// A number's value (saturating) and its count of digits.
+    pub(super) value: u32,
+    pub(super) digits: u32,
+    /// A mark's character.
+    pub(super) mark: char,
+    pub(super) kind: Kind,
     /// The word starts with a capital.
     pub(super) capital: bool,
     /// The word has no capital at all.
     pub(super) lowercase: bool,
-    /// A number's value (saturating) and its count of digits.
-    pub(super) value: u32,
-    pub(super) digits: usize,
-    /// A mark's character.
-    pub(super) mark: char,
+    /// What the lexicon knows of the word, looked up as it is read.
+    pub(super) entry: Option<Entry>,
 }
 
 /// Tokens of one sentence, with the lowercase forms of its words with capitals in
@@ -226,15 +285,22 @@ pub(super) struct Token {
 pub(super) struct Tokens {
     pub(super) tokens: Vec<Token>,
     pub(super) arena: String,
+    /// The `lexicon::closes` flags of the words.
+    pub(super) closes: u8,
 }
 
 impl Tokens {
+    pub(super) fn with_capacity(tokens: usize) -> Tokens {
+        Tokens { tokens: Vec::with_capacity(tokens), arena: String::with_capacity(tokens), closes: 0 }
+    }
+
     /// The lowercase form of the word `token` of `text`.
+    #[inline]
     pub(super) fn lower<'a>(arena: &'a str, text: &'a str, token: &Token) -> &'a str {
         if token.lowercase {
             &text[token.start..token.end]
         } else {
-            &arena[token.lower_start..token.lower_end]
+            &arena[token.lower_start as usize..token.lower_end as usize]
         }
     }
 
@@ -242,82 +308,168 @@ impl Tokens {
     pub(super) fn read(&mut self, text: &str, start: usize, end: usize) {
         self.tokens.clear();
         self.arena.clear();
+        self.closes = 0;
+        let lexicon = lexicon::get();
         let bytes = text.as_bytes();
         let mut at = start;
         while at < end {
-            // ASCII is read byte by byte; other characters are decoded.
-            let (character, width) = if bytes[at] < 0x80 {
-                (char::from(bytes[at]), 1)
-            } else {
-                let character = text[at..].chars().next().unwrap_or(' ');
-                (character, character.len_utf8())
-            };
-            if character.is_whitespace() && !('\u{2010}'..='\u{2027}').contains(&character) {
-                at += width;
-                continue;
-            }
-            let mut token = Token {
-                kind: Kind::Mark,
-                start: at,
-                end: at + width,
-                lower_start: 0,
-                lower_end: 0,
-                capital: false,
-                lowercase: false,
-                value: 0,
-                digits: 0,
-                mark: character,
-            };
-            if character.is_ascii_digit() {
-                token.kind = Kind::Number;
+            let byte = bytes[at];
+            // Spaces, ASCII letters, digits and punctuation, the bulk of any text,
+            // without decoding.
+            if byte == b' ' {
+                at += 1;
+            } else if byte.is_ascii_alphabetic() {
+                let (letters_end, capitals) = ascii_letters_end(bytes, at + 1, end);
+                let capital = byte < b'a';
+                at = self.word(text, at, letters_end, end, capital, capital || capitals, lexicon);
+            } else if byte.is_ascii_digit() {
                 let mut next = at;
+                let mut value: u32 = 0;
                 while next < end && bytes[next].is_ascii_digit() {
-                    token.value =
-                        token.value.saturating_mul(10).saturating_add(u32::from(bytes[next] - b'0'));
+                    value = value.saturating_mul(10).saturating_add(u32::from(bytes[next] - b'0'));
                     next += 1;
                 }
-                token.digits = next - at;
-                token.end = next;
-            } else if is_letter(character) {
-                token.kind = Kind::Word;
-                token.capital = character.is_uppercase();
-                let mut has_capital = token.capital;
-                let mut next = at + width;
-                while next < end {
-                    let byte = bytes[next];
-                    if byte.is_ascii_alphabetic() {
-                        has_capital |= byte.is_ascii_uppercase();
-                        next += 1;
-                    } else if byte >= 0x80
-                        && let Some(following) = text[next..].chars().next()
-                        && is_letter(following)
-                    {
-                        has_capital |= following.is_uppercase();
-                        next += following.len_utf8();
-                    } else {
-                        break;
-                    }
+                self.tokens.push(Token {
+                    value,
+                    digits: (next - at) as u32,
+                    ..Token::new(Kind::Number, at, next, '0')
+                });
+                at = next;
+            } else if byte < 0x80 {
+                if !matches!(byte, b'\t'..=b'\r') {
+                    self.tokens.push(Token::new(Kind::Mark, at, at + 1, char::from(byte)));
                 }
-                token.end = next;
-                token.lowercase = !has_capital;
-                let word = &text[at..next];
-                // A word without capitals is its own lowercase form (`Tokens::lower`);
-                // no word the patterns look for is longer than `MAX_KEYWORD_BYTES`.
-                if has_capital && word.len() <= MAX_KEYWORD_BYTES {
-                    token.lower_start = self.arena.len();
-                    if word.is_ascii() {
-                        self.arena.push_str(word);
-                        self.arena[token.lower_start..].make_ascii_lowercase();
-                    } else {
-                        self.arena.extend(word.chars().flat_map(char::to_lowercase));
-                    }
-                    token.lower_end = self.arena.len();
-                }
+                at += 1;
+            } else {
+                at = self.beyond_ascii(text, at, end, lexicon);
             }
-            at = token.end;
-            self.tokens.push(token);
         }
     }
+
+    /// Reads the token at `at`, whose first character is not ASCII; returns where
+    /// it ends.
+    #[inline(never)]
+    fn beyond_ascii(&mut self, text: &str, at: usize, end: usize, lexicon: &lexicon::Lexicon) -> usize {
+        let character = text[at..].chars().next().unwrap_or(' ');
+        let next = at + character.len_utf8();
+        if is_letter(character) {
+            let (letters_end, capitals) = ascii_letters_end(text.as_bytes(), next, end);
+            let capital = character.is_uppercase();
+            self.word(text, at, letters_end, end, capital, capital || capitals, lexicon)
+        } else {
+            if !character.is_whitespace() {
+                self.tokens.push(Token::new(Kind::Mark, at, next, character));
+            }
+            next
+        }
+    }
+
+    /// Reads the word that starts at `at` with a capital (`capital`) or not, and
+    /// whose first `read_to` bytes are read (with a capital among them:
+    /// `has_capital`); returns where it ends.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn word(
+        &mut self,
+        text: &str,
+        at: usize,
+        read_to: usize,
+        end: usize,
+        capital: bool,
+        mut has_capital: bool,
+        lexicon: &lexicon::Lexicon,
+    ) -> usize {
+        let bytes = text.as_bytes();
+        let mut next = read_to;
+        // Letters beyond ASCII, and the ASCII letters after them.
+        while next < end
+            && bytes[next] >= 0x80
+            && let Some(following) = text[next..].chars().next()
+            && is_letter(following)
+        {
+            has_capital |= following.is_uppercase();
+            let (letters_end, capitals) = ascii_letters_end(bytes, next + following.len_utf8(), end);
+            has_capital |= capitals;
+            next = letters_end;
+        }
+        let mut token = Token { capital, lowercase: !has_capital, ..Token::new(Kind::Word, at, next, ' ') };
+        let word = &text[at..next];
+        // A word without capitals is its own lowercase form (`Tokens::lower`); no
+        // word the patterns look for is longer than `MAX_KEYWORD_BYTES`.
+        if has_capital && word.len() <= MAX_KEYWORD_BYTES {
+            let lower_start = self.arena.len();
+            if word.is_ascii() {
+                self.arena.push_str(word);
+                self.arena[lower_start..].make_ascii_lowercase();
+            } else {
+                self.arena.extend(word.chars().flat_map(char::to_lowercase));
+            }
+            token.lower_start = lower_start as u32;
+            token.lower_end = self.arena.len() as u32;
+        }
+        token.entry = lexicon.entry(Tokens::lower(&self.arena, text, &token));
+        self.closes |= token.entry.map_or(0, |entry| entry.closes);
+        self.tokens.push(token);
+        next
+    }
+}
+
+impl Token {
+    #[inline(always)]
+    fn new(kind: Kind, start: usize, end: usize, mark: char) -> Token {
+        Token {
+            start,
+            end,
+            lower_start: 0,
+            lower_end: 0,
+            value: 0,
+            digits: 0,
+            mark,
+            kind,
+            capital: false,
+            lowercase: false,
+            entry: None,
+        }
+    }
+}
+
+/// The end of the run of ASCII letters from `start` (before `end`), and whether
+/// it has a capital; eight bytes at a time, since most words end within the
+/// first eight, with no branch per letter.
+#[inline(always)]
+fn ascii_letters_end(bytes: &[u8], start: usize, end: usize) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = start;
+    let mut capitals = false;
+    while at + 8 <= end {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&bytes[at..at + 8]);
+        let word = u64::from_le_bytes(chunk);
+        // ASCII letters with `| 0x20` are `a` to `z`: per byte, the high bit is set
+        // when the low seven bits are at least `a` and not past `z`, and the byte is
+        // ASCII. No carry crosses bytes (0x7f + 0x1f < 0x100).
+        let folded = (word | (ONES * 0x20)) & !HIGH;
+        let at_least_a = folded + ONES * 0x1f;
+        let past_z = folded + ONES * 0x05;
+        let letters = at_least_a & !past_z & !word & HIGH;
+        // A capital has bit 0x20 clear; shifted by two, it lands on the high bit.
+        let upper = letters & !(word << 2);
+        let others = !letters & HIGH;
+        if others != 0 {
+            let length = others.trailing_zeros() / 8;
+            let within = (1u64 << (length * 8)) - 1;
+            return (at + length as usize, capitals || upper & within != 0);
+        }
+        capitals |= upper != 0;
+        at += 8;
+    }
+    while at < end && bytes[at].is_ascii_alphabetic() {
+        // ASCII capitals sort before lowercase letters.
+        capitals |= bytes[at] < b'a';
+        at += 1;
+    }
+    (at, capitals)
 }
 
 /// Longer than any word of the lexicon (`approximately`, `septiembre`).
@@ -325,12 +477,10 @@ const MAX_KEYWORD_BYTES: usize = 16;
 
 #[cfg(test)]
 mod tests {
-    use super::{Kind, Tokens, sentences, triggers};
+    use super::{Kind, MAX_PIECE_BYTES, Tokens, sentences};
 
     fn may_hold_date(text: &str) -> bool {
-        let mut found = Vec::new();
-        triggers(text, &mut found);
-        !found.is_empty()
+        super::may_hold_date(text, 0, text.len())
     }
 
     fn split(text: &str) -> Vec<&str> {
@@ -374,6 +524,21 @@ mod tests {
         ] {
             assert!(may_hold_date(text), "{text}");
         }
+    }
+
+    #[test]
+    fn a_word_or_number_cut_between_pieces_counts_in_the_piece_it_starts_in() {
+        let cut = MAX_PIECE_BYTES;
+        let number = "1".repeat(cut + 100);
+        assert!(super::may_hold_date(&number, 0, cut));
+        assert!(!super::may_hold_date(&number, cut, number.len()));
+        // No space to cut at: `Mon|day`.
+        let word = format!("{}Monday", "-".repeat(cut - 3));
+        let mut pieces = Vec::new();
+        sentences(&word, |start, end| pieces.push((start, end)));
+        assert_eq!(pieces, vec![(0, cut), (cut, word.len())]);
+        assert!(super::may_hold_date(&word, 0, cut));
+        assert!(!super::may_hold_date(&word, cut, word.len()));
     }
 
     #[test]
