@@ -23,6 +23,7 @@ pub mod model;
 mod quotes;
 pub mod render;
 pub mod text;
+mod word_key;
 mod xml;
 
 pub use model::{

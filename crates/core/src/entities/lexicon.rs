@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
+use crate::word_key::WordKey as Key;
+
 /// The multiply-rotate hash of rustc's `FxHasher`, eight bytes at a time: keys are
 /// short words probed for most capitalised words, where SipHash's set-up and
 /// byte-at-a-time hashes cost more than the lookup. Keys come from the text, so
@@ -208,66 +210,11 @@ static FOLDED: LazyLock<Lists> = LazyLock::new(|| {
     Lists::new(map)
 });
 
-/// A word of fewer than 16 bytes as two integers: its bytes, padded with zeros,
-/// and its length in the last byte.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Key(u64, u64);
-
-impl Key {
-    /// No word: every key has a length.
-    const EMPTY: Key = Key(0, 0);
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-
-    /// `word` must be shorter than 16 bytes.
-    fn of(word: &[u8]) -> Key {
-        let length = word.len().min(15);
-        let (low, high) = word[..length].split_at(length.min(8));
-        Key(Self::load(low), Self::load(high) | (length as u64) << 56)
-    }
-
-    /// Up to eight bytes as an integer, in a few loads rather than a loop: two
-    /// that overlap for four bytes or more, three single bytes for fewer.
-    fn load(bytes: &[u8]) -> u64 {
-        let length = bytes.len();
-        if length >= 4 {
-            let four =
-                |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()));
-            four(0) | four(length - 4) << ((length - 4) * 8)
-        } else if length > 0 {
-            let byte = |at: usize| u64::from(bytes[at]) << (at * 8);
-            byte(0) | byte(length / 2) | byte(length - 1)
-        } else {
-            0
-        }
-    }
-
-    /// Whether the word is ASCII.
-    fn is_ascii(self) -> bool {
-        // The length, in the last byte, is below 0x80.
-        (self.0 | self.1) & Self::HIGH == 0
-    }
-
-    /// The key of the word lowercased, for an ASCII word: each capital gains the
-    /// bit 0x20, eight letters at a time.
-    fn ascii_lowercase(self) -> Key {
-        let lower = |half: u64| {
-            // Per byte, the high bit is set when the low seven bits are at least `A`
-            // and not past `Z`, and the byte is ASCII (the length byte is below `A`).
-            let seven = half & !Self::HIGH;
-            let capitals =
-                (seven + Self::ONES * (0x80 - 0x41)) & !(seven + Self::ONES * (0x80 - 0x5b)) & !half;
-            half | ((capitals & Self::HIGH) >> 2)
-        };
-        Key(lower(self.0), lower(self.1))
-    }
-
-    /// The key's first slot under `mask`, and its tag: seven other bits of its
-    /// hash, with the high bit set (no tag is `EMPTY_TAG`).
-    fn slot(self, mask: usize) -> (usize, u8) {
-        let mixed = (self.0 ^ self.1.rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        ((mixed >> 32) as usize & mask, (mixed >> 57) as u8 | 0x80)
-    }
+/// A key's first slot under `mask`, and its tag: seven other bits of its hash,
+/// with the high bit set (no tag is `EMPTY_TAG`).
+fn first_slot(key: Key, mask: usize) -> (usize, u8) {
+    let mixed = key.hash();
+    ((mixed >> 32) as usize & mask, (mixed >> 57) as u8 | 0x80)
 }
 
 /// The tag of an empty slot.
@@ -301,7 +248,7 @@ impl Lists {
                 continue;
             }
             let key = Key::of(word.as_bytes());
-            let (mut slot, tag) = key.slot(size - 1);
+            let (mut slot, tag) = first_slot(key, size - 1);
             while tags[slot] != EMPTY_TAG {
                 slot = (slot + 1) & (size - 1);
             }
@@ -321,7 +268,7 @@ impl Lists {
 
     fn probe(&self, key: Key) -> u32 {
         let mask = self.slots.len() - 1;
-        let (mut slot, tag) = key.slot(mask);
+        let (mut slot, tag) = first_slot(key, mask);
         loop {
             let found = self.tags[slot];
             if found == tag && self.slots[slot].0 == key {

@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::word_key::WordKey as Key;
+
 use super::resolve::{Season, Tense};
 
 /// How a language writes a name, which is what tells the month `March` from the verb
@@ -222,42 +224,8 @@ pub(super) struct Lexicon {
 /// short.
 const SLOTS: usize = 1024;
 
-/// A word of fewer than `MAX_KEY_BYTES` bytes as two integers: its bytes, padded
-/// with zeros, and its length in the last byte.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Key(u64, u64);
-
-impl Key {
-    /// No word: every key has a length.
-    const EMPTY: Key = Key(0, 0);
-
-    /// `word` must be shorter than `MAX_KEY_BYTES`.
-    fn of(word: &[u8]) -> Key {
-        let length = word.len().min(MAX_KEY_BYTES - 1);
-        let (low, high) = word[..length].split_at(length.min(8));
-        Key(load(low), load(high) | (length as u64) << 56)
-    }
-
-    fn slot(self) -> usize {
-        let mixed = (self.0 ^ self.1.rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (mixed >> (64 - SLOTS.trailing_zeros())) as usize
-    }
-}
-
-/// Up to eight bytes as an integer, in a few loads rather than a copy: two that
-/// overlap for four bytes or more, three single bytes for fewer.
-fn load(bytes: &[u8]) -> u64 {
-    let length = bytes.len();
-    if length >= 4 {
-        let four =
-            |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()));
-        four(0) | four(length - 4) << ((length - 4) * 8)
-    } else if length > 0 {
-        let byte = |at: usize| u64::from(bytes[at]) << (at * 8);
-        byte(0) | byte(length / 2) | byte(length - 1)
-    } else {
-        0
-    }
+fn first_slot(key: Key) -> usize {
+    (key.hash() >> (64 - SLOTS.trailing_zeros())) as usize
 }
 
 /// Bit 0 to 25 for a last letter `a` to `z`, bit 26 for anything else: with the
@@ -308,7 +276,7 @@ impl Lexicon {
     }
 
     fn get(&self, key: Key) -> Option<Entry> {
-        let mut slot = key.slot();
+        let mut slot = first_slot(key);
         loop {
             let found = self.keys[slot];
             if found == key {
@@ -323,7 +291,7 @@ impl Lexicon {
 }
 
 /// Longer than any key of the table (`thanksgiving`).
-const MAX_KEY_BYTES: usize = 16;
+const MAX_KEY_BYTES: usize = Key::MAX_BYTES;
 
 /// Bit 0 to 25 for a second letter `a` to `z`; bit 26 for anything else, bit 27
 /// for a one-letter word.
@@ -454,7 +422,7 @@ impl Lexicon {
         assert!(table.len() * 2 < SLOTS, "lexicon table too small");
         for (word, entry) in table {
             let key = Key::of(word.as_bytes());
-            let mut slot = key.slot();
+            let mut slot = first_slot(key);
             while keys[slot] != Key::EMPTY {
                 slot = (slot + 1) & (SLOTS - 1);
             }
