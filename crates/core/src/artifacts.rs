@@ -184,30 +184,11 @@ fn ends_with_words(text: &str, words: &[String]) -> bool {
 /// Abbreviations after which a lowercase word does not start a new sentence.
 fn is_abbreviation(word: &str) -> bool {
     let bare = word.trim_end_matches('.');
-    bare.contains('.')
-        || bare.chars().count() == 1
-        || matches!(
-            bare.to_lowercase().as_str(),
-            "mr" | "mrs"
-                | "ms"
-                | "dr"
-                | "st"
-                | "jr"
-                | "sr"
-                | "inc"
-                | "co"
-                | "ltd"
-                | "corp"
-                | "vs"
-                | "etc"
-                | "no"
-                | "approx"
-                | "gen"
-                | "gov"
-                | "sen"
-                | "rep"
-                | "prof"
-        )
+    if bare.contains('.') || bare.chars().count() == 1 {
+        return true;
+    }
+    let lower = bare.to_lowercase();
+    crate::abbreviation::is_common(&lower) || matches!(lower.as_str(), "no" | "approx")
 }
 
 fn repeated_fragment(

@@ -4,6 +4,7 @@
 //! HTTP or the command line. It takes bytes or text and returns documents with
 //! their diagnostics; callers decide where bytes come from and where documents go.
 
+mod abbreviation;
 pub mod archive;
 mod artifacts;
 pub mod date;

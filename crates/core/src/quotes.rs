@@ -171,32 +171,11 @@ fn next_sentence_start(text: &str, offset: usize) -> Option<usize> {
 fn ends_with_abbreviation(text: &str) -> bool {
     let word = text.rsplit(char::is_whitespace).next().unwrap_or_default();
     let bare = word.trim_end_matches('.').trim_start_matches(|character: char| !character.is_alphanumeric());
-    bare.contains('.')
-        || bare.chars().count() == 1
-        || matches!(
-            bare.to_lowercase().as_str(),
-            "mr" | "mrs"
-                | "ms"
-                | "dr"
-                | "st"
-                | "jr"
-                | "sr"
-                | "inc"
-                | "co"
-                | "ltd"
-                | "corp"
-                | "vs"
-                | "etc"
-                | "gen"
-                | "gov"
-                | "sen"
-                | "rep"
-                | "prof"
-                | "sra"
-                | "mme"
-                | "mlle"
-                | "m"
-        )
+    if bare.contains('.') || bare.chars().count() == 1 {
+        return true;
+    }
+    let lower = bare.to_lowercase();
+    crate::abbreviation::is_common(&lower) || matches!(lower.as_str(), "sra" | "mme" | "mlle" | "m")
 }
 
 fn floor_boundary(text: &str, mut offset: usize) -> usize {

@@ -978,36 +978,8 @@ pub(super) fn number_word(word: &str) -> Option<u32> {
 /// Abbreviations whose full stop does not end a sentence (a month abbreviation is
 /// handled by the caller: `Oct. 2021` goes on, `in Oct. The` ends).
 pub(super) fn is_abbreviation(word: &str) -> bool {
-    matches!(
-        word,
-        "mr" | "mrs"
-            | "ms"
-            | "dr"
-            | "st"
-            | "jr"
-            | "sr"
-            | "inc"
-            | "co"
-            | "ltd"
-            | "corp"
-            | "vs"
-            | "etc"
-            | "gen"
-            | "gov"
-            | "sen"
-            | "rep"
-            | "prof"
-            | "sra"
-            | "mme"
-            | "mlle"
-            | "no"
-            | "nos"
-            | "vol"
-            | "fig"
-            | "ca"
-            | "approx"
-            | "est"
-    )
+    crate::abbreviation::is_common(word)
+        || matches!(word, "sra" | "mme" | "mlle" | "no" | "nos" | "vol" | "fig" | "ca" | "approx" | "est")
 }
 
 /// Words that tell the tense of the clause a date is in, which says whether a

@@ -1,0 +1,27 @@
+//! The abbreviations every sentence splitter of the crate knows: titles and
+//! company words whose full stop does not end a sentence. Each splitter adds the
+//! few its own text needs (`quotes`, `artifacts`, `events`).
+
+/// Whether `lower` (lowercase, without its full stop) is one of them.
+pub(crate) fn is_common(lower: &str) -> bool {
+    matches!(
+        lower,
+        "mr" | "mrs"
+            | "ms"
+            | "dr"
+            | "st"
+            | "jr"
+            | "sr"
+            | "inc"
+            | "co"
+            | "ltd"
+            | "corp"
+            | "vs"
+            | "etc"
+            | "gen"
+            | "gov"
+            | "sen"
+            | "rep"
+            | "prof"
+    )
+}
