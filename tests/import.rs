@@ -173,8 +173,10 @@ fn serve(
         } else {
             head.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
         }
-        let written = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&reply.body));
+        // Done serving before the reply goes out: once the client has read it, it may
+        // send its next request at once, and that one must not find this one still counted.
         serving.fetch_sub(1, Ordering::SeqCst);
+        let written = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&reply.body));
         if written.is_err() || reply.unframed {
             return;
         }
