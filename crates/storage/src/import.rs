@@ -270,13 +270,44 @@ impl Store {
     /// Stores a batch of items in one transaction and reports each one's outcome.
     /// With a run, each item's outcome is recorded in the import history.
     pub async fn import_batch(&self, run_id: Option<i64>, items: Vec<ImportItem>) -> Result<Vec<ItemResult>> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::import_batch(pool, self.story_threshold, run_id, items).await,
-            Backend::Postgres(database) => {
+        let mut writer = self.writer().await?;
+        self.write_batch(&mut writer, run_id, items).await
+    }
+
+    /// What an import writes its batches through.
+    pub(crate) async fn writer(&self) -> Result<Writer<'_>> {
+        Ok(match &self.backend {
+            Backend::Sqlite(pool) => Writer::Sqlite(pool.acquire().await?),
+            Backend::Postgres(database) => Writer::Postgres(database),
+        })
+    }
+
+    /// As [`Store::import_batch`], through `writer`.
+    pub(crate) async fn write_batch(
+        &self,
+        writer: &mut Writer<'_>,
+        run_id: Option<i64>,
+        items: Vec<ImportItem>,
+    ) -> Result<Vec<ItemResult>> {
+        match writer {
+            Writer::Sqlite(connection) => {
+                sqlite::import_batch(connection, self.story_threshold, run_id, items).await
+            }
+            Writer::Postgres(database) => {
                 postgres::import_batch(database, self.story_threshold, run_id, items).await
             }
         }
     }
+}
+
+/// What an import writes through, batch after batch. On SQLite, one connection
+/// kept for the whole import: each connection has a page cache of its own, and
+/// the pool hands its connections out in turn, so batches written through
+/// whichever one was free would find the pages the last batch read and wrote in
+/// another cache, and the import would hold several caches' worth of memory.
+pub(crate) enum Writer<'a> {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(&'a postgres::Database),
 }
 
 /// The text the body column indexes: the dek and every block's text.

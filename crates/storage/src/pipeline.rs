@@ -47,9 +47,10 @@ impl Store {
     where
         Batches: Iterator<Item = Vec<ImportItem>> + Send + 'static,
     {
+        let mut writer = self.writer().await?;
         let mut ahead = Ahead::start(batches);
         while let Some(items) = ahead.next().await {
-            on_results(self.import_batch(run_id, items).await?);
+            on_results(self.write_batch(&mut writer, run_id, items).await?);
         }
         ahead.finish().await;
         Ok(())

@@ -29,6 +29,8 @@ pub(crate) struct Questions<'a> {
     pub(crate) fingerprints: Vec<&'a str>,
     pub(crate) urls: Vec<&'a str>,
     pub(crate) keys: Vec<i64>,
+    /// The sketches of the batch's documents, which the stored candidates are measured against.
+    pub(crate) sketches: Vec<&'a [u32]>,
 }
 
 impl<'a> Questions<'a> {
@@ -65,8 +67,42 @@ impl<'a> Questions<'a> {
                     questions.keys.push(key);
                 }
             }
+            if !document.sketch.is_empty() {
+                questions.sketches.push(&document.sketch);
+            }
         }
         questions
+    }
+
+    /// Of the stored documents that share lookup keys with the batch's documents
+    /// (`keys`, with their sketches in `sketches`), those at least `threshold`
+    /// similar to one that shares a key with them, in id order. `Plan` joins a
+    /// document to a stored one's story only at that similarity, so only these
+    /// stories are asked for: asking every candidate's means reading as many
+    /// document rows, most of them of unrelated articles.
+    pub(crate) fn similar_candidates(
+        &self,
+        keys: &HashMap<i64, Vec<i64>>,
+        sketches: &HashMap<i64, Vec<u32>>,
+        threshold: f64,
+    ) -> Vec<i64> {
+        let mut similar = HashSet::new();
+        for sketch in &self.sketches {
+            for key in lookup_keys(sketch) {
+                for id in keys.get(&key).into_iter().flatten() {
+                    if !similar.contains(id)
+                        && sketches
+                            .get(id)
+                            .is_some_and(|stored| similarity::similarity(sketch, stored) >= threshold)
+                    {
+                        similar.insert(*id);
+                    }
+                }
+            }
+        }
+        let mut similar: Vec<i64> = similar.into_iter().collect();
+        similar.sort_unstable();
+        similar
     }
 }
 
@@ -90,14 +126,16 @@ pub(crate) struct Answers {
     /// For each key, the stored documents with that key: the most recent
     /// `similarity::CANDIDATES_PER_KEY`, most recent first.
     pub(crate) keys: HashMap<i64, Vec<i64>>,
-    /// The sketch and story of every document in `keys`.
+    /// The sketch and story of the documents in `keys` that are similar to a
+    /// document of the batch (`Questions::similar_candidates`); the plan passes
+    /// over the others, as it would after measuring them.
     pub(crate) candidates: HashMap<i64, (Vec<u32>, i64)>,
     /// The id the batch's first new document gets.
     pub(crate) next_id: i64,
 }
 
 impl Answers {
-    /// The distinct documents named in `keys`, whose sketches and stories are asked next.
+    /// The distinct documents named in `keys`, whose sketches are asked next.
     pub(crate) fn candidate_ids(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = self.keys.values().flatten().copied().collect();
         ids.sort_unstable();
@@ -574,6 +612,21 @@ mod tests {
         assert_eq!(plan.inserts[0].id, 100);
         assert_eq!(plan.inserts[0].story, 7, "joins the oldest story");
         assert_eq!(plan.merges, [(40, 7)], "the other story merges into it");
+    }
+
+    #[test]
+    fn only_stored_documents_similar_to_the_batch_are_asked_for_their_story() {
+        let items = vec![item("rewrite.txt", REWRITE, None)];
+        let questions = Questions::of(&items);
+        let sketch = questions.sketches[0].to_vec();
+        let other = item("other.txt", OTHER, None).prepared.unwrap().documents.remove(0).sketch;
+        let key = i64::from(sketch[0]);
+        let keys = HashMap::from([(key, vec![9, 8, 7])]);
+        // 9 tells the same story, 8 another one; 7's sketch was not found.
+        let sketches = HashMap::from([(9, sketch.clone()), (8, other)]);
+        assert_eq!(questions.similar_candidates(&keys, &sketches, 0.15), [9]);
+        assert!(questions.similar_candidates(&keys, &sketches, 1.01).is_empty());
+        assert!(questions.similar_candidates(&HashMap::new(), &sketches, 0.15).is_empty());
     }
 
     #[test]

@@ -42,8 +42,10 @@ impl Store {
     async fn preview_batch(&self, carried: &mut Carried, items: &[ImportItem]) -> Result<Vec<ItemResult>> {
         let questions = Questions::of(items);
         let mut answers = match &self.backend {
-            Backend::Sqlite(pool) => sqlite::preview_answers(pool, &questions).await?,
-            Backend::Postgres(database) => postgres::preview_answers(&database.pool, &questions).await?,
+            Backend::Sqlite(pool) => sqlite::preview_answers(pool, &questions, self.story_threshold).await?,
+            Backend::Postgres(database) => {
+                postgres::preview_answers(&database.pool, &questions, self.story_threshold).await?
+            }
         };
         carry_into(carried, &questions, &mut answers);
         let plan = Plan::new(items, answers, self.story_threshold);

@@ -32,7 +32,7 @@ pub(crate) async fn apply_reparse(
     story_threshold: f64,
 ) -> Result<Vec<(i64, Updated)>> {
     let mut transaction = begin_writing(&database.pool).await?;
-    let answers = ask(&mut transaction, &Questions::of_changes(changes)).await?;
+    let answers = ask(&mut transaction, &Questions::of_changes(changes), story_threshold).await?;
     let (plan, outcomes) = Plan::reparse(changes, answers, story_threshold);
     write(&mut transaction, database, &plan, None).await?;
     transaction.commit().await?;

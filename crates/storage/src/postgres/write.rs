@@ -7,6 +7,8 @@
 //! What a batch becomes is decided in memory (`crate::plan`) and written with one
 //! statement per table. `dossier reparse` writes its changes the same way.
 
+use std::collections::HashMap;
+
 use sqlx::PgPool;
 
 use super::Database;
@@ -61,14 +63,20 @@ pub(crate) async fn import_batch(
     items: Vec<ImportItem>,
 ) -> Result<Vec<ItemResult>> {
     let mut transaction = begin_writing(&database.pool).await?;
-    let answers = ask(&mut transaction, &Questions::of(&items)).await?;
+    let answers = ask(&mut transaction, &Questions::of(&items), story_threshold).await?;
     let plan = Plan::new(&items, answers, story_threshold);
     write(&mut transaction, database, &plan, run_id).await?;
     transaction.commit().await?;
     Ok(plan.results)
 }
 
-pub(crate) async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Result<Answers> {
+/// The archive's answers to a batch's questions; `threshold` is the story
+/// similarity the plan will be made with.
+pub(crate) async fn ask(
+    transaction: &mut Transaction<'_>,
+    questions: &Questions<'_>,
+    threshold: f64,
+) -> Result<Answers> {
     let mut answers = Answers::default();
     if !questions.fingerprints.is_empty() {
         let rows: Vec<(String, i64)> = sqlx::query_as(
@@ -114,16 +122,26 @@ pub(crate) async fn ask(transaction: &mut Transaction<'_>, questions: &Questions
         answers.keys = rows.into_iter().filter(|(_, ids)| !ids.is_empty()).collect();
         let candidates = answers.candidate_ids();
         if !candidates.is_empty() {
-            let rows: Vec<(i64, Vec<u8>, i64)> = sqlx::query_as(
-                "SELECT s.document_id, s.sketch, d.story_id FROM document_sketches s
-                 JOIN documents d ON d.id = s.document_id
-                 WHERE s.document_id = ANY($1)",
+            let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                "SELECT document_id, sketch FROM document_sketches WHERE document_id = ANY($1)",
             )
             .bind(candidates)
             .fetch_all(&mut **transaction)
             .await?;
-            for (id, sketch, story) in rows {
-                answers.candidates.insert(id, (similarity::decode(&sketch), story));
+            let mut sketches: HashMap<i64, Vec<u32>> =
+                rows.into_iter().map(|(id, sketch)| (id, similarity::decode(&sketch))).collect();
+            let similar = questions.similar_candidates(&answers.keys, &sketches, threshold);
+            if !similar.is_empty() {
+                let rows: Vec<(i64, i64)> =
+                    sqlx::query_as("SELECT id, story_id FROM documents WHERE id = ANY($1)")
+                        .bind(similar)
+                        .fetch_all(&mut **transaction)
+                        .await?;
+                for (id, story) in rows {
+                    if let Some(sketch) = sketches.remove(&id) {
+                        answers.candidates.insert(id, (sketch, story));
+                    }
+                }
             }
         }
     }

@@ -41,9 +41,10 @@ pub(crate) async fn failed_fetches(pool: &SqlitePool) -> Result<Vec<String>> {
 pub(crate) async fn preview_answers(
     pool: &SqlitePool,
     questions: &crate::plan::Questions<'_>,
+    threshold: f64,
 ) -> Result<crate::plan::Answers> {
     let mut transaction = pool.begin().await?;
-    let answers = super::write::ask(&mut transaction, questions).await?;
+    let answers = super::write::ask(&mut transaction, questions, threshold).await?;
     transaction.rollback().await?;
     Ok(answers)
 }

@@ -3,7 +3,9 @@
 //! table. See `crate::import` for the identity rules and what is prepared off the
 //! writer. `dossier reparse` writes its changes the same way.
 
-use sqlx::{AssertSqlSafe, QueryBuilder, SqlitePool};
+use std::collections::HashMap;
+
+use sqlx::{AssertSqlSafe, Connection, QueryBuilder, SqliteConnection, SqlitePool};
 
 use crate::import::{ImportItem, ItemOutcome, ItemResult, PreparedDocument};
 use crate::plan::{Answers, Plan, Questions, Row, lookup_keys};
@@ -29,13 +31,13 @@ pub(crate) async fn finish_import(pool: &SqlitePool, run_id: i64) -> Result<()> 
 /// The transaction takes the write lock when it begins, so that the answers the
 /// plan is made from stay true until the commit (see `crate::plan`).
 pub(crate) async fn import_batch(
-    pool: &SqlitePool,
+    connection: &mut SqliteConnection,
     story_threshold: f64,
     run_id: Option<i64>,
     items: Vec<ImportItem>,
 ) -> Result<Vec<ItemResult>> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let answers = ask(&mut transaction, &Questions::of(&items)).await?;
+    let mut transaction = connection.begin_with("BEGIN IMMEDIATE").await?;
+    let answers = ask(&mut transaction, &Questions::of(&items), story_threshold).await?;
     let plan = Plan::new(&items, answers, story_threshold);
     write(&mut transaction, &plan, run_id).await?;
     transaction.commit().await?;
@@ -53,7 +55,13 @@ pub(crate) fn json_list<T: serde::Serialize>(values: &[T]) -> String {
     serde_json::to_string(values).expect("a list of strings or numbers serialises")
 }
 
-pub(crate) async fn ask(transaction: &mut Transaction<'_>, questions: &Questions<'_>) -> Result<Answers> {
+/// The archive's answers to a batch's questions; `threshold` is the story
+/// similarity the plan will be made with.
+pub(crate) async fn ask(
+    transaction: &mut Transaction<'_>,
+    questions: &Questions<'_>,
+    threshold: f64,
+) -> Result<Answers> {
     let mut answers = Answers::default();
     if !questions.fingerprints.is_empty() {
         let rows: Vec<(String, i64)> = sqlx::query_as(
@@ -107,16 +115,28 @@ pub(crate) async fn ask(transaction: &mut Transaction<'_>, questions: &Questions
         }
         let candidates = answers.candidate_ids();
         if !candidates.is_empty() {
-            let rows: Vec<(i64, Vec<u8>, i64)> = sqlx::query_as(
-                "SELECT s.document_id, s.sketch, d.story_id FROM document_sketches s
-                 JOIN documents d ON d.id = s.document_id
-                 WHERE s.document_id IN (SELECT value FROM json_each(?1))",
+            let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                "SELECT document_id, sketch FROM document_sketches
+                 WHERE document_id IN (SELECT value FROM json_each(?1))",
             )
             .bind(json_list(&candidates))
             .fetch_all(&mut **transaction)
             .await?;
-            for (id, sketch, story) in rows {
-                answers.candidates.insert(id, (similarity::decode(&sketch), story));
+            let mut sketches: HashMap<i64, Vec<u32>> =
+                rows.into_iter().map(|(id, sketch)| (id, similarity::decode(&sketch))).collect();
+            let similar = questions.similar_candidates(&answers.keys, &sketches, threshold);
+            if !similar.is_empty() {
+                let rows: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT id, story_id FROM documents WHERE id IN (SELECT value FROM json_each(?1))",
+                )
+                .bind(json_list(&similar))
+                .fetch_all(&mut **transaction)
+                .await?;
+                for (id, story) in rows {
+                    if let Some(sketch) = sketches.remove(&id) {
+                        answers.candidates.insert(id, (sketch, story));
+                    }
+                }
             }
         }
     }
