@@ -243,6 +243,63 @@ async fn saved_web_pages_import_and_read_like_articles() {
     assert!(unescape(&page).contains("By Jane Doe, John Roe"), "{page}");
 }
 
+#[tokio::test]
+async fn a_saved_page_shows_its_images_from_local_copies_only() {
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("pages");
+    std::fs::create_dir_all(folder.join("story_files")).unwrap();
+    std::fs::write(folder.join("story_files/crane.png"), dossier_synth::PNG_2X2).unwrap();
+    std::fs::write(folder.join("story_files/fake.png"), "<svg onload=alert(1)></svg>").unwrap();
+    std::fs::write(home.path().join("outside.png"), dossier_synth::PNG_2X2).unwrap();
+    let figure = |src: &str, caption: &str| {
+        format!(
+            "<figure><img src=\"{src}\" alt=\"Alt of {caption}\"><figcaption>{caption}</figcaption></figure>"
+        )
+    };
+    let html = format!(
+        "<!doctype html><html lang=en><head><title>Crane removed</title></head><body><article>\
+         <h1>Crane removed from the quay</h1><p>The crane over the northern quay was taken down on Tuesday \
+         after inspectors found cracked welds in its boom, the harbour authority said.</p>{}{}{}{}\
+         <p>Dockworkers moved to the southern quay while engineers decide whether it can be repaired.</p>\
+         </article></body></html>",
+        figure("story_files/crane.png", "Kept beside the page"),
+        figure("story_files/fake.png", "Not an image"),
+        figure("../outside.png", "Outside the folder"),
+        figure("https://cdn.example/remote.jpg", "On another host"),
+    );
+    std::fs::write(folder.join("story.html"), html).unwrap();
+    let db = home.path().join("archive.db");
+    let summary =
+        json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["import", "--json"]).arg(&folder)));
+    assert_eq!(summary["imported"], 1, "{summary}");
+    let id = summary["documents"][0]["id"].as_i64().unwrap();
+
+    let store = Store::open(&db).await.unwrap();
+    let (status, page) = get(&store, &format!("/documents/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let images: Vec<&str> = page.split("<img ").skip(1).collect();
+    assert_eq!(images.len(), 1, "one local copy, nothing else: {page}");
+    let src = images[0].split('"').nth(1).unwrap();
+    assert!(src.starts_with("/images/") && src.len() == "/images/".len() + 64, "{src}");
+    assert!(images[0].contains("alt=\"Alt of Kept beside the page\""), "{}", images[0]);
+    for caption in ["Kept beside the page", "Not an image", "Outside the folder", "On another host"] {
+        assert!(page.contains(&format!("<figcaption>{caption}</figcaption>")), "{caption}: {page}");
+    }
+    assert!(!page.contains("cdn.example") && !page.contains("outside.png"), "{page}");
+
+    let response = app(AppState::new(store.clone()))
+        .oneshot(Request::get(src).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    assert_eq!(&bytes[..], dossier_synth::PNG_2X2);
+    let (status, _) = get(&store, &format!("/images/{}", "0".repeat(64))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 #[test]
 fn serve_answers_over_http_and_stops_on_interrupt() {
     let home = tempfile::tempdir().unwrap();

@@ -705,7 +705,11 @@ fn parse_unit(unit: Unit) -> Parsed {
             let location = location_of(&path);
             let name = path.file_name().map(|name| name.to_string_lossy().into_owned());
             let bytes = read_file(&path);
-            parse_bytes(Arc::from(location.as_str()), None, name.as_deref(), bytes, true)
+            let mut parsed = parse_bytes(Arc::from(location.as_str()), None, name.as_deref(), bytes, true);
+            if let Some(item) = &mut parsed.item {
+                crate::images::keep_local_images(item, &path);
+            }
+            parsed
         }
         Unit::Bytes { location, line, bytes } => {
             let format_hint = line.map(|_| "line.ndjson");

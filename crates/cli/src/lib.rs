@@ -6,6 +6,7 @@ mod entities;
 mod export;
 mod extract;
 mod fetch;
+mod images;
 mod import;
 mod migrate;
 mod reparse;

@@ -1,8 +1,8 @@
 //! Copying a whole archive into another database (`dossier migrate-db`), for
 //! moving from the embedded SQLite file to a PostgreSQL server: documents with
 //! their ids, story clusters and sketches, revisions, tags, highlights, read state
-//! and reading positions, sources with their original bytes, and the import
-//! history.
+//! and reading positions, sources with their original bytes, local copies of
+//! images, and the import history.
 //!
 //! Resumable: tables are copied in an order that satisfies every reference, each
 //! in pages of rows in id order, one transaction a page; a page of documents
@@ -45,6 +45,9 @@ pub(crate) type RevisionRow = (i64, i64, String, Vec<u8>, String);
 pub(crate) type ReadingRow = (i64, Option<String>, i64, String);
 pub(crate) type SourceRow = (i64, i64, String, String, i64, String, String, bool);
 pub(crate) type ImportItemRow = (i64, i64, String, String, Option<i64>, Option<String>);
+pub(crate) type ImageRow = (i64, String, String, i64, Vec<u8>);
+pub(crate) type ImageSummaryRow = (i64, String, String, i64);
+pub(crate) type DocumentImageRow = (i64, i64, String, String);
 pub(crate) type HighlightRow =
     (i64, i64, Option<String>, Option<String>, Option<String>, String, Option<String>, String);
 
@@ -58,6 +61,12 @@ const ITEMS: &str = "SELECT id, run_id, location, outcome, document_id, error FR
 const READING: &str = "SELECT document_id, read_at, position, updated_at FROM reading_states";
 const HIGHLIGHTS: &str =
     "SELECT id, document_id, text, note, created, digest, original_sha256, imported_at FROM highlights";
+
+const IMAGES: &str = "SELECT id, sha256, media_type, byte_length, data FROM images";
+const IMAGE_SUMMARIES: &str = "SELECT id, sha256, media_type, byte_length FROM images";
+const DOCUMENT_IMAGES: &str = "SELECT id, document_id, src, image_sha256 FROM document_images";
+/// Images read and written at a time.
+const IMAGE_PAGE: i64 = 16;
 
 /// A page of documents with what belongs to them.
 pub(crate) struct DocumentPage {
@@ -103,11 +112,12 @@ impl Store {
         };
         let mut report = CopyReport::default();
         macro_rules! copy_table {
-            ($table:literal, $select:expr, $row:ty, $write:path) => {{
+            ($table:literal, $select:expr, $row:ty, $write:path) => {{ copy_table!($table, $select, $row, $write, PAGE) }};
+            ($table:literal, $select:expr, $row:ty, $write:path, $page:expr) => {{
                 let mut after = postgres::copy::highest_id(database, $table).await?;
                 let mut written = 0;
                 loop {
-                    let rows: Vec<$row> = self.page($select, "id", after).await?;
+                    let rows: Vec<$row> = self.page($select, "id", after, $page).await?;
                     let Some(last) = rows.last() else { break };
                     after = last.0;
                     written += rows.len() as i64;
@@ -124,7 +134,7 @@ impl Store {
         let mut after = postgres::copy::highest_id(database, "documents").await?;
         let mut written = 0;
         loop {
-            let documents: Vec<DocumentRow> = self.page(DOCUMENTS, "id", after).await?;
+            let documents: Vec<DocumentRow> = self.page(DOCUMENTS, "id", after, PAGE).await?;
             let Some(last) = documents.last() else { break };
             let range = (after, last.0);
             after = last.0;
@@ -149,6 +159,14 @@ impl Store {
         // copy then also brings highlights that an import added to documents
         // copied before.
         copy_table!("highlights", HIGHLIGHTS, HighlightRow, postgres::copy::write_highlights);
+        // A few at a time: an image may be megabytes.
+        copy_table!("images", IMAGES, ImageRow, postgres::copy::write_images, IMAGE_PAGE);
+        copy_table!(
+            "document_images",
+            DOCUMENT_IMAGES,
+            DocumentImageRow,
+            postgres::copy::write_document_images
+        );
         postgres::copy::finish(database).await?;
 
         report.tables = vec![
@@ -216,6 +234,22 @@ impl Store {
                     .optional(&row.5);
             })
             .await?,
+            // The bytes were checked against their SHA-256 as they were written
+            // (`postgres::copy::write_images`); compared here by that hash.
+            self.compare::<ImageSummaryRow>(target, "images", IMAGE_SUMMARIES, "id", |row, hash| {
+                hash.i64(row.0).text(&row.1).text(&row.2).i64(row.3);
+            })
+            .await?,
+            self.compare::<DocumentImageRow>(
+                target,
+                "document_images",
+                DOCUMENT_IMAGES,
+                "id",
+                |row, hash| {
+                    hash.i64(row.0).i64(row.1).text(&row.2).text(&row.3);
+                },
+            )
+            .await?,
             self.compare::<HighlightRow>(target, "highlights", HIGHLIGHTS, "id", |row, hash| {
                 hash.i64(row.0)
                     .i64(row.1)
@@ -231,8 +265,8 @@ impl Store {
         Ok(report)
     }
 
-    /// The next page of `select`'s rows after `after` in `key` order.
-    async fn page<Row>(&self, select: &str, key: &str, after: i64) -> Result<Vec<Row>>
+    /// The next `limit` of `select`'s rows after `after` in `key` order.
+    async fn page<Row>(&self, select: &str, key: &str, after: i64, limit: i64) -> Result<Vec<Row>>
     where
         Row: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
             + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
@@ -240,7 +274,7 @@ impl Store {
             + Unpin,
     {
         let sql = format!("{select} WHERE {key} > $1 ORDER BY {key} LIMIT $2");
-        self.fetch(sql, after, PAGE).await
+        self.fetch(sql, after, limit).await
     }
 
     /// The rows of `select` whose document id is in `(range.0, range.1]`.

@@ -35,6 +35,8 @@ pub(crate) struct Prepared {
     pub(crate) original_length: usize,
     pub(crate) original_compressed: Vec<u8>,
     pub(crate) documents: Vec<PreparedDocument>,
+    /// Local copies of the images its documents show (`crate::images`).
+    pub(crate) images: Vec<crate::images::PreparedImage>,
 }
 
 /// A document with what storing it needs, computed off the writer.
@@ -110,6 +112,14 @@ impl PreparedDocument {
     pub(crate) fn url(&self) -> Option<&String> {
         self.document.canonical_url.as_ref().or(self.document.url.as_ref())
     }
+
+    /// Whether one of its image blocks shows the image at `src`.
+    pub(crate) fn shows_image(&self, src: &str) -> bool {
+        self.document
+            .blocks
+            .iter()
+            .any(|block| matches!(block, dossier_core::Block::Image { src: shown, .. } if shown == src))
+    }
 }
 
 impl ImportItem {
@@ -165,6 +175,7 @@ impl ImportItem {
             original_length: bytes.len(),
             original_compressed: compress(bytes),
             documents,
+            images: Vec::new(),
         });
         ImportItem { location, format, prepared }
     }

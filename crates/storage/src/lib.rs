@@ -15,6 +15,7 @@
 
 mod copy;
 mod export;
+mod images;
 mod import;
 mod library;
 mod links;
@@ -37,6 +38,7 @@ use sqlx::migrate::Migrator;
 
 pub use copy::{CopyReport, TableCopy};
 pub use export::ExportedDocument;
+pub use images::{MAX_IMAGE_BYTES, MAX_IMAGES, StoredImage, sniff_image};
 pub use import::{Change, ImportItem, ItemOutcome, ItemResult, StoredRef};
 pub use library::{
     LibraryCursor, LibraryEntry, LibraryFilter, LibraryPage, LibraryRequest, LibrarySort, ReadingState,

@@ -16,6 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::images::PreparedImage;
 use crate::import::{
     Change, ImportItem, ItemOutcome, ItemResult, Prepared, PreparedDocument, PreparedHighlight, StoredRef,
 };
@@ -194,6 +195,8 @@ pub(crate) struct Plan<'a> {
     /// (document, tag name), names trimmed and not empty.
     pub(crate) tags: Vec<(i64, &'a str)>,
     pub(crate) highlights: Vec<HighlightRow<'a>>,
+    /// Local copies of images, each with a document that shows it (`crate::images`).
+    pub(crate) images: Vec<(i64, &'a PreparedImage)>,
     /// Each item's outcome, in input order.
     pub(crate) results: Vec<ItemResult>,
 }
@@ -235,6 +238,15 @@ impl<'a> Plan<'a> {
                                 original_sha256: &prepared.original_sha256,
                             }
                         }));
+                        // Also whatever the change: a copy kept on a later import
+                        // of the same page is as good as one kept the first time.
+                        planner.plan.images.extend(
+                            prepared
+                                .images
+                                .iter()
+                                .filter(|image| document.shows_image(&image.src))
+                                .map(|image| (stored.id, image)),
+                        );
                         planner.plan.sources.push(SourceRow {
                             document_id: stored.id,
                             location: &item.location,

@@ -33,6 +33,9 @@ pub struct ReadingPage {
     /// The archive's entity for each of the document's entities, by its
     /// position in the model's `entities` (see `Store::document_entity_ids`).
     pub entities: HashMap<usize, i64>,
+    /// The local copy of each image it shows, by the image block's `src`: the
+    /// SHA-256 it is served by (`Store::image`). An image without one is not shown.
+    pub images: HashMap<String, String>,
 }
 
 /// Another document of a story, as the reading view lists it.
@@ -46,7 +49,7 @@ pub struct StoryMember {
 
 /// The row both backends select: the document's model, added time and story;
 /// its sources, tags, highlights and story members as JSON arrays; the read time
-/// and position; the previous and next ids.
+/// and position; the previous and next ids; its entities and images as JSON arrays.
 pub(crate) type ReadingRow = (
     Vec<u8>,
     String,
@@ -58,6 +61,7 @@ pub(crate) type ReadingRow = (
     i64,
     Option<i64>,
     Option<i64>,
+    String,
     String,
     String,
 );
@@ -92,7 +96,9 @@ fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
         next,
         coverage,
         entities,
+        images,
     ) = row;
+    let images: Vec<(String, String)> = from_json(id, &images)?;
     let entities: Vec<(usize, i64)> = from_json(id, &entities)?;
     let sources: Vec<SourceRow> = from_json(id, &sources)?;
     let highlights: Vec<HighlightRow> = from_json(id, &highlights)?;
@@ -105,6 +111,7 @@ fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
         next,
         coverage: from_json(id, &coverage)?,
         entities: entities.into_iter().collect(),
+        images: images.into_iter().collect(),
     })
 }
 

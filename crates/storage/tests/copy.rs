@@ -77,8 +77,22 @@ async fn a_sqlite_archive_copies_into_postgres_whole_and_resumably() {
         .outcome
         .ids()[0];
 
+    // A page with the local copy of its image.
+    let mut pictured = ImportItem::parse(
+        "pictured.html".to_owned(),
+        Some("pictured.html"),
+        b"<html><body><article><h1>Pictured</h1><p>The new ferry arrived at the harbour on Monday,           two years late and over budget, and will carry its first passengers next week.</p>          <figure><img src=ferry.png><figcaption>The ferry</figcaption></figure></article></body></html>"
+            .to_vec(),
+    );
+    pictured.add_image("ferry.png", dossier_synth::PNG_2X2.to_vec()).unwrap();
+    let pictured = from.import_batch(None, vec![pictured]).await.unwrap()[0].outcome.ids()[0];
+
     let report = from.copy_into(&target.store, |_, _| {}).await.unwrap();
     assert!(report.verified(), "{report:#?}");
+    assert!(
+        report.tables.iter().any(|table| table.table == "images" && table.target_rows == 1),
+        "{report:#?}"
+    );
     assert!(report.rows_copied > 700, "{report:?}");
 
     // More imports into the source; the next run copies only what is new. (Only
@@ -112,6 +126,10 @@ async fn a_sqlite_archive_copies_into_postgres_whole_and_resumably() {
         let original = left.sources[0].original_sha256.as_str();
         assert_eq!(from.original(original).await.unwrap(), to.original(original).await.unwrap());
     }
+    let images = from.reading_page(pictured, 5).await.unwrap().images;
+    assert_eq!(to.reading_page(pictured, 5).await.unwrap().images, images);
+    let image = to.image(&images["ferry.png"]).await.unwrap().expect("the image was copied");
+    assert_eq!(image.data, dossier_synth::PNG_2X2);
     let revised = to.search(&SearchRequest::new("corrections")).await.unwrap();
     assert_eq!(revised.hits.len(), 1);
     assert_eq!(to.revisions(revised.hits[0].id).await.unwrap().len(), 1);

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/documents/{id}/read", post(mark_read))
         .route("/documents/{id}/tags", post(change_tags))
         .route("/documents/{id}/position", post(save_position))
+        .route("/images/{sha256}", get(image))
 }
 
 #[derive(Template)]
@@ -97,6 +98,10 @@ struct BlockView {
     /// The text cut where it names an entity: (text, the entity's page). Empty
     /// when nothing in the block is linked; `text` is shown then.
     segments: Vec<(String, Option<String>)>,
+    /// A figure's image, from its local copy (`/images/HASH`); empty when there
+    /// is none, and the caption (or the alternative text) stands in.
+    image: String,
+    alt: String,
 }
 
 impl From<&Block> for BlockView {
@@ -109,6 +114,8 @@ impl From<&Block> for BlockView {
             items: Vec::new(),
             ordered: false,
             segments: Vec::new(),
+            image: String::new(),
+            alt: String::new(),
         };
         match block {
             Block::Heading { level, text } => {
@@ -127,7 +134,7 @@ impl From<&Block> for BlockView {
                 view.ordered = *ordered;
                 view.items = items.clone();
             }
-            // Images are never hot-linked: until local copies exist, the caption stands in.
+            // Images are never hot-linked: see `show_local_copy`.
             Block::Image { .. } => {
                 view.kind = "figure";
                 view.text = block.text();
@@ -201,6 +208,33 @@ const CONTENTS_FROM_HEADINGS: usize = 3;
 /// Other documents of the story shown at most.
 const COVERAGE_SHOWN: usize = 12;
 
+/// Shows an image block's local copy, when the archive keeps one, with its
+/// caption under it; an image without one is never fetched from where the page
+/// found it (that would tell its host who reads what), and its caption or
+/// alternative text stands in.
+fn show_local_copy(view: &mut BlockView, block: &Block, images: &HashMap<String, String>) {
+    if let Block::Image { src, alt, caption } = block
+        && let Some(sha256) = images.get(src)
+    {
+        view.image = format!("/images/{sha256}");
+        view.alt = alt.clone().unwrap_or_default();
+        view.text = caption.clone().unwrap_or_default();
+    }
+}
+
+/// A stored image, by its SHA-256: content-addressed, so cached for good.
+async fn image(State(state): State<AppState>, Path(sha256): Path<String>) -> Result<Response, WebError> {
+    let image = state.store.image(&sha256).await?.ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, image.media_type),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_owned()),
+        ],
+        image.data,
+    )
+        .into_response())
+}
+
 fn document_id(id: &str) -> Result<i64, WebError> {
     id.parse().map_err(|_| WebError::NotFound)
 }
@@ -213,7 +247,7 @@ async fn reading_view(
     let id = document_id(&id)?;
     // One query: the document, the reader's state, tags, highlights, neighbours
     // and the story's other documents (see `Store::reading_page`).
-    let ReadingPage { stored, state: reading, tags, highlights, previous, next, coverage, entities } =
+    let ReadingPage { stored, state: reading, tags, highlights, previous, next, coverage, entities, images } =
         state.store.reading_page(id, COVERAGE_SHOWN).await?;
     let StoredDocument { document, sources, story, .. } = stored;
     let original_url = document
@@ -233,9 +267,10 @@ async fn reading_view(
             if let Some(links) = links.remove(&index) {
                 view.segments = linked_segments(&block.text(), &view.text, links);
             }
+            show_local_copy(&mut view, block, &images);
             view
         })
-        .filter(|block| block.kind != "figure" || !block.text.is_empty())
+        .filter(|block| block.kind != "figure" || !block.text.is_empty() || !block.image.is_empty())
         .collect();
     let mut contents = Vec::new();
     for (index, block) in blocks.iter_mut().enumerate().filter(|(_, block)| block.kind == "heading") {

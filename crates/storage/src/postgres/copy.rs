@@ -4,8 +4,11 @@
 
 use super::Database;
 use super::write::begin_writing;
-use crate::copy::{DocumentPage, HighlightRow, ImportItemRow, OriginalRow, RunRow, SourceRow, TagRow};
-use crate::import::{decode_model, searchable_body};
+use crate::copy::{
+    DocumentImageRow, DocumentPage, HighlightRow, ImageRow, ImportItemRow, OriginalRow, RunRow, SourceRow,
+    TagRow,
+};
+use crate::import::{decode_model, searchable_body, sha256_hex};
 use crate::{Error, Result, similarity};
 
 /// The highest id already copied into `table` (0 when it is empty).
@@ -298,6 +301,54 @@ pub(crate) async fn write_highlights(database: &Database, rows: Vec<HighlightRow
     Ok(())
 }
 
+/// Writes copied images, each checked against the SHA-256 it is stored under.
+pub(crate) async fn write_images(database: &Database, rows: Vec<ImageRow>) -> Result<()> {
+    let mut columns = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, sha256, media_type, byte_length, data) in rows {
+        if sha256_hex(&data) != sha256 {
+            return Err(Error::Copy(format!("image {id}'s bytes do not match its SHA-256 {sha256}")));
+        }
+        columns.0.push(id);
+        columns.1.push(sha256);
+        columns.2.push(media_type);
+        columns.3.push(byte_length);
+        columns.4.push(data);
+    }
+    sqlx::query(
+        "INSERT INTO images (id, sha256, media_type, byte_length, data)
+         SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::bytea[])",
+    )
+    .bind(columns.0)
+    .bind(columns.1)
+    .bind(columns.2)
+    .bind(columns.3)
+    .bind(columns.4)
+    .execute(&database.pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn write_document_images(database: &Database, rows: Vec<DocumentImageRow>) -> Result<()> {
+    let mut columns = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, document_id, src, sha256) in rows {
+        columns.0.push(id);
+        columns.1.push(document_id);
+        columns.2.push(src);
+        columns.3.push(sha256);
+    }
+    sqlx::query(
+        "INSERT INTO document_images (id, document_id, src, image_sha256)
+         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[])",
+    )
+    .bind(columns.0)
+    .bind(columns.1)
+    .bind(columns.2)
+    .bind(columns.3)
+    .execute(&database.pool)
+    .await?;
+    Ok(())
+}
+
 /// Moves every identity past the copied ids, so that new rows get new ones, and
 /// refreshes the planner's statistics.
 pub(crate) async fn finish(database: &Database) -> Result<()> {
@@ -310,6 +361,8 @@ pub(crate) async fn finish(database: &Database) -> Result<()> {
         "import_runs",
         "import_items",
         "highlights",
+        "images",
+        "document_images",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"

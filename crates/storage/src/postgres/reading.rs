@@ -25,7 +25,9 @@ pub(crate) async fn reading_row(pool: &PgPool, id: i64, coverage: i64) -> Result
                  FROM (SELECT id, title, site, published FROM documents
                        WHERE story_id = d.story_id AND id <> d.id ORDER BY id LIMIT $2) m),
                 (SELECT coalesce(json_agg(json_build_array(position, entity_id)), '[]')::text
-                 FROM document_entities WHERE document_id = d.id)
+                 FROM document_entities WHERE document_id = d.id),
+                (SELECT coalesce(json_agg(json_build_array(src, image_sha256)), '[]')::text
+                 FROM document_images WHERE document_id = d.id)
          FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id
          WHERE d.id = $1",
     )
@@ -33,4 +35,12 @@ pub(crate) async fn reading_row(pool: &PgPool, id: i64, coverage: i64) -> Result
     .bind(coverage)
     .fetch_optional(pool)
     .await?)
+}
+
+/// A stored image's media type and bytes.
+pub(crate) async fn image(database: &super::Database, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
+    Ok(sqlx::query_as("SELECT media_type, data FROM images WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(&database.pool)
+        .await?)
 }

@@ -307,6 +307,33 @@ pub(crate) async fn write(
         .execute(&mut **transaction)
         .await?;
     }
+    if !plan.images.is_empty() {
+        let images = || plan.images.iter().map(|(_, image)| image);
+        sqlx::query(
+            "INSERT INTO images (sha256, media_type, byte_length, data)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::bytea[])
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(images().map(|image| image.sha256.as_str()).collect::<Vec<_>>())
+        .bind(images().map(|image| image.media_type).collect::<Vec<_>>())
+        .bind(images().map(|image| image.data.len() as i64).collect::<Vec<_>>())
+        .bind(images().map(|image| image.data.as_slice()).collect::<Vec<_>>())
+        .execute(&mut **transaction)
+        .await?;
+        // One row a (document, src): the batch's last copy of it, as on SQLite.
+        sqlx::query(
+            "INSERT INTO document_images (document_id, src, image_sha256)
+             SELECT DISTINCT ON (document_id, src) document_id, src, sha256
+             FROM unnest($1::int8[], $2::text[], $3::text[]) WITH ORDINALITY AS i (document_id, src, sha256, ordinal)
+             ORDER BY document_id, src, ordinal DESC
+             ON CONFLICT (document_id, src) DO UPDATE SET image_sha256 = excluded.image_sha256",
+        )
+        .bind(plan.images.iter().map(|(document_id, _)| *document_id).collect::<Vec<_>>())
+        .bind(images().map(|image| image.src.as_str()).collect::<Vec<_>>())
+        .bind(images().map(|image| image.sha256.as_str()).collect::<Vec<_>>())
+        .execute(&mut **transaction)
+        .await?;
+    }
     if let Some(run_id) = run_id.filter(|_| !plan.results.is_empty()) {
         sqlx::query(
             "INSERT INTO import_items (run_id, location, outcome, document_id, error)

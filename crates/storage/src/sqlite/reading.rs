@@ -26,11 +26,21 @@ pub(crate) async fn reading_row(pool: &SqlitePool, id: i64, coverage: i64) -> Re
                  FROM (SELECT id, title, site, published FROM documents
                        WHERE story_id = d.story_id AND id <> d.id ORDER BY id LIMIT {coverage})),
                 (SELECT json_group_array(json_array(position, entity_id))
-                 FROM document_entities WHERE document_id = d.id)
+                 FROM document_entities WHERE document_id = d.id),
+                (SELECT json_group_array(json_array(src, image_sha256))
+                 FROM document_images WHERE document_id = d.id)
          FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id
          WHERE d.id = ?1"
     )))
     .bind(id)
     .fetch_optional(pool)
     .await?)
+}
+
+/// A stored image's media type and bytes.
+pub(crate) async fn image(pool: &SqlitePool, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
+    Ok(sqlx::query_as("SELECT media_type, data FROM images WHERE sha256 = ?")
+        .bind(sha256)
+        .fetch_optional(pool)
+        .await?)
 }

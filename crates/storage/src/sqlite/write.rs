@@ -304,6 +304,28 @@ pub(crate) async fn write(
         .execute(&mut **transaction)
         .await?;
     }
+    for images in plan.images.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::new("INSERT INTO images (sha256, media_type, byte_length, data) ")
+            .push_values(images, |mut values, (_, image)| {
+                values
+                    .push_bind(&image.sha256)
+                    .push_bind(image.media_type)
+                    .push_bind(image.data.len() as i64)
+                    .push_bind(&image.data);
+            })
+            .push(" ON CONFLICT (sha256) DO NOTHING")
+            .build()
+            .execute(&mut **transaction)
+            .await?;
+        QueryBuilder::new("INSERT INTO document_images (document_id, src, image_sha256) ")
+            .push_values(images, |mut values, (document_id, image)| {
+                values.push_bind(document_id).push_bind(&image.src).push_bind(&image.sha256);
+            })
+            .push(" ON CONFLICT (document_id, src) DO UPDATE SET image_sha256 = excluded.image_sha256")
+            .build()
+            .execute(&mut **transaction)
+            .await?;
+    }
     if let Some(run_id) = run_id {
         for results in plan.results.chunks(ROWS_PER_STATEMENT) {
             QueryBuilder::new("INSERT INTO import_items (run_id, location, outcome, document_id, error) ")
