@@ -5,13 +5,19 @@ use std::fmt::Write;
 
 use crate::model::{Block, Document};
 
-/// The body's blocks separated by blank lines, without the title.
+/// The standfirst (dek) and the body's blocks separated by blank lines, without the
+/// title. An image stands for its caption; its alt text, which describes the picture
+/// for those who cannot see it, is not part of the text (the Markdown view keeps it).
 pub fn to_text(document: &Document) -> String {
     let mut out = String::new();
+    if let Some(dek) = document.dek.as_deref().map(str::trim).filter(|dek| !dek.is_empty()) {
+        out.push_str(dek);
+    }
     for block in &document.blocks {
         let text = match block {
             Block::List { items, .. } => items.join("\n"),
             Block::Rule => continue,
+            Block::Image { caption, .. } => caption.clone().unwrap_or_default(),
             other => other.text(),
         };
         if text.is_empty() {

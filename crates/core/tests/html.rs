@@ -163,7 +163,14 @@ fn the_standfirst_under_the_headline_is_the_dek() {
         Some("A week of repairs to the sea wall ends with the ferries running again.")
     );
     assert_eq!(document.metadata_sources["dek"], "markup");
-    assert!(render::to_text(&document).starts_with("The harbour reopened"));
+    // The plain text opens with the standfirst, then the body.
+    let text = render::to_text(&document);
+    assert!(
+        text.starts_with(
+            "A week of repairs to the sea wall ends with the ferries running again.\n\nThe harbour reopened"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

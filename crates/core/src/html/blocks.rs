@@ -57,7 +57,9 @@ impl Walker {
                 self.flush();
                 let level = name.as_bytes()[1] - b'0';
                 let text = inline_text(node);
-                if !text.is_empty() {
+                // A heading that is only a label ("Mehr zum Thema", "Keine Kommentare")
+                // heads nothing of the article.
+                if !text.is_empty() && !is_boilerplate_line(&text) {
                     self.blocks.push(Block::Heading { level: level.max(2), text });
                 }
             }
@@ -223,6 +225,76 @@ pub(crate) fn drop_empty_sections(blocks: &mut Vec<Block>) {
     blocks.retain(|_| keep.next().unwrap_or(true));
 }
 
+/// Drops the sections whose heading announces other articles ("Related stories",
+/// "Mehr zum Thema", "Das könnte Sie auch interessieren"): the heading and what
+/// follows it up to the next heading of its rank or higher.
+pub(crate) fn drop_pointer_sections(blocks: &mut Vec<Block>) {
+    let mut dropping: Option<u8> = None;
+    blocks.retain(|block| {
+        if let Block::Heading { level, text } = block {
+            if dropping.is_some_and(|rank| *level <= rank) {
+                dropping = None;
+            }
+            if dropping.is_none() && is_pointer_heading(text) {
+                dropping = Some(*level);
+            }
+        }
+        dropping.is_none()
+    });
+}
+
+/// A heading that points to other articles rather than heading a part of this one.
+fn is_pointer_heading(text: &str) -> bool {
+    const POINTERS: &[&str] = &[
+        "related",
+        "more from",
+        "more stories",
+        "more on this",
+        "read next",
+        "read more",
+        "most read",
+        "most popular",
+        "you may also like",
+        "you might also like",
+        "recommended for you",
+        "further reading",
+        "see also",
+        "ähnliche beiträge",
+        "ähnliche artikel",
+        "neueste artikel",
+        "weitere artikel",
+        "weitere beiträge",
+        "mehr zum thema",
+        "mehr zu ",
+        "das könnte",
+        "auch interessant",
+        "meistgelesen",
+        "meistdiskutiert",
+        "zum weiterlesen",
+        "weiterlesen",
+        "weiterführende links",
+        "siehe auch",
+        "beiträge zum thema",
+        "artikel zum thema",
+        "veja também",
+        "leia também",
+        "lee también",
+        "te puede interesar",
+        "noticias relacionadas",
+        "à lire aussi",
+        "lire aussi",
+        "sur le même sujet",
+        "leggi anche",
+        "czytaj także",
+        "zobacz także",
+    ];
+    if text.chars().count() > 60 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    POINTERS.iter().any(|pointer| lower.starts_with(pointer))
+}
+
 /// A short line ending in a colon: it announces what follows.
 fn is_lead_in(text: &str) -> bool {
     let text = text.trim_end();
@@ -300,6 +372,31 @@ fn is_boilerplate_line(text: &str) -> bool {
         "teilen",
         "diesen artikel teilen",
         "sponsored",
+        // Prompts to rate, comment or log in.
+        "keine kommentare",
+        "kommentare geschlossen",
+        "kommentare schreiben",
+        "kommentieren",
+        "no comments",
+        "comments are closed",
+        "leave a comment",
+        "leave a reply",
+        "noch keine bewertung",
+        "wie bewerten sie",
+        "war der artikel",
+        "war dieser artikel",
+        "was this article helpful",
+        "sie müssen sich einloggen",
+        "you must be logged in",
+        // Calls to subscribe or follow.
+        "subscribe now",
+        "subscribe to our",
+        "sign up for our",
+        "follow us on",
+        "jetzt abonnieren",
+        "abonnieren sie",
+        "suscríbete",
+        "abonnez-vous",
     ];
     PREFIXES.iter().any(|prefix| lower.starts_with(prefix))
         || lower.ends_with("/shutterstock")

@@ -45,6 +45,34 @@ const MARKERS: &[&str] = &[
     "skiplink",
     "tagcloud",
     "teaser-list",
+    // The author's box under the article.
+    "author-bio",
+    "authorbio",
+    "author-box",
+    "authorbox",
+    "author-info",
+    "about-author",
+    "about-the-author",
+    "author-description",
+    "entry-author",
+    "post-author",
+    "author-avatar",
+    // A post's filing details ("This entry was posted in …").
+    "postmetadata",
+    "postmeta",
+    "post-meta",
+    "entry-meta",
+    "entry-utility",
+    "entry-footer",
+    "entryfooter",
+    // Affiliate and advertising disclosures.
+    "disclaimer",
+    "disclosure",
+    "affiliate",
+    // Sign-up boxes, links to the next post, "view more" teasers.
+    "news-letter",
+    "next-post",
+    "view-more",
 ];
 
 /// Weaker markers: layout frameworks use them for wrappers too (Blogger puts the
@@ -68,6 +96,9 @@ const WEAK_MARKERS: &[&str] = &[
 /// Class or id words that mark boilerplate only as whole words (`ad`, but not
 /// `head`/`lead`/`download`); weak like [`WEAK_MARKERS`].
 const WORDS: &[&str] = &[
+    "ratings",
+    "teasers",
+    "cta",
     "ad",
     "ads",
     "adv",
@@ -304,13 +335,25 @@ fn judge(element: &dom_query::Element, in_body: bool) -> Judgement {
             _ => {}
         }
     }
-    // Only what the body holds is judged by its name; `article`, `main`, paragraphs
-    // and top headings always stay.
-    if !in_body || matches!(&**name, "body" | "article" | "main" | "p" | "h1" | "h2") {
+    // Only what the body holds is judged by its name; `article`, `main` and top
+    // headings always stay.
+    if !in_body || matches!(&**name, "body" | "article" | "main" | "h1" | "h2") {
         return Judgement::Element(Strength::None);
+    }
+    // A paragraph goes only when its name says surely what it is (`author-bio`,
+    // `ad-disclosure`, `postmetadata`); layout names on paragraphs say little.
+    if &**name == "p" {
+        let strength = boilerplate_strength(class, id);
+        let strong = strength >= Strength::Strong;
+        return Judgement::Element(if strong { strength } else { Strength::None });
     }
     if hidden_by_style {
         return Judgement::Element(Strength::Comments);
+    }
+    // A form is a box to fill in (a comment, a rating, a newsletter sign-up) unless it
+    // wraps most of the page, as ASP.NET pages do.
+    if &**name == "form" {
+        return Judgement::Element(Strength::Strong.max(boilerplate_strength(class, id)));
     }
     Judgement::Element(boilerplate_strength(class, id))
 }
@@ -334,6 +377,12 @@ enum Strength {
     Comments,
 }
 
+/// Whether a class and id name boilerplate of any strength, whatever the
+/// element's size.
+pub(crate) fn names_boilerplate(class: Option<&str>, id: Option<&str>) -> bool {
+    boilerplate_strength(class, id) != Strength::None
+}
+
 /// Whether a class and id name boilerplate, and how surely.
 fn boilerplate_strength(class: Option<&str>, id: Option<&str>) -> Strength {
     let mut strength = Strength::None;
@@ -343,6 +392,11 @@ fn boilerplate_strength(class: Option<&str>, id: Option<&str>) -> Strength {
     let short_id = id.filter(|id| id.split(['-', '_']).count() <= 2);
     for name in class.into_iter().flat_map(str::split_whitespace).chain(short_id) {
         let lower = name.to_ascii_lowercase();
+        // WordPress's taxonomy classes (`category-der-kommentar`, `tag-social-media`)
+        // name the post's topics, not what the element is.
+        if lower.starts_with("category-") || lower.starts_with("tag-") {
+            continue;
+        }
         let Some(name) = what_it_names(&lower) else {
             continue;
         };
@@ -366,6 +420,7 @@ fn boilerplate_strength(class: Option<&str>, id: Option<&str>) -> Strength {
             strength = strength.max(Strength::Strong);
         } else if !found.keep
             && (found.weak
+                || WORDS.contains(&name)
                 || name
                     .split(|character: char| !character.is_ascii_alphanumeric())
                     .any(|word| WORDS.contains(&word)))
@@ -404,7 +459,7 @@ impl Found {
             let mut table = vec![Vec::new(); 256];
             let lists: [(&[&'static str], u8); 5] = [
                 (&["commentary"], COMMENTARY),
-                (&["comment", "disqus"], COMMENTS),
+                (&["comment", "disqus", "kommentare", "comentario"], COMMENTS),
                 (MARKERS, STRONG),
                 (WEAK_MARKERS, WEAK),
                 (KEEP, KEEPS),
@@ -464,7 +519,7 @@ fn is_article_name(name: &str) -> bool {
 
 #[cfg(test)]
 fn is_boilerplate(class: Option<&str>, id: Option<&str>) -> bool {
-    boilerplate_strength(class, id) != Strength::None
+    names_boilerplate(class, id)
 }
 
 #[cfg(test)]
@@ -479,6 +534,17 @@ mod tests {
         assert!(is_boilerplate(Some("ad slot"), None));
         assert!(!is_boilerplate(Some("lead headline download"), None));
         assert!(!is_boilerplate(Some("commentary"), None));
+        // Names with a separator are matched whole too.
+        assert!(is_boilerplate(Some("main-box author-box"), None));
+        assert!(is_boilerplate(Some("postmetadata alt"), None));
+        assert!(is_boilerplate(Some("aawp-disclaimer"), None));
+        assert!(is_boilerplate(Some("kommentare"), None));
+    }
+
+    #[test]
+    fn a_posts_taxonomy_classes_name_its_topics_not_what_it_is() {
+        assert!(!is_boilerplate(Some("post hentry category-der-kommentar tag-social-media"), None));
+        assert!(!is_boilerplate(Some("story category-comment"), None));
     }
 
     #[test]

@@ -535,10 +535,17 @@ fn names_a_dek(node: &NodeRef) -> bool {
         "teaser",
         "intro",
         "summary",
+        "excerpt",
+        "abstract",
+        "chapo",
     ];
     if node.attr("itemprop").is_some_and(|itemprop| {
         itemprop.split_whitespace().any(|name| name == "description" || name == "alternativeHeadline")
     }) {
+        return true;
+    }
+    // A second heading grouped with the headline is its subtitle.
+    if node.has_name("h2") && node.parent().is_some_and(|parent| parent.has_name("hgroup")) {
         return true;
     }
     let Some(class) = node.attr("class") else {

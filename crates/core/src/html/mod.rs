@@ -12,6 +12,7 @@ mod boilerplate;
 mod decode;
 mod guard;
 mod metadata;
+mod siblings;
 
 use crate::model::{Block, Diagnostic, DiagnosticCode, Document};
 use crate::{ParseError, derive, text};
@@ -102,7 +103,8 @@ pub fn parse_html(bytes: &[u8], url: Option<&str>) -> Result<Document, ParseErro
         let mut metadata = metadata::extract(&dom);
         let dek = metadata.dek.take();
         apply_metadata(&mut document, metadata);
-        document.blocks = extract_blocks(&markup, dom, url, &document.title, &mut diagnostics);
+        document.blocks =
+            extract_blocks(&markup, dom, url, &document.title, &document.authors, &mut diagnostics);
         // The standfirst is the dek unless the body already opens with it.
         if let Some(dek) = dek.filter(|dek| !opens_the_body(&dek.value, &document.blocks)) {
             document.metadata_sources.insert("dek".to_owned(), dek.origin.to_owned());
@@ -123,12 +125,15 @@ pub fn parse_html(bytes: &[u8], url: Option<&str>) -> Result<Document, ParseErro
 }
 
 /// The article's blocks: boilerplate removed, the article found by readability
-/// scoring, and a heading that only repeats the title dropped.
+/// scoring with the prose sections beside it ([`siblings`]), a heading that only
+/// repeats the title dropped, and sections that point elsewhere or head nothing
+/// dropped.
 fn extract_blocks(
     html: &str,
     dom: dom_query::Document,
     url: Option<&str>,
     title: &str,
+    authors: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Block> {
     boilerplate::remove(&dom);
@@ -138,10 +143,22 @@ fn extract_blocks(
         readability.parse()?;
         Ok(readability)
     });
+    // Blocks from sections before the article container may precede the title's
+    // heading.
+    let mut leading = 0;
     let mut blocks = match article {
         Ok(readability) => {
             let content = readability.doc.select_single("#readability-page-1");
-            content.nodes().first().map(blocks::blocks_of).unwrap_or_default()
+            match content.nodes().first() {
+                Some(article) => {
+                    let (mut blocks, mut after) = siblings::around(article, authors);
+                    leading = blocks.len();
+                    blocks.append(&mut blocks::blocks_of(article));
+                    blocks.append(&mut after);
+                    blocks
+                }
+                None => Vec::new(),
+            }
         }
         Err(error) => {
             diagnostics.push(Diagnostic::new(
@@ -154,11 +171,12 @@ fn extract_blocks(
         }
     };
     let title_key = metadata::collapse(title).to_lowercase();
-    if let Some(position) = blocks.iter().take(3).position(|block| {
+    if let Some(position) = blocks.iter().take(leading + 3).position(|block| {
         matches!(block, Block::Heading { text, .. } if metadata::collapse(text).to_lowercase() == title_key)
     }) {
         blocks.remove(position);
     }
+    blocks::drop_pointer_sections(&mut blocks);
     blocks::drop_empty_sections(&mut blocks);
     blocks
 }
