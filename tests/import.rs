@@ -367,6 +367,43 @@ fn redirects_retries_and_limits() {
 }
 
 #[test]
+fn a_fetched_pages_images_are_kept_as_local_copies() {
+    let page = article("Crane removed from the quay", "The crane came down on Tuesday.").replace(
+        "</article>",
+        "<figure><img src=\"pics/crane.png\" alt=\"The crane\"><figcaption>Kept</figcaption></figure>\
+         <figure><img src=\"/pics/fake.png\"><figcaption>Script posing as an image</figcaption></figure>\
+         <figure><img src=\"/pics/page.png\"><figcaption>A page posing as an image</figcaption></figure>\
+         </article>",
+    );
+    let server = Server::start(move |path, _| match path {
+        "/news/story" => Reply::page(&page),
+        "/news/pics/crane.png" => Reply::with_type(200, "image/png", dossier_synth::PNG_2X2.to_vec()),
+        "/pics/fake.png" => Reply::with_type(200, "image/png", b"<svg onload=\"alert(1)\"/>".to_vec()),
+        "/pics/page.png" => Reply::page("<html><body>not an image</body></html>"),
+        _ => Reply::with_type(404, "text/plain", Vec::new()),
+    });
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let (output, summary) = import(home.path(), &db, &["--allow-private", &server.url("/news/story")]);
+    assert_eq!(output.status.code(), Some(0), "{summary}");
+    assert_eq!(summary["imported"], 1, "{summary}");
+    for path in ["/news/pics/crane.png", "/pics/fake.png", "/pics/page.png"] {
+        assert_eq!(server.asked(path), 1, "{path} is fetched once, with the page");
+    }
+    let id = summary["documents"][0]["id"].as_i64().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    // The model holds the page's image addresses resolved against the page's.
+    let crane = server.url("/news/pics/crane.png");
+    runtime.block_on(async {
+        let store = dossier_storage::Store::open(&db).await.unwrap();
+        let images = store.reading_page(id, 5).await.unwrap().images;
+        assert_eq!(images.keys().collect::<Vec<_>>(), [&crane], "only the real image is kept");
+        let image = store.image(&images[&crane]).await.unwrap().unwrap();
+        assert_eq!((image.media_type.as_str(), image.data.as_slice()), ("image/png", dossier_synth::PNG_2X2));
+    });
+}
+
+#[test]
 fn one_host_is_asked_at_most_twice_at_once() {
     let server = Server::start(|path, _| {
         let mut reply = Reply::page(&article(&format!("Page {path}"), &format!("This is {path}.")));

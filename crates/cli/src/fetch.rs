@@ -103,6 +103,13 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
+/// What a fetch is for: a page (or feed, or export) to read, or an image it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    Page,
+    Image,
+}
+
 /// Why a fetch failed, for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchError {
@@ -190,6 +197,16 @@ impl Fetcher {
     /// Fetches `address`, retrying what may pass, waiting its turn behind the
     /// host's and the import's other requests.
     pub async fn fetch(&self, address: &str) -> Result<Page, FetchError> {
+        self.get(address, Wanted::Page).await
+    }
+
+    /// Fetches the image at `address` as [`Fetcher::fetch`] fetches a page; the
+    /// server must say it is an image (storage then checks that it is one).
+    pub async fn fetch_image(&self, address: &str) -> Result<Vec<u8>, FetchError> {
+        Ok(self.get(address, Wanted::Image).await?.bytes)
+    }
+
+    async fn get(&self, address: &str, wanted: Wanted) -> Result<Page, FetchError> {
         let url = Url::parse(address.trim())
             .map_err(|error| FetchError::permanent(format!("not a web address: {error}")))?;
         check_url(&url, &self.options.private).map_err(FetchError::permanent)?;
@@ -198,7 +215,7 @@ impl Fetcher {
         let _turn = Arc::clone(&self.all).acquire_owned().await.expect("the semaphore is never closed");
         let mut attempt = 1;
         loop {
-            match self.try_once(&url).await {
+            match self.try_once(&url, wanted).await {
                 Ok(page) => return Ok(page),
                 Err((error, _)) if !error.retryable || attempt >= self.options.attempts => {
                     return Err(if attempt > 1 {
@@ -230,11 +247,14 @@ impl Fetcher {
     }
 
     /// One request; an error comes with the wait the server asked for, if any.
-    async fn try_once(&self, url: &Url) -> Result<Page, (FetchError, Option<Duration>)> {
-        let request = self.client.get(url.clone()).header(
-            ACCEPT,
-            "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8,text/*;q=0.7,*/*;q=0.1",
-        );
+    async fn try_once(&self, url: &Url, wanted: Wanted) -> Result<Page, (FetchError, Option<Duration>)> {
+        let accept = match wanted {
+            Wanted::Page => {
+                "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8,text/*;q=0.7,*/*;q=0.1"
+            }
+            Wanted::Image => "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9",
+        };
+        let request = self.client.get(url.clone()).header(ACCEPT, accept);
         let mut response = request.send().await.map_err(|error| (describe(&error), None))?;
         let status = response.status();
         if status.is_redirection() {
@@ -271,12 +291,25 @@ impl Fetcher {
         }
         let content_type =
             response.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_owned);
-        if let Some(kind) = content_type.as_deref().filter(|kind| !is_readable(kind)) {
-            let kind = kind.split(';').next().unwrap_or(kind).trim();
-            return Err((
-                FetchError::permanent(format!("it is {kind}, not a page, feed or export Dossier reads")),
-                None,
-            ));
+        let media_type = content_type.as_deref().map(|kind| kind.split(';').next().unwrap_or(kind).trim());
+        match wanted {
+            Wanted::Page => {
+                if let Some(kind) = content_type.as_deref().filter(|kind| !is_readable(kind)) {
+                    let kind = kind.split(';').next().unwrap_or(kind).trim();
+                    return Err((
+                        FetchError::permanent(format!(
+                            "it is {kind}, not a page, feed or export Dossier reads"
+                        )),
+                        None,
+                    ));
+                }
+            }
+            Wanted::Image => {
+                if !media_type.is_some_and(|kind| kind.to_ascii_lowercase().starts_with("image/")) {
+                    let kind = media_type.unwrap_or("of no stated type");
+                    return Err((FetchError::permanent(format!("it is {kind}, not an image")), None));
+                }
+            }
         }
         let max = self.options.max_bytes;
         if let Some(length) = response.content_length().filter(|length| *length > max) {
@@ -293,7 +326,10 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
-        let bytes = with_declared_charset(bytes, content_type.as_deref());
+        let bytes = match wanted {
+            Wanted::Page => with_declared_charset(bytes, content_type.as_deref()),
+            Wanted::Image => bytes,
+        };
         Ok(Page { final_url, bytes })
     }
 }

@@ -3,14 +3,20 @@
 //! relative paths. Only files inside the saved page's own folder are read — a
 //! page cannot name `../../somewhere/else` or an absolute path into the
 //! archive — and storage keeps only real raster images (`ImportItem::add_image`).
-//! Images on other hosts are not fetched for a file and are never hot-linked:
-//! the reading view shows their caption instead.
+//! Images on the web are not fetched for a file; those of a page fetched from
+//! the web are fetched with it, under the same rules (`web_addresses`,
+//! `Fetcher::fetch_image`). None is ever hot-linked: without a local copy the
+//! reading view shows the caption instead.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use dossier_storage::{ImportItem, MAX_IMAGE_BYTES};
 use reqwest::Url;
+
+/// The most images fetched for one page: an article shows a few; a page that
+/// shows hundreds is a gallery or a trap, and its first ones are kept.
+pub(crate) const IMAGES_PER_PAGE: usize = 24;
 
 /// Keeps a copy of every image `item` shows that is a file beside `file`.
 pub(crate) fn keep_local_images(item: &mut ImportItem, file: &Path) {
@@ -26,6 +32,21 @@ pub(crate) fn keep_local_images(item: &mut ImportItem, file: &Path) {
             tracing::warn!(file = %file.display(), image = %src, %reason, "an image was not kept");
         }
     }
+}
+
+/// The images a fetched page shows, at most [`IMAGES_PER_PAGE`]: each `src` with
+/// the web address it names from the page at `base`.
+pub(crate) fn web_addresses(base: &str, sources: Vec<String>) -> Vec<(String, String)> {
+    let Ok(base) = Url::parse(base) else { return Vec::new() };
+    sources
+        .into_iter()
+        .filter_map(|src| {
+            let address =
+                base.join(src.trim()).ok().filter(|url| matches!(url.scheme(), "http" | "https"))?;
+            Some((src, address.to_string()))
+        })
+        .take(IMAGES_PER_PAGE)
+        .collect()
 }
 
 /// The file inside `folder` (canonical) that a relative `src` names.
@@ -51,6 +72,30 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fetched_pages_images_are_fetched_from_the_web_only() {
+        let sources = [
+            "/img/a.png",
+            "b.jpg",
+            "https://cdn.example/c.webp",
+            "data:image/png;base64,AA",
+            "ftp://x/d.png",
+        ];
+        let addresses =
+            web_addresses("https://news.example/2024/story.html", sources.map(String::from).to_vec());
+        let addresses: Vec<&str> = addresses.iter().map(|(_, address)| address.as_str()).collect();
+        assert_eq!(
+            addresses,
+            [
+                "https://news.example/img/a.png",
+                "https://news.example/2024/b.jpg",
+                "https://cdn.example/c.webp"
+            ]
+        );
+        let many = (0..100).map(|index| format!("{index}.png")).collect();
+        assert_eq!(web_addresses("https://news.example/", many).len(), IMAGES_PER_PAGE);
+    }
 
     #[test]
     fn only_files_inside_the_pages_folder_are_read() {

@@ -353,6 +353,9 @@ struct Extras {
     members: Vec<Option<String>>,
     highlights: usize,
     ignored: usize,
+    /// The address a fetched page came from in the end, which its images'
+    /// relative addresses are relative to.
+    base: Option<String>,
 }
 
 fn tally(
@@ -492,7 +495,8 @@ impl Iterator for Producer {
             if units.is_empty() {
                 continue; // every address was stored already
             }
-            let parsed = dossier_storage::parallel_map(units, self.jobs, &parse_unit);
+            let mut parsed = dossier_storage::parallel_map(units, self.jobs, &parse_unit);
+            self.fetch_images(&mut parsed);
             let mut items = Vec::with_capacity(parsed.len());
             let mut extras = Vec::with_capacity(parsed.len());
             for parsed in parsed {
@@ -546,6 +550,51 @@ impl Producer {
         };
         let failure = Failure { path: location.to_owned(), reason, line: None, entry: None };
         self.shared.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(failure);
+    }
+
+    /// Fetches the images of the batch's fetched pages, to keep local copies of
+    /// them (`crate::images`); an image that cannot be fetched or kept leaves its
+    /// caption in its place and does not fail the page.
+    fn fetch_images(&self, parsed: &mut [Parsed]) {
+        let Some(fetching) = &self.fetch else {
+            return;
+        };
+        let mut wanted = Vec::new();
+        for (index, parsed) in parsed.iter().enumerate() {
+            if let (Some(item), Some(base)) = (&parsed.item, &parsed.extras.base) {
+                let addresses = crate::images::web_addresses(base, item.image_sources());
+                wanted.extend(addresses.into_iter().map(|(src, address)| (index, src, address)));
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        let fetched = fetching.handle.block_on(async {
+            let mut tasks = tokio::task::JoinSet::new();
+            for (index, src, address) in wanted {
+                let fetcher = Arc::clone(&fetching.fetcher);
+                tasks.spawn(async move {
+                    let image = fetcher.fetch_image(&address).await;
+                    (index, src, address, image)
+                });
+            }
+            let mut done = Vec::with_capacity(tasks.len());
+            while let Some(result) = tasks.join_next().await {
+                match result {
+                    Ok(fetched) => done.push(fetched),
+                    Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+                    Err(_) => {}
+                }
+            }
+            done
+        });
+        for (index, src, address, image) in fetched {
+            let Some(item) = &mut parsed[index].item else { continue };
+            let kept = image.map_err(|error| error.reason).and_then(|bytes| item.add_image(&src, bytes));
+            if let Err(reason) = kept {
+                tracing::debug!(page = %item.location, image = %address, %reason, "an image was not kept");
+            }
+        }
     }
 
     /// Fetches a batch's addresses concurrently (within the fetcher's limits),
@@ -754,7 +803,11 @@ fn parse_page(location: Arc<str>, address: &str, page: fetch::Page) -> Parsed {
         &page.bytes,
         parsed.map_err(|error| error.to_string()),
     );
-    Parsed { item: Some(item), extras: Extras { location, ..Extras::default() }, links: Vec::new() }
+    Parsed {
+        item: Some(item),
+        extras: Extras { location, base: Some(page.final_url), ..Extras::default() },
+        links: Vec::new(),
+    }
 }
 
 /// Parses one input's bytes. `fetch_links`: the bare links it carries are to be
@@ -828,6 +881,7 @@ fn parse_bytes(
         highlights: collection.items.iter().map(|item| item.highlights.len()).sum(),
         ignored: collection.ignored,
         skipped: collection.skipped,
+        base: None,
     };
     let parsed = if collection.items.is_empty() {
         Err(match extras.skipped.len() {
