@@ -284,6 +284,54 @@ fn a_reader_searches_reads_tags_and_changes_the_theme() {
     check_page(&browser, &server, "the long piece");
 }
 
+#[test]
+fn a_saved_pages_images_show_from_the_archive_and_nowhere_else() {
+    let Some((chromium, chromedriver)) = binaries("the images' browser test") else { return };
+    let home = tempfile::tempdir().unwrap();
+    let fixtures = home.path().join("saved");
+    std::fs::create_dir_all(fixtures.join("crane_files")).unwrap();
+    std::fs::write(fixtures.join("crane_files/crane.png"), dossier_synth::PNG_2X2).unwrap();
+    std::fs::write(
+        fixtures.join("crane.html"),
+        "<!doctype html><html lang=en><head><title>Crane removed</title></head><body><article>\
+         <h1>Crane removed from the quay</h1><p>The crane over the northern quay was taken down on Tuesday \
+         after inspectors found cracked welds in its boom, the harbour authority said.</p>\
+         <figure><img src=\"crane_files/crane.png\" alt=\"The crane on the quay\"><figcaption>Before it came \
+         down.</figcaption></figure><figure><img src=\"https://photos.example/crane.jpg\" alt=\"Elsewhere\">\
+         <figcaption>A photograph kept elsewhere.</figcaption></figure><p>Dockworkers moved to the southern \
+         quay while engineers decide whether the crane can be repaired or must be replaced.</p>\
+         </article></body></html>",
+    )
+    .unwrap();
+    let server = Server::start(home.path(), &[fixtures]);
+    let browser = Browser::start(&chromium, &chromedriver, &home.path().join("profile"));
+
+    browser.goto(&server.url("/"));
+    browser.click(&browser.find("ol.library h2 a"));
+    wait_for_url(&browser, "/documents/");
+    browser.wait_until(
+        "the image loaded",
+        |browser| {
+            browser
+                .try_run("var image = document.querySelector('figure img'); return image !== null && image.complete;")
+                .is_ok_and(|complete| complete.as_bool() == Some(true))
+        },
+        |_| (),
+    );
+    let images: Value = browser.run(
+        "return Array.prototype.map.call(document.querySelectorAll('img'), function (image) { \
+           return [image.getAttribute('src'), image.alt, image.naturalWidth]; });",
+    );
+    let images = images.as_array().unwrap();
+    assert_eq!(images.len(), 1, "the local copy only: {images:?}");
+    assert!(images[0][0].as_str().unwrap().starts_with("/images/"), "{images:?}");
+    assert_eq!(images[0][1], "The crane on the quay");
+    assert_eq!(images[0][2], 2, "the browser decoded the stored image: {images:?}");
+    assert_eq!(texts(&browser, "figcaption"), ["Before it came down.", "A photograph kept elsewhere."]);
+    browser.screenshot(&screenshots().join("article-image.png"));
+    check_page(&browser, &server, "the article with images");
+}
+
 /// Hostile documents in every format the archive reads.
 fn write_hostile_fixtures(folder: &Path) {
     std::fs::write(
