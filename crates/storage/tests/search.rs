@@ -3,7 +3,7 @@
 #[macro_use]
 mod support;
 
-use dossier_storage::{ImportItem, SearchRequest, SortOrder, Store};
+use dossier_storage::{ImportItem, LibraryFilter, LibraryRequest, SearchRequest, SortOrder, Store};
 use support::Archive;
 
 on_every_backend!(
@@ -15,6 +15,7 @@ on_every_backend!(
     a_changed_page_at_the_same_url_becomes_a_revision,
     versions_of_one_page_in_one_batch_are_kept_in_order,
     very_common_words_rank_only_the_most_recent_matches,
+    filters_and_counts_follow_a_revision_that_moves_the_page,
 );
 
 /// (file name, text) of articles on overlapping topics.
@@ -308,4 +309,39 @@ async fn postgres_stems_words_in_the_language_of_the_document() {
     // Snippets still mark the words as written.
     let results = store.search(&SearchRequest::new("regierungen")).await.unwrap();
     assert!(results.hits[0].snippet.text.contains("Regierungen"), "{:?}", results.hits[0].snippet);
+}
+
+/// A revision that changes what filters and counts read (site, date, language,
+/// author): search and the library see the new values, never the old ones.
+async fn filters_and_counts_follow_a_revision_that_moves_the_page(archive: Archive) {
+    let store = archive.store.clone();
+    let version = |site: &str, date: &str, language: &str, author: &str| {
+        let text = format!(
+            "title: Harbour works\nurl: https://news.example/harbour\nsite: {site}\ndate: {date}\n\
+             language: {language}\nauthor: {author}\n\nThe breakwater works at the harbour began in {date}.\n"
+        );
+        ImportItem::parse("harbour.txt".into(), Some("harbour.txt"), text.into_bytes())
+    };
+    store.import_batch(None, vec![version("Old Courier", "2023-03-01", "en", "Ann Old")]).await.unwrap();
+    let revised =
+        store.import_batch(None, vec![version("New Gazette", "2024-06-01", "de", "Bo New")]).await.unwrap();
+    assert_eq!(revised[0].outcome.as_str(), "revised", "{revised:?}");
+    for (query, found) in [
+        ("breakwater site:\"New Gazette\"", true),
+        ("breakwater site:\"Old Courier\"", false),
+        ("breakwater after:2024", true),
+        ("breakwater before:2024", false),
+        ("breakwater lang:de", true),
+        ("breakwater lang:en", false),
+        ("breakwater author:New", true),
+        ("breakwater author:Old", false),
+    ] {
+        assert_eq!(titles(&store, query).await.len(), usize::from(found), "{query}");
+    }
+    let results = store.search(&SearchRequest::new("breakwater")).await.unwrap();
+    let sites: Vec<&str> = results.facets.sites.iter().map(|(site, _)| site.as_str()).collect();
+    assert_eq!(sites, ["New Gazette"], "{:?}", results.facets);
+    let library = store.library(&LibraryRequest::new(LibraryFilter::default())).await.unwrap();
+    assert_eq!((library.total, library.sites.as_slice()), (1, &[("New Gazette".to_owned(), 1)][..]));
+    assert_eq!(library.languages, [("de".to_owned(), 1)]);
 }

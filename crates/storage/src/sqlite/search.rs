@@ -63,12 +63,13 @@ pub(crate) async fn search(
     Ok(SearchResults { hits, total, exhaustive: plan.window_start.is_none(), facets })
 }
 
-/// The matches, then their documents, in that order. A CROSS JOIN keeps SQLite
-/// from starting at a filter's index on `documents` (say, every English document)
-/// and probing the full-text index once for each row: the full-text match is
-/// always the narrower start.
-const FROM_MATCHES: &str = "FROM documents_fts CROSS JOIN documents d ON d.id = documents_fts.rowid";
-const FROM_MATCHES_TO_DOCUMENTS: &str = " CROSS JOIN documents d ON d.id = documents_fts.rowid";
+/// The matches, then what filters, sorts and counts read of their documents
+/// (`document_filters`: narrow rows, where `documents` rows carry the model), in
+/// that order. A CROSS JOIN keeps SQLite from starting at a filter's index (say,
+/// every English document) and probing the full-text index once for each row:
+/// the full-text match is always the narrower start.
+const FROM_MATCHES: &str = "FROM documents_fts CROSS JOIN document_filters d ON d.id = documents_fts.rowid";
+const FROM_MATCHES_TO_DOCUMENTS: &str = " CROSS JOIN document_filters d ON d.id = documents_fts.rowid";
 
 /// ` ORDER BY …` for `sort`; relevance means the score only when there is one.
 fn order(sort: SortOrder, scored: bool) -> &'static str {
