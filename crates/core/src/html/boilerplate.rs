@@ -7,6 +7,9 @@
 //! the text); removing it first is what lifts precision on trafilatura-eval (see
 //! `docs/extraction.md`).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use dom_query::{Document as Dom, NodeData, NodeRef, local_name};
@@ -208,6 +211,34 @@ struct Gathered<'a> {
     never_text: Vec<NodeRef<'a>>,
     /// Index of `<body>` in `elements`.
     body: Option<usize>,
+    /// What each class attribute value met so far names: pages repeat the same few
+    /// class lists on hundreds of elements.
+    classes: HashMap<Box<str>, Names, BuildHasherDefault<FxHasher>>,
+}
+
+/// The multiply-rotate hash of rustc's `FxHasher`: the class cache hashes short
+/// strings it owns, where SipHash's resistance to chosen keys buys nothing and
+/// costs more than the lookup saves.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl<'a> Gathered<'a> {
@@ -229,7 +260,7 @@ impl<'a> Gathered<'a> {
             });
             if !is_text && let Some(element) = node.element_ref() {
                 let in_body = self.body.is_some();
-                match judge(&element, in_body) {
+                match judge(&element, in_body, &mut self.classes) {
                     Judgement::NeverText => self.never_text.push(node),
                     Judgement::Element(strength) => {
                         if self.body.is_none() && element.name.local == local_name!("body") {
@@ -288,7 +319,11 @@ enum Judgement {
 /// Elements that are never article text: scripts and styles, forms' controls,
 /// embedded frames, navigation, asides and footers, landmark roles other than the
 /// main one, hidden elements, and comments or author boxes marked up as such.
-fn judge(element: &dom_query::Element, in_body: bool) -> Judgement {
+fn judge(
+    element: &dom_query::Element,
+    in_body: bool,
+    classes: &mut HashMap<Box<str>, Names, BuildHasherDefault<FxHasher>>,
+) -> Judgement {
     let name = &element.name.local;
     if matches!(
         &**name,
@@ -340,6 +375,18 @@ fn judge(element: &dom_query::Element, in_body: bool) -> Judgement {
     if !in_body || matches!(&**name, "body" | "article" | "main" | "h1" | "h2") {
         return Judgement::Element(Strength::None);
     }
+    // Class lists are judged once per page (see `Gathered::classes`).
+    let mut boilerplate_strength = |class: Option<&str>, id: Option<&str>| {
+        let class = class.map_or_else(Names::default, |class| match classes.get(class) {
+            Some(names) => *names,
+            None => {
+                let names = Names::of(class.split_whitespace());
+                classes.insert(class.into(), names);
+                names
+            }
+        });
+        class.and(Names::of(short_id(id).into_iter())).strength()
+    };
     // A paragraph goes only when its name says surely what it is (`author-bio`,
     // `ad-disclosure`, `postmetadata`); layout names on paragraphs say little.
     if &**name == "p" {
@@ -368,8 +415,9 @@ fn is_hidden_style(style: &str) -> bool {
     squeezed.contains("display:none") || squeezed.contains("visibility:hidden")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 enum Strength {
+    #[default]
     None,
     Weak,
     Strong,
@@ -385,53 +433,95 @@ pub(crate) fn names_boilerplate(class: Option<&str>, id: Option<&str>) -> bool {
 
 /// Whether a class and id name boilerplate, and how surely.
 fn boilerplate_strength(class: Option<&str>, id: Option<&str>) -> Strength {
-    let mut strength = Strength::None;
-    let mut names_the_article = false;
-    // Ids are often made from a heading's words (`sharing-mutable-history`), so an
-    // id counts only when it is short.
-    let short_id = id.filter(|id| id.split(['-', '_']).count() <= 2);
-    for name in class.into_iter().flat_map(str::split_whitespace).chain(short_id) {
-        let lower = name.to_ascii_lowercase();
+    Names::of(class.into_iter().flat_map(str::split_whitespace).chain(short_id(id))).strength()
+}
+
+/// Ids are often made from a heading's words (`sharing-mutable-history`), so an id
+/// counts only when it is short.
+fn short_id(id: Option<&str>) -> Option<&str> {
+    id.filter(|id| id.split(['-', '_']).count() <= 2)
+}
+
+/// What a set of class or id names says about an element: the strongest marker
+/// among them, and whether one names the article's own container. Each name counts
+/// alone, so the sets of a class and an id combine with [`Names::and`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Names {
+    strength: Strength,
+    names_the_article: bool,
+}
+
+impl Names {
+    fn of<'a>(names: impl Iterator<Item = &'a str>) -> Names {
+        let mut found = Names::default();
+        for name in names {
+            found = found.and(Names::of_one(name));
+        }
+        found
+    }
+
+    fn of_one(name: &str) -> Names {
+        let mut found = Names::default();
+        let lower = if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
         // WordPress's taxonomy classes (`category-der-kommentar`, `tag-social-media`)
         // name the post's topics, not what the element is.
         if lower.starts_with("category-") || lower.starts_with("tag-") {
-            continue;
+            return found;
         }
         let Some(name) = what_it_names(&lower) else {
-            continue;
+            return found;
         };
         // `hidden-mobile`, `hidden-desktop`, `field--label-hidden`: hidden somewhere
         // or hiding a part; only a plain `hidden` hides the element.
         if HIDDEN.contains(&name) {
-            strength = strength.max(Strength::Weak);
-            continue;
+            found.strength = Strength::Weak;
+            return found;
         }
         if is_article_name(name) {
-            names_the_article = true;
-            continue;
+            found.names_the_article = true;
+            return found;
         }
-        let found = Found::in_name(name);
-        if found.commentary {
-            continue;
+        let markers = Found::in_name(name);
+        if markers.commentary {
+            return found;
         }
-        if found.comments {
-            strength = Strength::Comments;
-        } else if found.strong {
-            strength = strength.max(Strength::Strong);
-        } else if !found.keep
-            && (found.weak
+        if markers.comments {
+            found.strength = Strength::Comments;
+        } else if markers.strong {
+            found.strength = Strength::Strong;
+        } else if !markers.keep
+            && (markers.weak
                 || WORDS.contains(&name)
                 || name
                     .split(|character: char| !character.is_ascii_alphanumeric())
                     .any(|word| WORDS.contains(&word)))
         {
-            strength = strength.max(Strength::Weak);
+            found.strength = Strength::Weak;
+        }
+        found
+    }
+
+    fn and(self, other: Names) -> Names {
+        Names {
+            strength: self.strength.max(other.strength),
+            names_the_article: self.names_the_article || other.names_the_article,
         }
     }
-    // The article's own container keeps its other names' modifiers (`entry share`,
-    // `entry-content entry-content-read-more`, WordPress's `hentry tag-…`): they
-    // describe its look or its taxonomy, not boilerplate inside it.
-    if names_the_article && strength < Strength::Comments { Strength::None } else { strength }
+
+    /// The article's own container keeps its other names' modifiers (`entry share`,
+    /// `entry-content entry-content-read-more`, WordPress's `hentry tag-…`): they
+    /// describe its look or its taxonomy, not boilerplate inside it.
+    fn strength(self) -> Strength {
+        if self.names_the_article && self.strength < Strength::Comments {
+            Strength::None
+        } else {
+            self.strength
+        }
+    }
 }
 
 /// Which marker lists a (lower-case) class name holds a word of.
@@ -474,8 +564,11 @@ impl Found {
         let mut found = Found::default();
         let bytes = name.as_bytes();
         for start in 0..bytes.len() {
-            for (marker, kind) in &table[usize::from(bytes[start])] {
-                if bytes[start..].starts_with(marker.as_bytes()) {
+            let rest = &bytes[start..];
+            for (marker, kind) in &table[usize::from(rest[0])] {
+                // The second byte rules most candidates out before a full comparison.
+                let marker = marker.as_bytes();
+                if (marker.len() < 2 || rest.get(1) == marker.get(1)) && rest.starts_with(marker) {
                     match *kind {
                         COMMENTARY => found.commentary = true,
                         COMMENTS => found.comments = true,

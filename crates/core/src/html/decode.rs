@@ -27,10 +27,13 @@ pub fn decode_html(bytes: &[u8]) -> (String, Vec<Diagnostic>) {
     };
     let (encoding, body, origin) = if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         (encoding, &bytes[bom_length..], "byte-order mark")
-    } else if !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
+    } else if !bytes.is_ascii()
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
         // Browsers save pages as UTF-8 but keep the original declaration; text in a
         // legacy encoding is almost never valid UTF-8 by chance, so validity wins.
-        (encoding_rs::UTF_8, bytes, "valid UTF-8")
+        // Already validated: no second pass through the decoder.
+        return (text.to_owned(), diagnostics);
     } else if let Some(encoding) = declared_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
         (encoding, bytes, "the page's charset declaration")
     } else if std::str::from_utf8(bytes).is_ok() {

@@ -21,11 +21,35 @@ pub(crate) const MAX_NESTING: usize = 1_000;
 pub(crate) const MAX_ELEMENTS: usize = 400_000;
 
 /// Elements that never hold children, and ones the parser closes implicitly, which
-/// therefore do not deepen the tree when left open.
-const NOT_NESTING: &[&[u8]] = &[
-    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
-    b"track", b"wbr", b"param", b"keygen", b"p", b"li", b"td", b"th", b"tr", b"option", b"dt", b"dd",
-];
+/// therefore do not deepen the tree when left open (`name` is lower case).
+fn not_nesting(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+            | b"keygen"
+            | b"p"
+            | b"li"
+            | b"td"
+            | b"th"
+            | b"tr"
+            | b"option"
+            | b"dt"
+            | b"dd"
+    )
+}
 
 /// What the pre-scan found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +150,7 @@ fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
             index += tag_end + close.unwrap_or(lower_search.len());
             continue;
         }
-        if !self_closing && (name.is_empty() || !NOT_NESTING.contains(&name)) {
+        if !self_closing && !not_nesting(name) {
             depth += 1;
             shape.max_depth = shape.max_depth.max(depth);
         }
@@ -234,8 +258,26 @@ fn finish(paragraphs: &mut Vec<String>, current: &mut String) {
     }
 }
 
+/// The first position of `needle` in `haystack`, eight bytes at a time: this search
+/// runs over every byte of the page, twice for most of them.
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|byte| *byte == needle)
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let repeated = ONES * u64::from(needle);
+    let mut start = 0;
+    for chunk in haystack.chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        // A zero byte in `word ^ repeated` is a match (the classic "has zero byte"
+        // test: it never reports a chunk without one).
+        let difference = u64::from_ne_bytes(word) ^ repeated;
+        if difference.wrapping_sub(ONES) & !difference & HIGHS != 0 {
+            break;
+        }
+        start += 8;
+    }
+    haystack[start..].iter().position(|byte| *byte == needle).map(|offset| start + offset)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -296,6 +338,22 @@ mod tests {
         assert_eq!(shape, scan(page));
         let plain = "<p>No code here</p>";
         assert!(matches!(scan_without_code(plain).1, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn memchr_finds_the_first_match_anywhere() {
+        for length in 0..40 {
+            let mut haystack = vec![b'a'; length];
+            assert_eq!(memchr(b'<', &haystack), None);
+            for position in 0..length {
+                haystack[position] = b'<';
+                assert_eq!(memchr(b'<', &haystack), Some(position));
+                haystack[position] = 0xbc;
+                assert_eq!(memchr(b'<', &haystack), None);
+                haystack[position] = b'a';
+            }
+        }
+        assert_eq!(memchr(b'<', b"\x01\x3d<<\xff\xff\xff\xff<"), Some(2));
     }
 
     #[test]

@@ -422,19 +422,22 @@ fn image_url(value: &Value) -> Option<String> {
 fn byline_in_markup(dom: &Dom) -> Option<Vec<String>> {
     let body = dom.body()?;
     for node in body.descendants_it().take(MAX_BYLINE_SCAN) {
-        if !node.is_element() {
-            continue;
-        }
-        let rel_author =
-            node.attr("rel").is_some_and(|rel| rel.split_whitespace().any(|rel| rel == "author"));
-        let itemprop_author = node.attr("itemprop").is_some_and(|itemprop| itemprop.contains("author"));
-        let named = [node.attr("class"), node.attr("id")].into_iter().flatten().any(|name| {
-            let name = name.to_ascii_lowercase();
-            ["byline", "author", "dateline", "writtenby", "p-author"]
-                .iter()
-                .any(|marker| name.contains(marker))
+        // The attributes are read in place: this runs for every element of the page.
+        let marked = node.element_ref().is_some_and(|element| {
+            element.attrs.iter().any(|attribute| {
+                let value: &str = &attribute.value;
+                match &*attribute.name.local {
+                    "rel" => value.split_whitespace().any(|rel| rel == "author"),
+                    "itemprop" => value.contains("author"),
+                    // `p-author` contains `author`.
+                    "class" | "id" => ["byline", "author", "dateline", "writtenby"]
+                        .iter()
+                        .any(|marker| contains_ignore_ascii_case(value, marker)),
+                    _ => false,
+                }
+            })
         });
-        if !(rel_author || itemprop_author || named) || hidden(&node) {
+        if !marked || hidden(&node) {
             continue;
         }
         // Length as written, whitespace included: a container whose markup is
@@ -455,6 +458,14 @@ fn byline_in_markup(dom: &Dom) -> Option<Vec<String>> {
         }
     }
     None
+}
+
+/// Whether `haystack` contains `needle` (ASCII lower case) ignoring ASCII case, as
+/// `haystack.to_ascii_lowercase().contains(needle)` without the copy.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    haystack.len() >= needle.len()
+        && haystack.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
 }
 
 /// Whether the element or one of its ancestors is hidden from readers.
@@ -584,13 +595,15 @@ impl<'a> Gathered<'a> {
         // beats a `<time>` inside an `<article>`, which beats any `<time>`.
         let mut time_rank = u8::MAX;
         for node in dom.root().descendants_it() {
-            let Some(name) = node.node_name() else {
+            // Names and attributes are read in place: this runs for every node.
+            let Some(element) = node.element_ref() else {
                 continue;
             };
-            match &*name {
+            let name: &str = &element.name.local;
+            match name {
                 "meta" => page.metas.push(node),
                 "script"
-                    if node
+                    if element
                         .attr("type")
                         .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("application/ld+json")) =>
                 {
@@ -598,35 +611,38 @@ impl<'a> Gathered<'a> {
                 }
                 "title" if page.title.is_none() => page.title = Some(node),
                 "html" if page.html_lang.is_none() => {
-                    page.html_lang = node.attr("lang").map(|lang| lang.to_string())
+                    page.html_lang = element.attr("lang").map(|lang| lang.to_string())
                 }
                 "link"
                     if page.canonical.is_none()
-                        && node.attr("rel").is_some_and(|rel| {
+                        && element.attr("rel").is_some_and(|rel| {
                             rel.split_whitespace().any(|rel| rel.eq_ignore_ascii_case("canonical"))
                         }) =>
                 {
-                    page.canonical = node.attr("href").map(|href| href.to_string());
+                    page.canonical = element.attr("href").map(|href| href.to_string());
                 }
                 _ => {}
             }
-            let published_mark =
-                node.attr("itemprop").is_some_and(|itemprop| itemprop.contains("datePublished"));
+            let published_mark = element
+                .attrs
+                .iter()
+                .find(|attribute| &*attribute.name.local == "itemprop")
+                .is_some_and(|itemprop| itemprop.value.contains("datePublished"));
             let rank = if published_mark {
                 0
-            } else if &*name == "time" && node.has_attr("pubdate") {
+            } else if name == "time" && element.has_attr("pubdate") {
                 1
-            } else if &*name == "time"
+            } else if name == "time"
                 && node.ancestors_it(Some(32)).any(|ancestor| ancestor.has_name("article"))
             {
                 2
-            } else if &*name == "time" {
+            } else if name == "time" {
                 3
             } else {
                 continue;
             };
             if rank < time_rank {
-                let value = node.attr("datetime").or_else(|| node.attr("content"));
+                let value = element.attr("datetime").or_else(|| element.attr("content"));
                 if let Some(value) = value.as_deref().and_then(date::normalize) {
                     page.time = Some(value);
                     time_rank = rank;

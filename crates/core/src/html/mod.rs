@@ -199,8 +199,11 @@ fn readability(
         disable_json_ld: true,
         ..Default::default()
     };
-    // An address dom_smoothie does not accept only costs relative links their base.
-    let url = url.filter(|url| dom_smoothie::Readability::new("", Some(url), None).is_ok());
+    // An address dom_smoothie does not accept only costs relative links their base
+    // (checked on an empty document: nothing to parse).
+    let url = url.filter(|url| {
+        dom_smoothie::Readability::with_document(dom_query::Document::default(), Some(url), None).is_ok()
+    });
     dom_smoothie::Readability::with_document(dom, url, Some(config()))
 }
 
@@ -254,12 +257,25 @@ fn apply_metadata(document: &mut Document, metadata: metadata::Metadata) {
 /// A diagnostic when much of the decoded text is control characters: the input was
 /// probably not a page at all.
 fn binary_content(html: &str) -> Option<Diagnostic> {
+    const SAMPLE: usize = 64 * 1024;
     let mut sampled = 0;
     let mut control = 0;
-    for character in html.chars().take(64 * 1024) {
-        sampled += 1;
-        if (character.is_control() && !character.is_whitespace()) || character == '\u{fffd}' {
-            control += 1;
+    let mut rest = html;
+    while sampled < SAMPLE && !rest.is_empty() {
+        // ASCII is judged a run of bytes at a time: its control characters that are
+        // not whitespace are U+0000–U+0008, U+000E–U+001F and U+007F.
+        let (ascii, ascii_control) = ascii_prefix(&rest.as_bytes()[..rest.len().min(SAMPLE - sampled)]);
+        sampled += ascii;
+        control += ascii_control;
+        rest = &rest[ascii..];
+        if sampled < SAMPLE
+            && let Some(character) = rest.chars().next()
+        {
+            sampled += 1;
+            if (character.is_control() && !character.is_whitespace()) || character == '\u{fffd}' {
+                control += 1;
+            }
+            rest = &rest[character.len_utf8()..];
         }
     }
     (sampled > 0 && control * 20 > sampled).then(|| {
@@ -270,6 +286,40 @@ fn binary_content(html: &str) -> Option<Diagnostic> {
             ),
         )
     })
+}
+
+/// The length of the longest prefix of `bytes` that is ASCII, and how many of its
+/// bytes are control characters other than whitespace (U+0000–U+0008,
+/// U+000E–U+001F, U+007F). Eight bytes at a time: only a word holding a byte below
+/// a space or a DEL is counted byte by byte.
+fn ascii_prefix(bytes: &[u8]) -> (usize, usize) {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let is_control = |byte: &u8| matches!(byte, 0..=8 | 14..=31 | 127);
+    let mut length = 0;
+    let mut control = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_ne_bytes(word);
+        if word & HIGHS != 0 {
+            break;
+        }
+        // For ASCII bytes, the classic "has a byte less than n" and "has a zero
+        // byte" tests: exact as to whether the word holds one.
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        let delete = word ^ (ONES * 0x7f);
+        let has_delete = delete.wrapping_sub(ONES) & !delete & HIGHS;
+        if below_space | has_delete != 0 {
+            control += chunk.iter().filter(|byte| is_control(byte)).count();
+        }
+        length += 8;
+    }
+    for byte in bytes[length..].iter().take_while(|byte| byte.is_ascii()) {
+        length += 1;
+        control += usize::from(is_control(byte));
+    }
+    (length, control)
 }
 
 /// The few entities that JSON-LD values carry escaped (`&amp;`, `&#39;`…).
@@ -332,4 +382,50 @@ pub fn fragment_blocks(markup: &str) -> Vec<Block> {
     }
     let fragment = dom_query::Document::fragment(markup);
     blocks::blocks_of(&fragment.root())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`binary_content`]'s count, one character at a time.
+    fn counted_by_characters(html: &str) -> (usize, usize) {
+        let mut sampled = 0;
+        let mut control = 0;
+        for character in html.chars().take(64 * 1024) {
+            sampled += 1;
+            if (character.is_control() && !character.is_whitespace()) || character == '\u{fffd}' {
+                control += 1;
+            }
+        }
+        (sampled, control)
+    }
+
+    #[test]
+    fn control_characters_are_counted_as_one_character_at_a_time() {
+        let mut pages = vec![
+            String::new(),
+            "plain text\twith\r\nwhitespace\x0b\x0c".to_owned(),
+            "\x00\x01\x08\x0e\x1f\x7f\u{80}\u{9f}\u{85}\u{a0}\u{fffd}é中".to_owned(),
+            "a\x7fb".repeat(5_000),
+            "Grüße\x01, 中文\u{fffd}, ascii run of some length\n".repeat(3_000),
+        ];
+        let mut state = 12_345u32;
+        pages.push(
+            (0..200_000)
+                .map(|_| {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    char::from_u32((state >> 16) % 0x250).unwrap_or('x')
+                })
+                .collect(),
+        );
+        for page in pages {
+            let (sampled, control) = counted_by_characters(&page);
+            let expected = sampled > 0 && control * 20 > sampled;
+            assert_eq!(binary_content(&page).is_some(), expected);
+            if let Some(diagnostic) = binary_content(&page) {
+                assert!(diagnostic.message.starts_with(&format!("{control} of the first {sampled} ")));
+            }
+        }
+    }
 }
