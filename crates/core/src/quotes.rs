@@ -217,6 +217,8 @@ impl Extractor {
         let starts = sentence_starts(text, &spans);
         let mut start_index = 0;
         let mut left_open = None;
+        // The speaker and attributing words of the paragraph's last attributed quote.
+        let mut paragraph_speaker: Option<(Option<String>, Option<String>)> = None;
         for (span_index, span) in spans.iter().enumerate() {
             while start_index + 1 < starts.len() && starts[start_index + 1] <= span.open {
                 start_index += 1;
@@ -243,6 +245,16 @@ impl Extractor {
                 quote.text.push_str(&content);
                 if !span.closed {
                     left_open = Some(previous);
+                } else if quote.attribution.is_none() {
+                    // A statement over several paragraphs attributed at its end: `“In
+                    // June …` ¶ `“But they want a real deal …,” Castellanos said.`
+                    let post_end = ceil_boundary(text, (span.close_end + POST_WINDOW).min(text.len()));
+                    if let Some(attribution) = attribution_after(&text[span.close_end..post_end]) {
+                        let speaker = self.resolve(document, block, text, "", &attribution.speaker);
+                        let quote = &mut self.quotes[previous];
+                        quote.speaker = speaker;
+                        quote.attribution = Some(attribution.words);
+                    }
                 }
                 continue;
             }
@@ -274,13 +286,27 @@ impl Extractor {
                 Some(attribution) => {
                     let before_sentence = &text
                         [floor_boundary(text, sentence_start.saturating_sub(PRE_WINDOW))..sentence_start];
+                    // `One emergency nurse, who …, said she … “…,” she said`: the pronoun
+                    // is the unnamed speaker's of the paragraph's reported speech.
+                    let attribution = if is_personal_pronoun(&attribution.speaker) {
+                        unnamed_reported_speaker(before_sentence).unwrap_or(attribution)
+                    } else {
+                        attribution
+                    };
                     (
                         self.resolve(document, block, text, before_sentence, &attribution.speaker),
                         Some(attribution.words),
                     )
                 }
+                // `“…,” Feld told supporters. “We won …”`: a quotation that opens its
+                // sentence with no attribution of its own goes on with the paragraph's
+                // last speaker (news writing attributes once a paragraph).
+                None if pre.trim().is_empty() => paragraph_speaker.clone().unwrap_or_default(),
                 None => (None, None),
             };
+            if attribution_words.is_some() {
+                paragraph_speaker = Some((speaker.clone(), attribution_words.clone()));
+            }
             self.quotes.push(Quote {
                 text: content,
                 speaker,
@@ -536,6 +562,19 @@ fn inverted_verb(word: &str) -> Option<(bool, &'static str)> {
     }
 }
 
+/// `he` or `she`, or their French and Spanish forms: a person.
+fn is_personal_pronoun(word: &str) -> bool {
+    matches!(word.trim().to_lowercase().as_str(), "he" | "she" | "él" | "ella" | "il" | "elle")
+}
+
+/// The unnamed subject of the reported speech before a sentence (`One emergency
+/// nurse, who asked not to be named, said she …`, `A Meta spokesperson told …`).
+fn unnamed_reported_speaker(before_sentence: &str) -> Option<Attribution> {
+    let attribution = attribution_before(before_sentence)?;
+    let first = attribution.speaker.split_whitespace().next()?;
+    matches!(bare(first).as_str(), "one" | "a" | "an" | "another").then_some(attribution)
+}
+
 fn is_pronoun(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
@@ -677,8 +716,8 @@ fn clean_speaker(written: &str) -> Option<String> {
     }
     let speaker = words.join(" ");
     let valid = !speaker.is_empty()
-        && words.len() <= 8
-        && speaker.chars().count() <= 80
+        && words.len() <= 12
+        && speaker.chars().count() <= 100
         && speaker.chars().any(char::is_alphabetic)
         && !speaker.contains(PLACEHOLDER)
         && !speaker.contains(['“', '”', '"', '«', '»', '„']);
@@ -704,6 +743,17 @@ fn subject_head(subject: &str) -> &str {
     // `the museum's director, Helen Marsh,` names the speaker in its second part.
     if rest.len() == 2 && is_proper_name(rest[1]) {
         return rest[1];
+    }
+    // So do `Marchand's lawyer, Richard Okafor, of the firm …` and `The claimants are
+    // represented by Fenwick Rhodes, whose lead solicitor, Priya Chandran,`: a name in
+    // apposition to a role (not `…, which is based in Austin, Texas,`).
+    if !is_proper_name(rest[0])
+        && let Some(pair) = rest.windows(2).find(|pair| {
+            is_proper_name(pair[1])
+                && pair[0].rsplit(' ').next().is_some_and(|last| last.starts_with(char::is_lowercase))
+        })
+    {
+        return pair[1];
     }
     rest[0]
 }

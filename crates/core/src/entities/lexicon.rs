@@ -174,7 +174,25 @@ static FOLDED: LazyLock<Lists> = LazyLock::new(|| {
     );
     add_words(
         &mut map,
-        &["city", "town", "village", "state", "province", "capital", "region", "county"],
+        &[
+            "city",
+            "town",
+            "village",
+            "state",
+            "province",
+            "capital",
+            "region",
+            "county",
+            "district",
+            "area",
+            "basin",
+            "suburb",
+            "neighbourhood",
+            "neighborhood",
+            "island",
+            "peninsula",
+            "valley",
+        ],
         lower::PLACE_NOUN,
     );
     add_words(&mut map, &["joined"], lower::JOINED);
@@ -509,7 +527,10 @@ const ORGANIZATION_SUFFIXES: &[&str] = &[
     "Church", "Brothers", "Bros", "Associates", "Consulting", "Stores", "Foods", "Brands",
     "Logistics", "Reserve", "Exchange", "Initiative", "Charity", "Watch", "Affairs",
     "Development", "Cooperative", "Corps", "Division", "Patrol", "Collective", "Directorate",
-    "Secretariat", "Inspectorate", "Guild",
+    "Secretariat", "Inspectorate", "Guild", "Railways", "Railway", "Transit", "Freight",
+    "Shipping", "Sciences", "Research", "Healthcare", "Aerospace", "Chemicals", "Electronics",
+    "Semiconductor", "Semiconductors", "Robotics", "Analytics", "Resources", "Utilities",
+    "Hotels", "Resorts", "Farms", "Athletic", "Rovers", "Wanderers", "Hotspur",
 ];
 
 /// Legal forms, which a short name drops (`Meta Platforms Inc` is `Meta`).
@@ -522,7 +543,10 @@ const LEGAL_SUFFIXES: &[&str] = &[
 
 /// Other words a short form of an organisation's name leaves out.
 #[rustfmt::skip]
-const DROPPABLE_SUFFIXES: &[&str] = &["Group", "Platforms", "Technologies", "Systems", "International"];
+const DROPPABLE_SUFFIXES: &[&str] = &[
+    "Group", "Platforms", "Technologies", "Systems", "International", "Club", "FC", "AFC", "Football",
+    "Rugby", "Cricket",
+];
 
 /// The first word of an organisation's name (`University of X`, `Ministerio de X`).
 #[rustfmt::skip]

@@ -127,7 +127,10 @@ fn block_length(block: &Block) -> usize {
 
 /// Sets each quote's `speaker_entity`: the entity its speaker names, by full name
 /// or alias (`Okafor`), within a longer description (`Mayor Linda Okafor`), or the
-/// organisation a spokesperson speaks for (`Meta spokesperson`).
+/// organisation a spokesperson speaks for (`Meta spokesperson`). A pronoun (`“…,”
+/// she said`) is the person named last before the quote, outside quotations; `it`
+/// and `the company` are the organisation named last, `the judge` the person last
+/// named with that title.
 pub(crate) fn link_speakers(quotes: &mut [Quote], entities: &[Entity], title: &str, blocks: &[Block]) {
     let mut by_name: FastMap<&str, usize> = FastMap::default();
     for (index, entity) in entities.iter().enumerate() {
@@ -136,69 +139,187 @@ pub(crate) fn link_speakers(quotes: &mut [Quote], entities: &[Entity], title: &s
             by_name.entry(alias.as_str()).or_insert(index);
         }
     }
-    // `the company said` and `the judge said` look through the entities and their
-    // mentions for each such quote; on a hostile document with thousands of both,
-    // that work is capped.
+    // Pronouns, `the company said` and `the judge said` look through the entities and
+    // their mentions for each such quote; on a hostile document with thousands of
+    // both, that work is capped.
     let mut budget = 1_000_000usize;
     let cost = entities.len() + entities.iter().map(|entity| entity.mentions.len()).sum::<usize>();
-    for quote in quotes {
-        let speaker = quote.speaker.as_deref();
-        quote.speaker_entity = speaker.and_then(|speaker| {
-            speaker_entity(speaker, entities, &by_name).or_else(|| {
-                let noun = generic_speaker(speaker)?;
-                budget = budget.checked_sub(cost)?;
-                if lexicon::lowercase_lists(noun) & lower::ORGANIZATION_NOUN != 0 {
-                    last_organization(entities, noun, quote.block)
-                } else {
-                    last_titled_person(entities, noun, quote.block, title, blocks)
-                }
-            })
+    for quote in quotes.iter_mut() {
+        let pronoun = quote.attribution.as_deref().and_then(pronoun_kind);
+        let by_pronoun = pronoun.and_then(|kind| {
+            budget = budget.checked_sub(cost)?;
+            last_named(entities, kind, Position::of_quote(quote, blocks), blocks, |_| true)
         });
+        if let Some(index) = by_pronoun {
+            // The name the pronoun stands for is the speaker, unless the speaker as
+            // resolved already names it (`Chief executive Tom Baker`).
+            let named =
+                quote.speaker.as_deref().and_then(|speaker| speaker_entity(speaker, entities, &by_name));
+            if named != Some(index) {
+                quote.speaker = Some(entities[index].name.clone());
+            }
+            quote.speaker_entity = Some(index);
+            continue;
+        }
+        let Some(speaker) = quote.speaker.as_deref() else {
+            continue;
+        };
+        let entity = speaker_entity(speaker, entities, &by_name).or_else(|| {
+            let noun = generic_speaker(speaker)?;
+            budget = budget.checked_sub(cost)?;
+            let before = Position::of_quote(quote, blocks);
+            if lexicon::lowercase_lists(noun) & lower::ORGANIZATION_NOUN != 0 {
+                last_organization(entities, noun, before, blocks)
+            } else {
+                last_titled_person(entities, noun, before, title, blocks)
+            }
+        });
+        quote.speaker_entity = entity;
     }
+}
+
+/// A place in the document's reading order: the block (0 for the title, `n + 1`
+/// for block `n`) and a byte offset in its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Position {
+    block: usize,
+    offset: usize,
+}
+
+impl Position {
+    fn of_mention(mention: &Mention) -> Position {
+        Position { block: mention.block.map_or(0, |at| at + 1), offset: mention.start }
+    }
+
+    /// Where a quote opens: its block, and its first words' place in the block's
+    /// text (the block's end when they are not found as written).
+    fn of_quote(quote: &Quote, blocks: &[Block]) -> Position {
+        let text = block_text(blocks, quote.block).unwrap_or_default();
+        let mut prefix = quote.text.len().min(24);
+        while !quote.text.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let offset = text.find(&quote.text[..prefix]).unwrap_or(text.len());
+        Position { block: quote.block + 1, offset }
+    }
+}
+
+/// The text of a prose block, whose mentions' offsets count in it.
+fn block_text(blocks: &[Block], index: usize) -> Option<&str> {
+    match blocks.get(index)? {
+        Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. } => {
+            Some(text.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// The kind of entity a pronoun attribution (`she said`, `It said in a statement`)
+/// points to.
+fn pronoun_kind(attribution: &str) -> Option<EntityKind> {
+    // A pronoun and its verb (`she told reporters`); in a longer clause (`It says
+    // that …, Brandt told investors`) the pronoun is not the speaker.
+    let mut words = attribution.split_whitespace();
+    let first = words.next()?;
+    if words.nth(3).is_some() {
+        return None;
+    }
+    lexicon::with_lowercase(first, |first| match first {
+        "he" | "she" => Some(EntityKind::Person),
+        "it" => Some(EntityKind::Organization),
+        _ => None,
+    })
+}
+
+/// How many blocks before a quote's a pronoun or `the company` looks back for a name.
+const LOOK_BACK_BLOCKS: usize = 4;
+
+/// Whether `offset` in `text` lies inside a quotation: more opening marks than
+/// closing ones before it, or an odd number of straight ones.
+fn is_quoted(text: &str, offset: usize) -> bool {
+    let (mut depth, mut straight) = (0i32, 0u32);
+    for character in text.get(..offset).unwrap_or(text).chars() {
+        match character {
+            '"' => straight += 1,
+            '“' | '„' | '«' => depth += 1,
+            '”' | '»' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth > 0 || straight % 2 == 1
+}
+
+/// The entity of `kind` (that `accept` takes) mentioned last before `before`, within
+/// a few blocks of it and outside quotations: what `she`, `it` or `the company`
+/// stands for.
+fn last_named(
+    entities: &[Entity],
+    kind: EntityKind,
+    before: Position,
+    blocks: &[Block],
+    accept: impl Fn(&Entity) -> bool,
+) -> Option<usize> {
+    let earliest = before.block.saturating_sub(LOOK_BACK_BLOCKS).max(1);
+    let mut best: Option<(Position, usize)> = None;
+    for (index, entity) in entities.iter().enumerate() {
+        if entity.kind != kind || !accept(entity) {
+            continue;
+        }
+        let count = entity.mentions.partition_point(|mention| Position::of_mention(mention) < before);
+        // The latest mention that is not inside a quotation; a few are looked at.
+        let found = entity.mentions[..count].iter().rev().take(8).find_map(|mention| {
+            let position = Position::of_mention(mention);
+            if position.block < earliest || best.is_some_and(|(best, _)| best >= position) {
+                return None;
+            }
+            let text = block_text(blocks, position.block - 1)?;
+            (!is_quoted(text, position.offset)).then_some(position)
+        });
+        if let Some(position) = found {
+            best = Some((position, index));
+        }
+    }
+    best.map(|(_, index)| index)
 }
 
 /// The organisation a speaker written as a common noun stands for: the one named
-/// last up to the quote's block whose name ends in that noun (`the authority` →
-/// `Dutch Data Protection Authority`), else, for `the company` and its like, the
-/// last named that is not a public body, else the last named.
-fn last_organization(entities: &[Entity], noun: &str, block: usize) -> Option<usize> {
-    // The position of an entity's last mention up to the quote's block; mentions
-    // are in reading order, so a binary search finds it.
-    let last_mention = |entity: &Entity| {
-        let count = entity.mentions.partition_point(|mention| mention.block.is_none_or(|at| at <= block));
-        count.checked_sub(1).map(|index| {
-            let mention = &entity.mentions[index];
-            (mention.block.map_or(0, |at| at + 1), mention.start)
+/// last before the quote whose name ends in that noun (`the authority` → `Dutch
+/// Data Protection Authority`), else, for `the company` and its like, the last named
+/// that is not a public body, else the last named.
+fn last_organization(entities: &[Entity], noun: &str, before: Position, blocks: &[Block]) -> Option<usize> {
+    let ends_in_noun =
+        |entity: &Entity| entity.name.rsplit(' ').next().is_some_and(|last| last.eq_ignore_ascii_case(noun));
+    if let Some(index) = last_named(entities, EntityKind::Organization, before, blocks, ends_in_noun) {
+        return Some(index);
+    }
+    // `The Teamsters union, which …, said … “…,” the union said`: a name written
+    // before the noun.
+    let before_noun = |entity: &Entity| {
+        entity.mentions.iter().any(|mention| {
+            let text = mention.block.and_then(|at| block_text(blocks, at)).unwrap_or_default();
+            text.get(mention.end..).is_some_and(|after| {
+                after.strip_prefix(' ').is_some_and(|after| {
+                    after.get(..noun.len()).is_some_and(|word| word.eq_ignore_ascii_case(noun))
+                        && !after[noun.len()..].starts_with(char::is_alphanumeric)
+                })
+            })
         })
     };
-    let organizations = || {
-        entities
-            .iter()
-            .enumerate()
-            .filter(|(_, entity)| entity.kind == EntityKind::Organization)
-            .filter_map(|(index, entity)| last_mention(entity).map(|position| (position, index, entity)))
-    };
-    let named = organizations()
-        .filter(|(_, _, entity)| {
-            entity.name.rsplit(' ').next().is_some_and(|last| last.eq_ignore_ascii_case(noun))
-        })
-        .max_by_key(|(position, _, _)| *position);
-    if let Some((_, index, _)) = named {
+    if let Some(index) = last_named(entities, EntityKind::Organization, before, blocks, before_noun) {
         return Some(index);
     }
     let companies = lexicon::lower_lists(noun) & lower::COMPANY_NOUN != 0;
-    organizations()
-        .filter(|(_, _, entity)| !companies || !is_public_body(&entity.name))
-        .max_by_key(|(position, _, _)| *position)
-        .map(|(_, index, _)| index)
+    last_named(entities, EntityKind::Organization, before, blocks, |entity| {
+        !companies || !is_public_body(&entity.name)
+    })
 }
 
 /// The person a speaker written as a title stands for: `the judge` is the person
-/// last named with that title (or `Justice` for `judge`) up to the quote's block.
+/// last named with that title (or `Justice` for `judge`) before the quote.
 fn last_titled_person(
     entities: &[Entity],
     noun: &str,
-    block: usize,
+    before: Position,
     title: &str,
     blocks: &[Block],
 ) -> Option<usize> {
@@ -210,23 +331,20 @@ fn last_titled_person(
         let word = before.rsplit(' ').next().unwrap_or_default().trim_end_matches('.');
         word.eq_ignore_ascii_case(noun) || (noun == "judge" && word.eq_ignore_ascii_case("justice"))
     };
-    let mut best: Option<((usize, usize), usize)> = None;
+    let mut best: Option<(Position, usize)> = None;
     for (index, entity) in entities.iter().enumerate() {
         if entity.kind != EntityKind::Person {
             continue;
         }
-        for mention in entity.mentions.iter().take_while(|mention| mention.block.is_none_or(|at| at <= block))
-        {
+        for mention in entity.mentions.iter() {
+            let position = Position::of_mention(mention);
+            if position >= before {
+                break;
+            }
             let text = match mention.block {
                 None => Some(title),
-                Some(at) => match blocks.get(at) {
-                    Some(
-                        Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. },
-                    ) => Some(text.as_str()),
-                    _ => None,
-                },
+                Some(at) => block_text(blocks, at),
             };
-            let position = (mention.block.map_or(0, |at| at + 1), mention.start);
             if text.is_some_and(|text| titled(text, mention.start))
                 && best.is_none_or(|(last, _)| last < position)
             {
@@ -237,10 +355,18 @@ fn last_titled_person(
     best.map(|(_, index)| index)
 }
 
-/// A government body, court, parliament, party or university rather than a firm.
+/// A government body, court, parliament, party or university rather than a firm:
+/// by its last word, or the word before its `of` or `for` (`University of Reading`,
+/// `U.S. Court of Appeals for the 7th Circuit`).
 fn is_public_body(name: &str) -> bool {
+    let head = name.split(" of ").next().and_then(|head| head.split(" for ").next()).unwrap_or_default();
+    is_public_body_word(name.rsplit(' ').next().unwrap_or_default())
+        || is_public_body_word(head.rsplit(' ').next().unwrap_or_default())
+}
+
+fn is_public_body_word(word: &str) -> bool {
     matches!(
-        name.rsplit(' ').next().unwrap_or_default(),
+        word,
         "Commission"
             | "Court"
             | "Agency"
@@ -300,6 +426,17 @@ fn speaker_entity(speaker: &str, entities: &[Entity], by_name: &FastMap<&str, us
             }
         })
         .collect();
+    // `Saoirse Keane of the campaign group Open Rights Europe`: a person named first
+    // is the speaker, whatever the description after.
+    for end in (1..=words.len().min(5)).rev() {
+        let phrase = words[..end].iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" ");
+        if let Some(entity) = by_name.get(phrase.as_str())
+            && entities[*entity].kind == EntityKind::Person
+            && !words[end - 1].1
+        {
+            return Some(*entity);
+        }
+    }
     // The longest run of words that names an entity.
     let mut best: Option<(usize, usize, usize)> = None;
     for start in 0..words.len() {
@@ -426,9 +563,29 @@ impl<'a> Names<'a> {
     }
 
     fn link(&mut self) {
+        self.link_capitals();
         self.link_organization_forms();
         self.link_abbreviations();
         self.link_people();
+    }
+
+    /// A dateline's `NAIROBI` is the `Nairobi` of the text.
+    fn link_capitals(&mut self) {
+        let links: Vec<(usize, usize)> = self
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(index, group)| group.words == 1 && group.root == *index && !group.never)
+            .filter_map(|(index, group)| {
+                let form = capitalised_form(&group.name)?;
+                let other = *self.index.get(form.as_str())?;
+                (self.groups[other].kind.is_some() && !self.groups[other].never).then_some((index, other))
+            })
+            .collect();
+        for (short, long) in links {
+            let kind = self.groups[self.root(long)].kind.unwrap_or(EntityKind::Place);
+            self.join(short, long, kind);
+        }
     }
 
     /// `Meta` and `Meta Platforms Inc` are `Meta Platforms Inc`.
@@ -447,21 +604,78 @@ impl<'a> Names<'a> {
                 }
             }
         }
-        // `Corvane` for `Corvane Health Systems`: the first word of one organisation's
-        // name (when no other organisation's name starts with it).
-        let mut by_first_word: FastMap<&str, Option<usize>> = FastMap::default();
+        // `St Aldhelm's` for `St Aldhelm's Hospital`: the words before a possessive.
         for (index, group) in self.groups.iter().enumerate() {
-            if group.kind == Some(EntityKind::Organization) && group.words >= 2 {
-                let first = group.name.split(' ').next().unwrap_or_default();
-                by_first_word.entry(first).and_modify(|entry| *entry = None).or_insert(Some(index));
+            if group.kind == Some(EntityKind::Organization)
+                && group.words >= 3
+                && let Some((owner, _)) = group.name.split_once("'s ")
+            {
+                longest.entry(owner).or_insert(index);
             }
         }
+        // `Corvane` for `Corvane Health Systems`: the first word of one organisation's
+        // name (when no other organisation's name starts with it; `Calloway Foods` and
+        // `Calloway Foods Inc.` are one); `Eastbrook` for the `University of Eastbrook`.
+        // Each word: the longest name it may stand for, its stem, and whether two
+        // names with different stems share it (then it stands for neither).
+        let mut by_word: FastMap<&str, (usize, &str, bool)> = FastMap::default();
+        for (index, group) in self.groups.iter().enumerate() {
+            if group.kind != Some(EntityKind::Organization) || group.words < 2 {
+                continue;
+            }
+            let stem = organization_stem(&group.name);
+            let name = group.name.as_ref();
+            let first = name.split(' ').next().unwrap_or_default();
+            let seat = ["University of ", "College of "]
+                .iter()
+                .find_map(|head| name.strip_prefix(head))
+                .or_else(|| [" University", " College"].iter().find_map(|tail| name.strip_suffix(tail)))
+                .filter(|seat| !seat.contains(' '));
+            for word in std::iter::once(first).chain(seat) {
+                let entry = by_word.entry(word).or_insert((index, stem, false));
+                if entry.1 != stem {
+                    entry.2 = true;
+                } else if self.groups[entry.0].words < group.words {
+                    entry.0 = index;
+                }
+            }
+        }
+        // `Coast Railways` for `Southern Coast Railways`, when a sentence's start cut
+        // its first word: the tail of one longer organisation's name.
+        let mut by_tail: FastMap<&str, (usize, bool)> = FastMap::default();
+        for (index, group) in self.groups.iter().enumerate() {
+            if group.kind == Some(EntityKind::Organization)
+                && group.words >= 3
+                && let Some((_, tail)) = group.name.split_once(' ')
+            {
+                let entry = by_tail.entry(tail).or_insert((index, false));
+                entry.1 |= entry.0 != index;
+            }
+        }
+        for (tail, (long, ambiguous)) in by_tail {
+            if !ambiguous && self.index.contains_key(tail) {
+                longest.entry(tail).or_insert(long);
+            }
+        }
+        // A word of a person's name is not an organisation's short form.
+        let in_persons_name = |word: &str| {
+            self.groups.iter().any(|group| {
+                group.kind == Some(EntityKind::Person)
+                    && group.words >= 2
+                    && (group.name.split(' ').next() == Some(word)
+                        || group.name.rsplit(' ').next() == Some(word))
+            })
+        };
         for group in &self.groups {
+            let weak_person = group.kind == Some(EntityKind::Person)
+                && group.evidence.person < 3
+                && by_word.get(group.name.as_ref()).is_some_and(|(_, _, ambiguous)| !ambiguous)
+                && !in_persons_name(&group.name);
             let may_join = group.words == 1
                 && !group.never
-                && matches!(group.kind, None | Some(EntityKind::Organization))
+                && (weak_person || matches!(group.kind, None | Some(EntityKind::Organization)))
                 && !longest.contains_key(group.name.as_ref());
-            if may_join && let Some(Some(long)) = by_first_word.get(group.name.as_ref()) {
+            if may_join && let Some((long, _, false)) = by_word.get(group.name.as_ref()) {
                 longest.insert(group.name.as_ref(), *long);
             }
         }
@@ -711,12 +925,34 @@ fn organization_stem(name: &str) -> &str {
     stem
 }
 
+/// A word in capitals (`NAIROBI`, `BRUSSELS`) written as a name (`Nairobi`), when it
+/// is one of at least three letters.
+fn capitalised_form(word: &str) -> Option<String> {
+    let mut characters = word.chars();
+    let first = characters.next()?;
+    if word.len() < 3 || !word.bytes().all(|byte| byte.is_ascii_uppercase()) {
+        return None;
+    }
+    let mut form = String::with_capacity(word.len());
+    form.push(first);
+    form.extend(characters.map(|character| character.to_ascii_lowercase()));
+    Some(form)
+}
+
+/// The place and organisation lists a word in capitals is on as a name: a
+/// dateline's `NAIROBI` is a place.
+fn dateline_flags(word: &str) -> u32 {
+    capitalised_form(word).map_or(0, |form| lexicon::written_lists(&form) & written::PLACE)
+}
+
 /// The kind a name's own words and its mentions' evidence give it, if they are
 /// enough. `flags` are the lists the name is on as written; `lower_flags` gives
 /// those it is on lowercased.
 fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<EntityKind> {
     let name = group.name.as_ref();
     let mut evidence = group.evidence;
+    // A dateline's `NAIROBI` is the `Nairobi` of the lists.
+    let flags = if group.words == 1 { flags | dateline_flags(name) } else { flags };
     let known_organization = flags & written::ORGANIZATION != 0;
     let known_place = flags & written::PLACE != 0;
     let mut listed = known_organization || known_place;
@@ -727,6 +963,7 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         evidence.place += 4;
     }
     let mut given = false;
+    let known = known_organization || known_place;
     if group.words >= 2 {
         // One pass over the words: the first's and the last's lists, the word
         // before the first `of` or `for`, and whether an organisation's word
@@ -769,7 +1006,9 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
             & (written::ORGANIZATION_SUFFIX | written::PLACE_SUFFIX | written::ORGANIZATION | written::PLACE)
             != 0;
         if let Some((head, head_flags)) = head_flags.filter(|_| !last_says) {
-            if head_flags & written::ORGANIZATION_SUFFIX != 0 || head == "House" {
+            if head_flags & written::ORGANIZATION_SUFFIX != 0
+                || matches!(head, "House" | "Centre" | "Center" | "Chamber" | "Campaign")
+            {
                 evidence.organization += 3;
                 listed = true;
             } else if head_flags & (written::PLACE_SUFFIX | written::PLACE_HEAD) != 0 {
@@ -777,8 +1016,25 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
                 listed = true;
             }
         }
-        if inner_suffix {
+        // `BBC Radio Bristol`, but not `Parliament House` or `Police Station`: a
+        // place's last word says what the whole is.
+        if inner_suffix && last_flags & written::PLACE_SUFFIX == 0 {
             evidence.organization += 2;
+        }
+        // `NHS England`, `CoreMetrics Australia`, `GenePrivacy UK`: a name and the
+        // country or city it serves is a body's, unless the first word is a given
+        // name (`Kevin Jordan`), a place or an ordinary word (`South Australia`).
+        if last_flags & written::PLACE != 0 && !known {
+            let first = name.split(' ').next().unwrap_or_default();
+            let ordinary = first_flags
+                & (written::GIVEN_NAME | written::PLACE | written::PLACE_HEAD | written::NOT_A_NAME)
+                != 0
+                || (first_flags & written::ORGANIZATION == 0
+                    && lexicon::lower_lists(first) & lower::COMMON != 0);
+            if !ordinary {
+                evidence.organization += 3;
+                listed = true;
+            }
         }
     } else if name.chars().all(|character| matches!(character, 'I' | 'V' | 'X' | 'L' | 'C')) {
         // A Roman numeral: `siglo XX`, `Henry VIII`.
@@ -791,7 +1047,11 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         evidence.organization += evidence.person;
         evidence.person = 0;
     }
-    let known = known_organization || known_place;
+    if group.words == 1 && !known && name.len() > 6 && name.ends_with("shire") {
+        // `Herefordshire`, `Lancashire`
+        evidence.place += 3;
+        listed = true;
+    }
     if group.words == 1 && !known {
         // A capitalised ordinary word (`Day`, `Photos`) is a name only when linked
         // to one; a place by context alone (`in X`) needs it said twice.

@@ -376,7 +376,7 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                 let gap = classify_gap(&text[gap_start..position], text, tokens.last_mut());
                 let gap = if gap == Gap::Dot
                     && shape == Shape::Capitalised
-                    && lexicon::is_common_word(&text[position..end])
+                    && ends_sentence_after_dot(&text[position..end])
                 {
                     Gap::Sentence
                 } else {
@@ -497,7 +497,7 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
         let previous_token = tokens.last_mut();
         let gap = classify_gap(&text[gap_start..start], text, previous_token);
         let gap =
-            if gap == Gap::Dot && shape == Shape::Capitalised && lexicon::is_common_word(&text[start..end]) {
+            if gap == Gap::Dot && shape == Shape::Capitalised && ends_sentence_after_dot(&text[start..end]) {
                 // `… in the U.S. The company said` ends a sentence after all.
                 Gap::Sentence
             } else {
@@ -512,6 +512,14 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
         position = scanned_end.max(end);
         gap_start = position;
     }
+}
+
+/// Whether a capitalised word after a dotted abbreviation (`U.S.`) opens a new
+/// sentence: an ordinary word does (`… in the U.S. The company said`), unless it
+/// goes on an institution's name (`the U.S. Court of Appeals`, `U.S. Army`).
+fn ends_sentence_after_dot(word: &str) -> bool {
+    lexicon::is_common_word(word)
+        && lexicon::written_lists(word) & (written::ORGANIZATION_SUFFIX | written::TAKES_OF) == 0
 }
 
 /// Classifies the characters between two tokens; marks `previous` possessive for a
@@ -745,6 +753,10 @@ impl<'a> Runs<'_, 'a> {
             }
             let the = self.tokens.get(index + 1).is_some_and(|token| token.gap == Gap::Space)
                 && self.word(index + 1) == "the";
+            if the && self.is_ordinal(index + 2) && spaced_name(index + 3) {
+                // `Court of Appeals for the 7th Circuit`
+                return Some(index + 3);
+            }
             return (the && spaced_name(index + 2)).then_some(index + 2);
         }
         // `Securities and Exchange Commission`: `and` inside a body's name, known
@@ -788,6 +800,26 @@ impl<'a> Runs<'_, 'a> {
             }
         }
         None
+    }
+
+    /// Whether the name ending before `to` follows `the`.
+    fn after_the(&self, to: usize) -> bool {
+        let mut from = to - 1;
+        while from > 0 && self.tokens[from].gap == Gap::Space && self.tokens[from - 1].shape != Shape::Lower {
+            from -= 1;
+        }
+        from > 0 && self.tokens[from].gap == Gap::Space && self.word(from - 1).eq_ignore_ascii_case("the")
+    }
+
+    /// A spaced ordinal number: `7th`, `21st`.
+    fn is_ordinal(&self, index: usize) -> bool {
+        self.tokens.get(index).is_some_and(|token| {
+            let word = self.word(index);
+            token.shape == Shape::Other
+                && token.gap == Gap::Space
+                && word.starts_with(|character: char| character.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].iter().any(|suffix| word.ends_with(suffix))
+        })
     }
 
     /// One run of capitalised words, `start..end`.
@@ -898,8 +930,20 @@ impl<'a> Runs<'_, 'a> {
             }
             let flags = self.written(from);
             let named = to - from >= 2 && flags & written::GIVEN_NAME != 0;
-            let sentence_start = (from == run_start && run_initial) || self.title_case;
-            let ordinary = sentence_start && !named && self.lower(from) & lower::COMMON != 0;
+            // After a dash, as after a full stop: `BRUSSELS (AP) — The European Commission`.
+            let after_dash = from == run_start
+                && self.tokens[from].gap == Gap::Break
+                && matches!(self.word(from), "The" | "A" | "An");
+            let sentence_start = (from == run_start && run_initial) || self.title_case || after_dash;
+            // `Leader of the Opposition Sunil Deshmane`: an ordinary word before a
+            // given name and a surname is a role, not part of the name.
+            let before_person = to - from >= 3
+                && self.tokens[from + 1].shape == Shape::Capitalised
+                && self.written(from + 1) & written::GIVEN_NAME != 0
+                && flags & (written::ORGANIZATION | written::PLACE | written::ORGANIZATION_SUFFIX) == 0
+                && !suffixed();
+            let ordinary =
+                (sentence_start || before_person) && !named && self.lower(from) & lower::COMMON != 0;
             let not_a_name = flags & written::NOT_A_NAME != 0 && !named && !suffixed();
             if ordinary || not_a_name {
                 from += 1;
@@ -1140,6 +1184,13 @@ impl<'a> Runs<'_, 'a> {
                 let flags = self.lower(to);
                 if flags & lower::ORGANIZATION_ROLE_AFTER != 0 {
                     evidence.organization += 2;
+                } else if flags & lower::PLACE_NOUN != 0
+                    && next.shape == Shape::Lower
+                    && !possessive
+                    && self.after_the(to)
+                {
+                    // `the Marathwada region`, `the Yuma area`
+                    evidence.place += 2;
                 } else if !possessive {
                     let speaks = flags & lower::SPEECH_VERB != 0
                         || (flags & lower::SPEECH_ADVERB != 0
@@ -1154,6 +1205,23 @@ impl<'a> Runs<'_, 'a> {
                 let word = self.word(to);
                 if matches!(word, "who" | "whose") {
                     evidence.person += 1;
+                } else if next.shape == Shape::Capitalised
+                    && self.written(to) & written::PLACE != 0
+                    && !next.possessive
+                    && next.cue == HyphenCue::None
+                    && self
+                        .tokens
+                        .get(to + 1)
+                        .is_none_or(|after| after.gap != Gap::Space || after.shape == Shape::Lower)
+                {
+                    // `Salinas, California`, `Oak Brook, Illinois`: a place in a place.
+                    evidence.place += 2;
+                } else if next.shape == Shape::Lower
+                    && self.lower(to) & lower::SPEECH_VERB != 0
+                    && self.is_plain_name(to)
+                {
+                    // `the commissioner for housing, Lotte Brandsma, said`
+                    evidence.person += 1;
                 } else if word == "which" {
                     // `Lumora, which is based in Minneapolis`
                     evidence.organization += 1;
@@ -1164,17 +1232,33 @@ impl<'a> Runs<'_, 'a> {
                 {
                     // `Sam Whitfield, 34, opened …`
                     evidence.person += 2;
-                } else if self.tokens[to].possessive || self.lower(to) & lower::DETERMINER != 0 {
-                    for index in to + 1..(to + 5).min(self.tokens.len()) {
+                } else if self.tokens[to].possessive
+                    || self.lower(to) & lower::DETERMINER != 0
+                    || (next.shape == Shape::Lower && self.lower(to) & lower::PERSON_ROLE != 0)
+                {
+                    // `Amira Castell, a partner at the firm`; `Leanne Wu, chief economist
+                    // at …` (a role with no article).
+                    let first = if next.shape == Shape::Lower && self.lower(to) & lower::DETERMINER == 0 {
+                        to
+                    } else {
+                        to + 1
+                    };
+                    for index in first..(to + 5).min(self.tokens.len()) {
                         // The apposition's head noun comes before any preposition:
                         // `Amira Castell, a partner at the firm`.
-                        if self.tokens[index].gap != Gap::Space || self.lower(index) & lower::PREPOSITION != 0
+                        if (index > to && self.tokens[index].gap != Gap::Space)
+                            || self.lower(index) & lower::PREPOSITION != 0
                         {
                             break;
                         }
                         let flags = self.lower(index);
                         if flags & lower::ORGANIZATION_NOUN != 0 {
                             evidence.organization += 2;
+                            break;
+                        }
+                        // `Tarrington, a village in Herefordshire`
+                        if flags & lower::PLACE_NOUN != 0 {
+                            evidence.place += 2;
                             break;
                         }
                         if flags & lower::PERSON_ROLE != 0 {
@@ -1186,6 +1270,30 @@ impl<'a> Runs<'_, 'a> {
             }
             _ => {}
         }
+    }
+
+    /// The two or three capitalised words before `to` with no word of an
+    /// institution's or a place's name among them: `Lotte Brandsma`, not `Travis
+    /// County District Court` nor `eSafety`.
+    fn is_plain_name(&self, to: usize) -> bool {
+        let institution = written::ORGANIZATION
+            | written::PLACE
+            | written::ORGANIZATION_SUFFIX
+            | written::PLACE_SUFFIX
+            | written::TAKES_OF;
+        let from = to.saturating_sub(3);
+        let mut words = 0;
+        for index in (from..to).rev() {
+            let token = &self.tokens[index];
+            if token.shape != Shape::Capitalised || self.written(index) & institution != 0 {
+                break;
+            }
+            words += 1;
+            if token.gap != Gap::Space {
+                break;
+            }
+        }
+        (2..=3).contains(&words)
     }
 
     /// An acronym in parentheses right after a candidate: the index of that

@@ -231,3 +231,179 @@ fn generic_speakers_point_at_the_last_named_organisation_or_titled_person() {
     assert_eq!(speaker_entity("We believe our practices"), Some("Locatrix"));
     assert_eq!(speaker_entity("The law does not allow"), Some("Amina Odhiambo"));
 }
+
+/// The entity each quote (found by its first words) is attributed to.
+fn speaker_of<'d>(document: &'d Document, start: &str) -> Option<&'d str> {
+    let quote = document.quotes.iter().find(|quote| quote.text.starts_with(start)).expect("the quote");
+    quote.speaker_entity.map(|index| document.entities[index].name.as_str())
+}
+
+#[test]
+fn a_quote_opening_its_sentence_continues_the_paragraphs_speaker() {
+    let document = parse(
+        "Takeover approved\n\n\
+         \"Leveraged takeovers have gone wrong before,\" said Martha Quayle, the association's chief \
+         executive. \"We want to see the business plan.\"",
+    );
+    assert_eq!(speaker_of(&document, "Leveraged takeovers"), Some("Martha Quayle"));
+    assert_eq!(speaker_of(&document, "We want to see"), Some("Martha Quayle"));
+}
+
+#[test]
+fn a_pronoun_is_the_person_named_last_before_the_quote() {
+    let document = parse(
+        "Sleep study\n\n\
+         \"We expected a dip,\" Hannah Okonjo said.\n\n\
+         Dr Marcus Feld, a co-author, said the findings should worry schools.\n\n\
+         \"Revision late at night feels productive. It isn't,\" he said. \"Memory is made during sleep.\"",
+    );
+    assert_eq!(speaker_of(&document, "We expected a dip"), Some("Hannah Okonjo"));
+    // Not the last quoted speaker: the person the text named since.
+    assert_eq!(speaker_of(&document, "Revision late at night"), Some("Marcus Feld"));
+    assert_eq!(speaker_of(&document, "Memory is made"), Some("Marcus Feld"));
+    let quote = document.quotes.iter().find(|quote| quote.text.starts_with("Revision")).expect("the quote");
+    assert_eq!(quote.speaker.as_deref(), Some("Marcus Feld"));
+}
+
+#[test]
+fn a_pronoun_ignores_names_inside_quotations_and_unnamed_speakers_stay_unnamed() {
+    let document = parse(
+        "Beekeeper wins\n\n\
+         For most of her life, Margaret Ellery kept bees. \"My neighbour Tom Hale warned me,\" she said.\n\n\
+         \"It was like walking into a room after a fire,\" she said.\n\n\
+         One nurse, who asked not to be named, said she had worked all night. \"I went home and cried,\" \
+         she said.",
+    );
+    assert_eq!(speaker_of(&document, "My neighbour"), Some("Margaret Ellery"));
+    assert_eq!(speaker_of(&document, "It was like walking"), Some("Margaret Ellery"));
+    assert_eq!(speaker_of(&document, "I went home"), None);
+}
+
+#[test]
+fn a_statement_over_paragraphs_takes_its_closing_attribution() {
+    let document = parse(
+        "Strike goes on\n\n\
+         Mona Castellanos said the mood had changed.\n\n\
+         \u{201c}In June people were angry. By August they were worried about their rent.\n\n\
+         \u{201c}But they want a real deal,\u{201d} Castellanos said.",
+    );
+    assert_eq!(speaker_of(&document, "In June people were angry"), Some("Mona Castellanos"));
+}
+
+#[test]
+fn a_name_in_apposition_to_a_role_is_the_speaker() {
+    let document = parse(
+        "Royalties case\n\n\
+         \"The services hid behind a loophole,\" said Marchand's lawyer, Richard Okafor, of the firm \
+         Beaulieu & Grant.\n\n\
+         \"The big cases are still stuck in Dublin,\" said Saoirse Keane of the campaign group Open \
+         Rights Europe.",
+    );
+    assert_eq!(speaker_of(&document, "The services hid"), Some("Richard Okafor"));
+    assert_eq!(speaker_of(&document, "The big cases"), Some("Saoirse Keane"));
+}
+
+#[test]
+fn the_company_and_the_union_are_named_before_the_quote() {
+    let document = parse(
+        "Results\n\n\
+         Calloway Foods Inc. lost a case heard by the U.S. Court of Appeals for the 7th Circuit.\n\n\
+         \"We respectfully disagree,\" the company said in a statement.\n\n\
+         The Teamsters union, which represents Calloway's drivers, said it would use the ruling. \
+         \"Record profits mean there is room for a fair contract,\" the union said.",
+    );
+    assert_eq!(
+        kind_of(&document, "U.S. Court of Appeals for the 7th Circuit"),
+        Some(EntityKind::Organization),
+        "{:?}",
+        summary(&document)
+    );
+    // A court is a public body, not `the company`.
+    assert_eq!(speaker_of(&document, "We respectfully disagree"), Some("Calloway Foods Inc"));
+    // Not `Calloway`, named after the union, nor a word inside the quotation.
+    assert_eq!(speaker_of(&document, "Record profits"), Some("Teamsters"));
+}
+
+#[test]
+fn organisation_names_by_their_words() {
+    let document = parse(
+        "Health news\n\n\
+         The study was led by the university's Centre for Adolescent Health and paid for by NHS England. \
+         Leanne Wu, chief economist at the property analyst CoreMetrics Australia, said prices would rise. \
+         Shares in Agrovane Crop Sciences and Fairhaven Research fell, and Southern Coast Railways \
+         cancelled trains.",
+    );
+    for name in [
+        "Centre for Adolescent Health",
+        "NHS England",
+        "CoreMetrics Australia",
+        "Agrovane Crop Sciences",
+        "Fairhaven Research",
+        "Southern Coast Railways",
+    ] {
+        assert_eq!(
+            kind_of(&document, name),
+            Some(EntityKind::Organization),
+            "{name}: {:?}",
+            summary(&document)
+        );
+    }
+    assert_eq!(kind_of(&document, "Leanne Wu"), Some(EntityKind::Person), "{:?}", summary(&document));
+}
+
+#[test]
+fn short_forms_of_organisations_join_their_full_name() {
+    let document = parse(
+        "Calloway Foods to pay franchisees\n\n\
+         A judge ruled that Calloway Foods Inc. broke its contracts. Calloway said it would appeal.\n\n\
+         Inspectors visited St Aldhelm's Hospital in the town of Wexcombe. Staff at St Aldhelm's said \
+         little.\n\n\
+         Researchers at the University of Eastbrook ran the study. A lecturer at Eastbrook said so.\n\n\
+         Harrowgate Athletic Football Club was sold. Harrowgate Athletic fans cheered.",
+    );
+    let entities = summary(&document);
+    let aliases_of = |name: &str| {
+        entities.iter().find(|(_, entity, _)| entity == name).map(|(_, _, aliases)| aliases.clone())
+    };
+    let calloway = aliases_of("Calloway Foods Inc").expect("Calloway Foods Inc");
+    assert!(
+        calloway.contains(&"Calloway".into()) && calloway.contains(&"Calloway Foods".into()),
+        "{entities:?}"
+    );
+    assert_eq!(aliases_of("St Aldhelm's Hospital"), Some(vec!["St Aldhelm".into()]), "{entities:?}");
+    assert_eq!(aliases_of("University of Eastbrook"), Some(vec!["Eastbrook".into()]), "{entities:?}");
+    assert_eq!(
+        aliases_of("Harrowgate Athletic Football Club"),
+        Some(vec!["Harrowgate Athletic".into()]),
+        "{entities:?}"
+    );
+    assert_mentions_are_names(&document);
+}
+
+#[test]
+fn places_by_appositions_datelines_and_their_state() {
+    let document = parse(
+        "Outbreak\n\n\
+         BRUSSELS (AP) \u{2014} The European Commission proposed rules. Greenleaf is based in Salinas, \
+         California. She lives in Tarrington, a village in Herefordshire, near the Marathwada region.",
+    );
+    for name in ["BRUSSELS", "Salinas", "Tarrington", "Herefordshire", "Marathwada"] {
+        assert_eq!(kind_of(&document, name), Some(EntityKind::Place), "{name}: {:?}", summary(&document));
+    }
+    assert_eq!(
+        kind_of(&document, "European Commission"),
+        Some(EntityKind::Organization),
+        "{:?}",
+        summary(&document)
+    );
+    assert_eq!(kind_of(&document, "The European Commission"), None);
+}
+
+#[test]
+fn a_role_before_a_given_name_is_not_part_of_the_name() {
+    let document = parse(
+        "Walkout\n\n\
+         Leader of the Opposition Sunil Deshmane said the deal was signed without consulting farmers.",
+    );
+    assert_eq!(kind_of(&document, "Sunil Deshmane"), Some(EntityKind::Person), "{:?}", summary(&document));
+}
