@@ -1,8 +1,8 @@
 -- What search filters, sorts and counts by, one narrow row a document. A
--- `documents` row carries the compressed model inline (kilobytes), so reading the
--- site, date and language of the twenty thousand matches a common word ranks
--- meant reading as many wide rows scattered over the file: three quarters of
--- such a search's time. These rows are a few dozen bytes, hundreds to a page.
+-- `documents` row carries the compressed model inline (kilobytes), so filtering
+-- or counting the matches of a search, or a whole library, meant reading as many
+-- wide rows scattered over the file. These rows are a few dozen bytes, hundreds
+-- to a page.
 -- Kept by triggers, so that every way a document is written keeps them true.
 -- SQLite only: PostgreSQL keeps wide values out of the row (TOAST) already.
 CREATE TABLE document_filters (

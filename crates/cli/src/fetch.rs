@@ -294,8 +294,7 @@ impl Fetcher {
         let media_type = content_type.as_deref().map(|kind| kind.split(';').next().unwrap_or(kind).trim());
         match wanted {
             Wanted::Page => {
-                if let Some(kind) = content_type.as_deref().filter(|kind| !is_readable(kind)) {
-                    let kind = kind.split(';').next().unwrap_or(kind).trim();
+                if let Some(kind) = media_type.filter(|kind| !is_readable(kind)) {
                     return Err((
                         FetchError::permanent(format!(
                             "it is {kind}, not a page, feed or export Dossier reads"

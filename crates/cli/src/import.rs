@@ -569,25 +569,13 @@ impl Producer {
         if wanted.is_empty() {
             return;
         }
-        let fetched = fetching.handle.block_on(async {
-            let mut tasks = tokio::task::JoinSet::new();
-            for (index, src, address) in wanted {
-                let fetcher = Arc::clone(&fetching.fetcher);
-                tasks.spawn(async move {
-                    let image = fetcher.fetch_image(&address).await;
-                    (index, src, address, image)
-                });
+        let fetched = fetching.concurrently(wanted.into_iter().map(|(index, src, address)| {
+            let fetcher = Arc::clone(&fetching.fetcher);
+            async move {
+                let image = fetcher.fetch_image(&address).await;
+                (index, src, address, image)
             }
-            let mut done = Vec::with_capacity(tasks.len());
-            while let Some(result) = tasks.join_next().await {
-                match result {
-                    Ok(fetched) => done.push(fetched),
-                    Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-                    Err(_) => {}
-                }
-            }
-            done
-        });
+        }));
         for (index, src, address, image) in fetched {
             let Some(item) = &mut parsed[index].item else { continue };
             let kept = image.map_err(|error| error.reason).and_then(|bytes| item.add_image(&src, bytes));
@@ -613,26 +601,40 @@ impl Producer {
         self.shared.already_fetched.fetch_add(stored.len(), Ordering::Relaxed);
         self.shared.done.fetch_add(stored.len(), Ordering::Relaxed);
         self.shared.fetched.fetch_add(to_fetch.len(), Ordering::Relaxed);
-        let fetcher = &fetching.fetcher;
-        fetching.handle.block_on(async {
+        fetching.concurrently(to_fetch.into_iter().map(|queued| {
+            let fetcher = Arc::clone(&fetching.fetcher);
+            async move {
+                let page = fetcher.fetch(&queued.address).await;
+                Unit::Fetched { queued, page }
+            }
+        }))
+    }
+}
+
+impl Fetching {
+    /// Runs `fetches` at once (the fetcher keeps them within its limits), waiting
+    /// for all of them; their results in the order given. A fetch that panicked
+    /// passes its panic on.
+    fn concurrently<Fetch>(&self, fetches: impl Iterator<Item = Fetch>) -> Vec<Fetch::Output>
+    where
+        Fetch: Future + Send + 'static,
+        Fetch::Output: Send + 'static,
+    {
+        self.handle.block_on(async {
             let mut tasks = tokio::task::JoinSet::new();
-            for (index, queued) in to_fetch.into_iter().enumerate() {
-                let fetcher = Arc::clone(fetcher);
-                tasks.spawn(async move {
-                    let page = fetcher.fetch(&queued.address).await;
-                    (index, Unit::Fetched { queued, page })
-                });
+            for (index, fetch) in fetches.enumerate() {
+                tasks.spawn(async move { (index, fetch.await) });
             }
             let mut done = Vec::with_capacity(tasks.len());
             while let Some(result) = tasks.join_next().await {
                 match result {
-                    Ok(unit) => done.push(unit),
+                    Ok(fetched) => done.push(fetched),
                     Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
                     Err(_) => {}
                 }
             }
             done.sort_by_key(|(index, _)| *index);
-            done.into_iter().map(|(_, unit)| unit).collect()
+            done.into_iter().map(|(_, fetched)| fetched).collect()
         })
     }
 }

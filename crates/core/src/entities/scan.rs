@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use super::lexicon::{self, HyphenCue, lower, written};
+use crate::word_key::{LetterRun, ascii_letters};
 
 /// Texts are tokenised in windows of at most this many bytes (cut at a sentence
 /// end or a space), so the token buffer stays small on a huge paragraph.
@@ -241,40 +242,6 @@ fn lowercase_end(bytes: &[u8], start: usize) -> usize {
     end
 }
 
-/// The end of the run of ASCII letters from `start`, and whether it has a
-/// lowercase letter; eight bytes at a time, as [`lowercase_end`].
-fn ascii_letters_end(bytes: &[u8], start: usize) -> (usize, bool) {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut end = start;
-    let mut has_lower = false;
-    while let Some(chunk) = bytes.get(end..end + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        // Letters with `| 0x20` are `a` to `z`; a lowercase letter has bit 0x20,
-        // which a shift by two puts on the high bit.
-        let folded = (word | 0x2020_2020_2020_2020) & LOW;
-        let at_least_a = folded + 0x1f1f_1f1f_1f1f_1f1f;
-        let past_z = folded + 0x0505_0505_0505_0505;
-        let letters = at_least_a & !past_z & !word & HIGH;
-        let lower = letters & (word << 2);
-        let other = !letters & HIGH;
-        if other != 0 {
-            let length = other.trailing_zeros() / 8;
-            let within = (1u64 << (length * 8)) - 1;
-            return (end + length as usize, has_lower || lower & within != 0);
-        }
-        has_lower |= lower != 0;
-        end += 8;
-    }
-    while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
-        has_lower |= bytes[end].is_ascii_lowercase();
-        end += 1;
-    }
-    (end, has_lower)
-}
-
 /// Whether the general path below would read the word of ASCII letters
 /// `text[start..end]` on past `end`: into a letter or digit, or across a joiner
 /// that joins (`people's`, `co-founder`, `U.S.`, `AT&T`). Most words end at a
@@ -366,7 +333,7 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
             // A capitalised ASCII word or an acronym (`Meta`, `FTC`) followed by a
             // space or punctuation that joins nothing: as the general path reads it,
             // without decoding.
-            let (end, has_lower) = ascii_letters_end(bytes, position + 1);
+            let LetterRun { end, lowercase: has_lower, .. } = ascii_letters(bytes, position + 1, bytes.len());
             let stop = bytes.get(end).copied();
             if stop.is_none_or(|stop| stop < 0x80 && !stop.is_ascii_alphanumeric() && !is_joiner(stop))
                 || !goes_on(text, position, end)

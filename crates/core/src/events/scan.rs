@@ -2,6 +2,7 @@
 //! single passes over the text, so finding events stays linear in its length.
 
 use super::lexicon::{self, Entry};
+use crate::word_key::{LetterRun, ascii_letters};
 
 /// Sentences longer than this are cut into pieces at spaces, so that the tokens of
 /// one piece stay few however hostile the text; a date that straddles a cut is lost,
@@ -202,7 +203,7 @@ pub(super) fn may_hold_date(text: &str, start: usize, end: usize) -> bool {
         }
         // The whole word, past `end` when the piece cuts it.
         loop {
-            next = ascii_letters_end(bytes, next, bytes.len()).0;
+            next = ascii_letters(bytes, next, bytes.len()).end;
             match text[next..].chars().next() {
                 Some(following) if !following.is_ascii() && is_letter(following) => {
                     next += following.len_utf8()
@@ -319,7 +320,7 @@ impl Tokens {
             if byte == b' ' {
                 at += 1;
             } else if byte.is_ascii_alphabetic() {
-                let (letters_end, capitals) = ascii_letters_end(bytes, at + 1, end);
+                let LetterRun { end: letters_end, capital: capitals, .. } = ascii_letters(bytes, at + 1, end);
                 let capital = byte < b'a';
                 at = self.word(text, at, letters_end, end, capital, capital || capitals, lexicon);
             } else if byte.is_ascii_digit() {
@@ -353,7 +354,8 @@ impl Tokens {
         let character = text[at..].chars().next().unwrap_or(' ');
         let next = at + character.len_utf8();
         if is_letter(character) {
-            let (letters_end, capitals) = ascii_letters_end(text.as_bytes(), next, end);
+            let LetterRun { end: letters_end, capital: capitals, .. } =
+                ascii_letters(text.as_bytes(), next, end);
             let capital = character.is_uppercase();
             self.word(text, at, letters_end, end, capital, capital || capitals, lexicon)
         } else {
@@ -388,7 +390,8 @@ impl Tokens {
             && is_letter(following)
         {
             has_capital |= following.is_uppercase();
-            let (letters_end, capitals) = ascii_letters_end(bytes, next + following.len_utf8(), end);
+            let LetterRun { end: letters_end, capital: capitals, .. } =
+                ascii_letters(bytes, next + following.len_utf8(), end);
             has_capital |= capitals;
             next = letters_end;
         }
@@ -431,45 +434,6 @@ impl Token {
             entry: None,
         }
     }
-}
-
-/// The end of the run of ASCII letters from `start` (before `end`), and whether
-/// it has a capital; eight bytes at a time, since most words end within the
-/// first eight, with no branch per letter.
-#[inline(always)]
-fn ascii_letters_end(bytes: &[u8], start: usize, end: usize) -> (usize, bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut at = start;
-    let mut capitals = false;
-    while at + 8 <= end {
-        let mut chunk = [0u8; 8];
-        chunk.copy_from_slice(&bytes[at..at + 8]);
-        let word = u64::from_le_bytes(chunk);
-        // ASCII letters with `| 0x20` are `a` to `z`: per byte, the high bit is set
-        // when the low seven bits are at least `a` and not past `z`, and the byte is
-        // ASCII. No carry crosses bytes (0x7f + 0x1f < 0x100).
-        let folded = (word | (ONES * 0x20)) & !HIGH;
-        let at_least_a = folded + ONES * 0x1f;
-        let past_z = folded + ONES * 0x05;
-        let letters = at_least_a & !past_z & !word & HIGH;
-        // A capital has bit 0x20 clear; shifted by two, it lands on the high bit.
-        let upper = letters & !(word << 2);
-        let others = !letters & HIGH;
-        if others != 0 {
-            let length = others.trailing_zeros() / 8;
-            let within = (1u64 << (length * 8)) - 1;
-            return (at + length as usize, capitals || upper & within != 0);
-        }
-        capitals |= upper != 0;
-        at += 8;
-    }
-    while at < end && bytes[at].is_ascii_alphabetic() {
-        // ASCII capitals sort before lowercase letters.
-        capitals |= bytes[at] < b'a';
-        at += 1;
-    }
-    (at, capitals)
 }
 
 /// Longer than any word of the lexicon (`approximately`, `septiembre`).
