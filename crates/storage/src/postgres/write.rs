@@ -120,7 +120,7 @@ pub(crate) async fn ask(
         .fetch_all(&mut **transaction)
         .await?;
         answers.keys = rows.into_iter().filter(|(_, ids)| !ids.is_empty()).collect();
-        let candidates = answers.candidate_ids();
+        let candidates = questions.candidate_ids(&answers.keys);
         if !candidates.is_empty() {
             let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
                 "SELECT document_id, sketch FROM document_sketches WHERE document_id = ANY($1)",

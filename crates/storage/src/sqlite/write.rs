@@ -113,7 +113,7 @@ pub(crate) async fn ask(
                 answers.keys.insert(key, ids);
             }
         }
-        let candidates = answers.candidate_ids();
+        let candidates = questions.candidate_ids(&answers.keys);
         if !candidates.is_empty() {
             let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
                 "SELECT document_id, sketch FROM document_sketches
