@@ -466,9 +466,18 @@ async fn feeds_exports_and_archives_import_by_content() {
         get(&store, &format!("/documents/{}", by_url["https://gazette.example/2024/04/lifeboat-photos"].0))
             .await;
     assert_eq!(status, StatusCode::OK, "a document without body still reads");
-    // The Readeck bookmark not archived stays unread.
+    // The Readeck bookmark not archived stays unread, and shows the image its
+    // container carries from the local copy.
     let (tides, _) = &by_url["https://quayside.example/tides"];
     assert!(store.reading_state(*tides).await.unwrap().read_at.is_none());
+    let (status, page) = get(&store, &format!("/documents/{tides}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let images: Vec<&str> = page.split("<img ").skip(1).collect();
+    assert_eq!(images.len(), 1, "{page}");
+    let src = images[0].split('"').nth(1).unwrap();
+    assert!(src.starts_with("/images/") && src.len() == "/images/".len() + 64, "{src}");
+    assert!(images[0].contains("alt=\"The quay at high water\""), "{}", images[0]);
+    assert!(store.image(&src["/images/".len()..]).await.unwrap().is_some(), "{src} is stored");
     store.close().await;
 
     // Importing again stores nothing new and reports the same entries.

@@ -894,7 +894,13 @@ fn parse_bytes(
     } else {
         Ok(collection.items)
     };
-    let item = ImportItem::from_parsed_items(location.to_string(), format, &bytes, parsed);
+    let mut item = ImportItem::from_parsed_items(location.to_string(), format, &bytes, parsed);
+    // The images an export carries (Readeck's), kept as the documents' local copies.
+    for (src, bytes) in collection.images {
+        if let Err(reason) = item.add_image(&src, bytes) {
+            tracing::warn!(file = %location, image = %src, %reason, "an image was not kept");
+        }
+    }
     Parsed { item: Some(item), extras, links }
 }
 

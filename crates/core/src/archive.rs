@@ -97,7 +97,13 @@ impl<'a> Archive<'a> {
 
     /// One member's bytes, within the limits.
     pub(crate) fn read(&mut self, name: &str) -> Result<Vec<u8>, MemberError> {
-        let Limits { member_bytes, total_bytes, .. } = self.limits;
+        self.read_at_most(name, self.limits.member_bytes)
+    }
+
+    /// One member's bytes, within the limits and at most `limit` bytes.
+    pub(crate) fn read_at_most(&mut self, name: &str, limit: u64) -> Result<Vec<u8>, MemberError> {
+        let member_bytes = limit.min(self.limits.member_bytes);
+        let total_bytes = self.limits.total_bytes;
         let member_error = |reason: String| MemberError { reason, fatal: false };
         let total_error = || MemberError {
             reason: format!(

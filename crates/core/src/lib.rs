@@ -71,6 +71,9 @@ fn feed_list_message(feeds: &[String]) -> String {
     }
 }
 
+/// The largest image a document keeps a copy of.
+pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
+
 /// What one input holds: its documents, each with what the source says about
 /// reading it, and the entries that could not be read, with why.
 #[derive(Debug, Default)]
@@ -79,6 +82,11 @@ pub struct Collection {
     pub skipped: Vec<Skipped>,
     /// Archive members that are not articles (images, style sheets), left out.
     pub ignored: usize,
+    /// Images an archive carries for its documents (a Readeck export's
+    /// `_resources/`): each with the `src` an image block of a document names it
+    /// by, which is the member's name in the archive. The bytes are not checked
+    /// here; whoever stores them keeps only real images.
+    pub images: Vec<(String, Vec<u8>)>,
 }
 
 /// One document and what the source says about its reading, which belongs to the

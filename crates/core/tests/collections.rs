@@ -257,7 +257,7 @@ fn readeck_exports_read_each_bookmark_folder() {
         summary(&export),
         [
             "Le port rouvre après la tempête | https://courrier.example/port-rouvre | 2024-04-02T07:00:00+02:00 | tags [\"port\", \"tempête\"] | authors [\"Claire Dubois\"] | read Some(true) | 2 blocks",
-            "Spring tides this weekend | https://quayside.example/tides | 2024-04-05T08:00:00Z | tags [] | authors [] | read Some(false) | 1 blocks",
+            "Spring tides this weekend | https://quayside.example/tides | 2024-04-05T08:00:00Z | tags [] | authors [] | read Some(false) | 2 blocks",
         ]
     );
     let port = &export.items[0].document;
@@ -271,6 +271,16 @@ fn readeck_exports_read_each_bookmark_folder() {
     let tides = &export.items[1].document;
     assert_eq!(tides.metadata_sources.get("published").map(String::as_str), Some("saved"));
     assert_eq!(tides.site, None, "an empty site name is no site");
+    // The container's image is named by its member, and its bytes come along.
+    let member = "bookmarks/Bx9ZpQf2mQhT4sVyWc3LdE/container/_resources/Tq7dw2.png";
+    assert!(
+        matches!(&tides.blocks[1], dossier_core::Block::Image { src, .. } if src == member),
+        "{:?}",
+        tides.blocks[1]
+    );
+    assert_eq!(export.images.len(), 1);
+    assert_eq!(export.images[0].0, member);
+    assert!(export.images[0].1.starts_with(b"\x89PNG"));
     let highlights = &export.items[0].highlights;
     assert_eq!(highlights.len(), 2);
     assert_eq!(highlights[0].text.as_deref(), Some("Le port a rouvert mardi matin"));

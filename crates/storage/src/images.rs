@@ -15,8 +15,8 @@ use crate::import::{ImportItem, sha256_hex};
 use crate::{Backend, Result, Store, postgres, sqlite};
 
 /// The largest image kept.
-pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
-/// The most images kept for one input.
+pub const MAX_IMAGE_BYTES: usize = dossier_core::MAX_IMAGE_BYTES;
+/// The most images kept for one document of an input.
 pub const MAX_IMAGES: usize = 200;
 /// The longest `src` an image is kept for (a path beside a saved page is short).
 const MAX_SRC_BYTES: usize = 1000;
@@ -77,7 +77,7 @@ impl ImportItem {
     /// Keeps `bytes` as the local copy of the image its documents show at `src`.
     /// Refused, with the reason: bytes that are not a PNG, JPEG, GIF, WebP or AVIF
     /// image, over [`MAX_IMAGE_BYTES`], a `src` no block shows, or one image more
-    /// than [`MAX_IMAGES`].
+    /// than [`MAX_IMAGES`] for each of the input's documents.
     pub fn add_image(&mut self, src: &str, bytes: Vec<u8>) -> std::result::Result<(), String> {
         let Ok(prepared) = &mut self.prepared else { return Err("the input was not imported".into()) };
         if bytes.len() > MAX_IMAGE_BYTES {
@@ -92,8 +92,8 @@ impl ImportItem {
         if !prepared.documents.iter().any(|document| document.shows_image(src)) || src.len() > MAX_SRC_BYTES {
             return Err(format!("no image of the document is at {src:?}"));
         }
-        if prepared.images.len() >= MAX_IMAGES {
-            return Err(format!("more than {MAX_IMAGES} images"));
+        if prepared.images.len() >= MAX_IMAGES * prepared.documents.len() {
+            return Err(format!("more than {MAX_IMAGES} images a document"));
         }
         if !prepared.images.iter().any(|image| image.src == src) {
             let sha256 = sha256_hex(&bytes);

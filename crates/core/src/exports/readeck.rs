@@ -20,6 +20,13 @@
 //!   `./_resources/…`), `img/` (the page's icon, picture and thumbnail), `props.json`
 //!   (the raw extraction) and `log`.
 //!
+//! The article's images in `_resources/` are handed on with the collection
+//! (`Collection::images`), each under its member's name, which the image block's
+//! `src` then carries: `./_resources/ID.jpg` is the same name in every bookmark's
+//! container, the member's name is not. They are read after every article, so
+//! that images never use up the archive's budget of expanded bytes before an
+//! article is read.
+//!
 //! A bookmark is read when it is archived (Readeck's "unread" is "not archived") or
 //! its reading progress is 100. `IsMarked` (a favourite) has no place in the model and
 //! is not kept. When the container has no article, the record's `Text` (the
@@ -36,11 +43,13 @@
 //! (`readeck_to_karakeep_import`) and `lilacpixel/readeck-backup-to-html`
 //! (`readeck-backup-to-html.py`), which read the same capitalised keys.
 
+use std::collections::{BTreeSet, HashSet};
+
 use serde_json::Value;
 
 use crate::archive::Archive;
 use crate::entry::{Body, Entry};
-use crate::{Collection, Highlight, ParseError, Skipped};
+use crate::{Block, Collection, Highlight, Item, ParseError, Skipped};
 
 const ORIGIN: &str = "readeck";
 
@@ -69,7 +78,11 @@ pub(crate) fn looks_like(names: &[String]) -> bool {
 pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
     let mut archive = Archive::open(bytes)?;
     let names = archive.file_names();
+    let members: HashSet<&str> = names.iter().map(String::as_str).collect();
     let mut collection = Collection::default();
+    // The containers' images the articles show, read once every article is: an
+    // archive's budget of expanded bytes goes to articles first.
+    let mut images = BTreeSet::new();
     for info_name in &names {
         let Some((_, folder)) = bookmark_folder(info_name) else {
             continue;
@@ -96,7 +109,7 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
             }
         };
         let article_name = format!("{folder}container/{}", article_member(&info));
-        let body = if names.contains(&article_name) {
+        let body = if members.contains(article_name.as_str()) {
             match archive.read(&article_name) {
                 Ok(html) => Body::Html(crate::decode::decode(&html).0),
                 Err(error) if error.fatal => return Err(ParseError::Archive(error.reason)),
@@ -117,11 +130,50 @@ pub fn parse(bytes: &[u8]) -> Result<Collection, ParseError> {
             }
         };
         match entry(&info, body).into_item(ORIGIN) {
-            Ok(item) => collection.items.push(item),
+            Ok(mut item) => {
+                name_images_by_member(&mut item, &format!("{folder}container/"), &members, &mut images);
+                collection.items.push(item);
+            }
             Err(reason) => collection.skipped.push(skip(reason)),
         }
     }
+    for member in images {
+        match archive.read_at_most(&member, crate::MAX_IMAGE_BYTES as u64) {
+            Ok(bytes) => collection.images.push((member, bytes)),
+            // Out of budget: the articles are read; their images stay captions.
+            Err(error) if error.fatal => break,
+            Err(_) => {}
+        }
+    }
     collection.finish(Vec::new(), "not a Readeck export: no bookmarks/<id>/info.json")
+}
+
+/// Points each image of `item` that its container holds (`./_resources/ID.jpg`,
+/// relative to the article) at the archive member itself, which names it
+/// uniquely across bookmarks, and adds the member to `images` to be read. An
+/// address elsewhere, or a path leaving the container, is left as it is.
+fn name_images_by_member(
+    item: &mut Item,
+    container: &str,
+    members: &HashSet<&str>,
+    images: &mut BTreeSet<String>,
+) {
+    for block in &mut item.document.blocks {
+        let Block::Image { src, .. } = block else { continue };
+        let relative = src.trim().trim_start_matches("./");
+        let inside = !relative.is_empty()
+            && !relative.contains([':', '?', '#', '\\'])
+            && !relative.starts_with('/')
+            && relative.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+        if !inside {
+            continue;
+        }
+        let member = format!("{container}{relative}");
+        if members.contains(member.as_str()) {
+            images.insert(member.clone());
+            *src = member;
+        }
+    }
 }
 
 /// The article's name in the bookmark's container: what `Files.article.name` says,
@@ -245,6 +297,45 @@ mod tests {
         assert_eq!(item.document.published.as_deref(), Some("2024-04-06T09:15:02.25Z"));
         assert_eq!(item.read, Some(true), "a reading progress of 100 is read");
         assert!(item.highlights.is_empty(), "an annotation without text or note is no highlight");
+    }
+
+    #[test]
+    fn the_containers_images_are_read_and_named_by_their_member() {
+        let png: &[u8] = b"\x89PNG\r\n\x1a\n picture";
+        let html = "<html><body><p>The quay reopens.</p>\
+            <figure><img src='./_resources/q1.png'><figcaption>The quay</figcaption></figure>\
+            <img src='_resources/missing.png'><img src='../../Cd2/container/_resources/c.png'>\
+            <img src='https://quay.example/remote.png'></body></html>";
+        let members: Vec<(&str, &[u8])> = vec![
+            ("bookmarks/Ab1/info.json", br#"{"Title":"Harbour notes","URL":"https://quay.example/n"}"#),
+            ("bookmarks/Ab1/container/index.html", html.as_bytes()),
+            ("bookmarks/Ab1/container/_resources/q1.png", png),
+            ("bookmarks/Cd2/container/_resources/c.png", png),
+            ("data.json", b"{}"),
+        ];
+        let collection = parse(&crate::archive::tests::zip_of(&members)).expect("parsed");
+        let sources: Vec<&str> = collection.items[0]
+            .document
+            .blocks
+            .iter()
+            .filter_map(|block| match block {
+                Block::Image { src, .. } => Some(src.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                "bookmarks/Ab1/container/_resources/q1.png",
+                "_resources/missing.png",
+                "../../Cd2/container/_resources/c.png",
+                "https://quay.example/remote.png"
+            ]
+        );
+        assert_eq!(
+            collection.images,
+            [("bookmarks/Ab1/container/_resources/q1.png".to_owned(), png.to_vec())]
+        );
     }
 
     #[test]
