@@ -102,6 +102,8 @@ pub(super) mod lower {
     pub const PREPOSITION: u32 = 1 << 15;
     /// A noun for a firm rather than a public body: `the company said`.
     pub const COMPANY_NOUN: u32 = 1 << 16;
+    /// `and`, `or`: `Maersk and MSC`
+    pub const COORDINATION: u32 = 1 << 17;
     /// Any cue a word before or after a name may give.
     pub const CUE: u32 = PERSON_ROLE
         | ORGANIZATION_NOUN
@@ -112,7 +114,8 @@ pub(super) mod lower {
         | PLACE_PREPOSITION
         | DETERMINER
         | ROLE_PREPOSITION
-        | JOINED;
+        | JOINED
+        | COORDINATION;
 }
 
 static EXACT: LazyLock<Lists> = LazyLock::new(|| {
@@ -196,6 +199,7 @@ static FOLDED: LazyLock<Lists> = LazyLock::new(|| {
         lower::PLACE_NOUN,
     );
     add_words(&mut map, &["joined"], lower::JOINED);
+    add_words(&mut map, &["and", "or"], lower::COORDINATION);
     add_words(
         &mut map,
         &[
@@ -442,7 +446,8 @@ const ORGANIZATION_ROLES_AFTER: &[&str] = &[
     "spokeswoman", "spokespeople", "board", "shareholders", "shares", "stock", "subsidiary",
     "headquarters", "employees", "users", "customers", "subscribers", "app", "platform",
     "website", "products", "services", "revenue", "profits", "earnings", "investors", "boss",
-    "parent", "engineers", "officials", "stores", "division", "owner",
+    "parent", "engineers", "officials", "stores", "division", "owner", "union", "party",
+    "magazine", "newspaper", "tabloid", "broadcaster", "alliance", "coalition",
 ];
 
 /// Roles written before `of`, `for` or `at` and an organisation (`co-founder of
@@ -468,7 +473,12 @@ const ORGANIZATION_NOUNS: &[&str] = &[
     "club", "court", "regulator", "watchdog", "business", "corporation", "subsidiary", "streamer",
     "brand", "chain", "insurer", "lender", "authority", "commission", "council", "board",
     "regulator", "agency", "ministry", "broker", "band", "outlet", "website", "app", "label",
-    "studio", "bank", "fund", "charity", "nonprofit", "non-profit",
+    "studio", "bank", "fund", "charity", "nonprofit", "non-profit", "utility", "site",
+    "alliance", "coalition", "association", "federation", "foundation", "institute", "trust",
+    "pollster", "consultancy", "carmaker", "automaker", "chipmaker", "drugmaker", "supermarket",
+    "grocer", "magazine", "tabloid", "think-tank", "thinktank", "hospital", "college", "school",
+    "academy", "exchange", "body", "cooperative", "co-operative", "collective", "consortium",
+    "league", "institution", "laboratory", "movement", "militia", "ngo",
 ];
 
 /// Speech verbs after a name (`Okafor said`, `Meta told`): people speak, but so do
@@ -530,7 +540,12 @@ const ORGANIZATION_SUFFIXES: &[&str] = &[
     "Secretariat", "Inspectorate", "Guild", "Railways", "Railway", "Transit", "Freight",
     "Shipping", "Sciences", "Research", "Healthcare", "Aerospace", "Chemicals", "Electronics",
     "Semiconductor", "Semiconductors", "Robotics", "Analytics", "Resources", "Utilities",
-    "Hotels", "Resorts", "Farms", "Athletic", "Rovers", "Wanderers", "Hotspur",
+    "Hotels", "Resorts", "Farms", "Athletic", "Rovers", "Wanderers", "Hotspur", "United",
+    "Rangers", "Albion", "Biosciences", "Diagnostics", "Devices", "Instruments",
+    "Management", "Advisors", "Advisers", "Properties", "Realty", "Homes", "Construction",
+    "Engineering", "Automotive", "Beverages", "Brewing", "Brewery", "Markets", "Mutual",
+    "Telecommunications", "Wireless", "Water", "Electric", "Railroad", "Workers", "Employees",
+    "Laboratory", "Observatory",
 ];
 
 /// Legal forms, which a short name drops (`Meta Platforms Inc` is `Meta`).
@@ -558,7 +573,8 @@ const ORGANIZATION_HEADS: &[&str] = &[
     "Universidade", "Consejo", "Conseil", "Comisión", "Comité", "Instituto", "Institut",
     "Partido", "Parti", "Gobierno", "Ayuntamiento", "Junta", "Museo", "Musée", "Asamblea",
     "Assemblée", "Cámara", "Congreso", "Senado", "Corte", "Cour", "Fondation", "Fundación",
-    "Fondazione", "Stiftung",
+    "Fondazione", "Stiftung", "FC", "AFC", "AC", "SC", "SV", "CF", "Olympique", "Sporting",
+    "Atlético", "Dynamo", "Dinamo",
 ];
 
 /// The last word of a place's name (`Elm Street`, `Silicon Valley`, `Benin City`).
@@ -656,7 +672,8 @@ pub(super) enum HyphenCue {
 pub(super) fn hyphen_cue(suffix: &str) -> HyphenCue {
     match suffix {
         "based" | "born" | "headquartered" => HyphenCue::Place,
-        "owned" | "backed" | "funded" | "listed" => HyphenCue::Organization,
+        "owned" | "backed" | "funded" | "listed" | "brokered" | "run" | "controlled" | "sponsored"
+        | "affiliated" | "operated" | "linked" | "led" => HyphenCue::Organization,
         _ => HyphenCue::None,
     }
 }

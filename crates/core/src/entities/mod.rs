@@ -590,13 +590,22 @@ impl<'a> Names<'a> {
 
     /// `Meta` and `Meta Platforms Inc` are `Meta Platforms Inc`.
     fn link_organization_forms(&mut self) {
+        // Each organisation's name of two words or more, with its stem, found once.
+        let long_names: Vec<(usize, &str)> = self
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, group)| group.kind == Some(EntityKind::Organization) && group.words >= 2)
+            .map(|(index, group)| (index, organization_stem(&group.name)))
+            .collect();
+        if long_names.is_empty() {
+            return;
+        }
         // Stem → the longest organisation name with that stem and a word dropped.
-        let mut longest: FastMap<&str, usize> = FastMap::default();
-        for (index, group) in self.groups.iter().enumerate() {
-            if group.kind != Some(EntityKind::Organization) || group.words < 2 {
-                continue;
-            }
-            let stem = organization_stem(&group.name);
+        let mut longest: FastMap<&str, usize> =
+            FastMap::with_capacity_and_hasher(long_names.len() * 2, Default::default());
+        for &(index, stem) in &long_names {
+            let group = &self.groups[index];
             if stem.len() < group.name.len() {
                 let entry = longest.entry(stem).or_insert(index);
                 if self.groups[*entry].words < group.words {
@@ -605,9 +614,9 @@ impl<'a> Names<'a> {
             }
         }
         // `St Aldhelm's` for `St Aldhelm's Hospital`: the words before a possessive.
-        for (index, group) in self.groups.iter().enumerate() {
-            if group.kind == Some(EntityKind::Organization)
-                && group.words >= 3
+        for &(index, _) in &long_names {
+            let group = &self.groups[index];
+            if group.words >= 3
                 && let Some((owner, _)) = group.name.split_once("'s ")
             {
                 longest.entry(owner).or_insert(index);
@@ -618,12 +627,10 @@ impl<'a> Names<'a> {
         // `Calloway Foods Inc.` are one); `Eastbrook` for the `University of Eastbrook`.
         // Each word: the longest name it may stand for, its stem, and whether two
         // names with different stems share it (then it stands for neither).
-        let mut by_word: FastMap<&str, (usize, &str, bool)> = FastMap::default();
-        for (index, group) in self.groups.iter().enumerate() {
-            if group.kind != Some(EntityKind::Organization) || group.words < 2 {
-                continue;
-            }
-            let stem = organization_stem(&group.name);
+        let mut by_word: FastMap<&str, (usize, &str, bool)> =
+            FastMap::with_capacity_and_hasher(long_names.len() * 2, Default::default());
+        for &(index, stem) in &long_names {
+            let group = &self.groups[index];
             let name = group.name.as_ref();
             let first = name.split(' ').next().unwrap_or_default();
             let seat = ["University of ", "College of "]
@@ -643,9 +650,9 @@ impl<'a> Names<'a> {
         // `Coast Railways` for `Southern Coast Railways`, when a sentence's start cut
         // its first word: the tail of one longer organisation's name.
         let mut by_tail: FastMap<&str, (usize, bool)> = FastMap::default();
-        for (index, group) in self.groups.iter().enumerate() {
-            if group.kind == Some(EntityKind::Organization)
-                && group.words >= 3
+        for &(index, _) in &long_names {
+            let group = &self.groups[index];
+            if group.words >= 3
                 && let Some((_, tail)) = group.name.split_once(' ')
             {
                 let entry = by_tail.entry(tail).or_insert((index, false));
@@ -678,9 +685,6 @@ impl<'a> Names<'a> {
             if may_join && let Some((long, _, false)) = by_word.get(group.name.as_ref()) {
                 longest.insert(group.name.as_ref(), *long);
             }
-        }
-        if longest.is_empty() {
-            return;
         }
         let links: Vec<(usize, usize)> = self
             .groups
@@ -988,6 +992,11 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
             (previous, previous_flags, last_flags) = (word, flags, flags);
         }
         given = first_flags & written::GIVEN_NAME != 0;
+        // `The Lancet`, `The Hindu`: a capitalised article inside a sentence opens
+        // a title, most often an outlet's or a band's.
+        if group.mid_sentence && name.starts_with("The ") && !known_place {
+            evidence.organization += 2;
+        }
         if last_flags & written::ORGANIZATION_SUFFIX != 0 || first_flags & written::ORGANIZATION_HEAD != 0 {
             evidence.organization += 3;
             listed = true;
@@ -1002,9 +1011,8 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         }
         // `Supreme Court of Canada`, `Port of Rotterdam`: unless its last word says
         // what the whole is, the word before `of` or `for` does.
-        let last_says = last_flags
-            & (written::ORGANIZATION_SUFFIX | written::PLACE_SUFFIX | written::ORGANIZATION | written::PLACE)
-            != 0;
+        // A name after `of` (`Canada`, `Colorado`) says nothing of the whole.
+        let last_says = last_flags & (written::ORGANIZATION_SUFFIX | written::PLACE_SUFFIX) != 0;
         if let Some((head, head_flags)) = head_flags.filter(|_| !last_says) {
             if head_flags & written::ORGANIZATION_SUFFIX != 0
                 || matches!(head, "House" | "Centre" | "Center" | "Chamber" | "Campaign")

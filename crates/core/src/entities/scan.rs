@@ -542,8 +542,11 @@ fn classify_gap(gap: &str, text: &str, previous: Option<&mut Token>) -> Gap {
 
 /// Mostly capitals: a shouted headline or a scraped menu, where case says nothing.
 fn is_shouting(tokens: &[Token]) -> bool {
-    let words = tokens.iter().filter(|token| token.shape != Shape::Other).count();
-    let acronyms = tokens.iter().filter(|token| token.shape == Shape::Acronym).count();
+    let (mut words, mut acronyms) = (0, 0);
+    for token in tokens {
+        words += usize::from(token.shape != Shape::Other);
+        acronyms += usize::from(token.shape == Shape::Acronym);
+    }
     acronyms >= 3 && acronyms * 5 >= words * 3
 }
 
@@ -753,7 +756,18 @@ impl<'a> Runs<'_, 'a> {
                         | "Prevention"
                         | "Security"
                         | "Technology"
-                );
+                        | "Union"
+                        | "Association"
+                        | "Federation"
+                        | "Society"
+                        | "Alliance"
+                        | "Coalition"
+                        | "Trust"
+                        | "Bureau"
+                )
+                // `Spain and European Union officials`: a listed name before `and`
+                // is a name of its own.
+                && self.written(index - 1) & (written::ORGANIZATION | written::PLACE) == 0;
             // Inside an institution's name, a plural after `and` goes on with it:
             // `Association of Machinists and Aerospace Workers` (not `Bank of
             // America and Wells Fargo`).
@@ -793,7 +807,14 @@ impl<'a> Runs<'_, 'a> {
     fn run(&mut self, start: usize, end: usize) {
         let initial = self.tokens[start].gap.starts_sentence();
         // Most runs are one ordinary word opening a sentence: `The`, `In`, `But`.
-        if end - start == 1 && (initial || self.title_case) && self.lower(start) & lower::COMMON != 0 {
+        // A possessive of a listed name is kept: `Labour's minister`, `Turkey's
+        // central bank`.
+        if end - start == 1
+            && (initial || self.title_case)
+            && self.lower(start) & lower::COMMON != 0
+            && !(self.tokens[start].possessive
+                && self.written(start) & (written::ORGANIZATION | written::PLACE) != 0)
+        {
             return;
         }
         if end - start == 1 {
@@ -1102,6 +1123,16 @@ impl<'a> Runs<'_, 'a> {
             return;
         }
         let spaced = |index: usize| self.tokens[index].gap == Gap::Space;
+        // `Maersk and MSC`, `Perth and Santiago`: a name listed beside a known one
+        // is most often of its kind.
+        if flags & lower::COORDINATION != 0 && previous > 0 && spaced(previous) {
+            self.coordinated(previous - 1, evidence);
+        }
+        // `the FNV`, `the NTSB said`: an acronym after `the` is a body's, unless a
+        // list says otherwise (`the US`, `the GDP`).
+        if words == 1 && self.tokens[from].shape == Shape::Acronym && self.word(previous) == "the" {
+            evidence.organization += 2;
+        }
         // `engineer Mia Holt`; a role word before one word may be a verb
         // (`scientists were able to engineer Metroids`).
         if flags & lower::PERSON_ROLE != 0 {
@@ -1140,6 +1171,21 @@ impl<'a> Runs<'_, 'a> {
         }
     }
 
+    /// Evidence from a one-word name at `index` joined to a candidate by `and` or
+    /// `or`: a listed organisation or place says the same of its neighbour.
+    fn coordinated(&self, index: usize, evidence: &mut Evidence) {
+        let token = &self.tokens[index];
+        if !matches!(token.shape, Shape::Capitalised | Shape::Acronym) {
+            return;
+        }
+        let flags = self.written(index);
+        if flags & written::ORGANIZATION != 0 {
+            evidence.organization += 2;
+        } else if flags & written::PLACE != 0 {
+            evidence.place += 2;
+        }
+    }
+
     /// Evidence from the words after the name ending before `to`.
     fn evidence_after(&self, to: usize, evidence: &mut Evidence) {
         let Some(next) = self.tokens.get(to) else {
@@ -1149,6 +1195,13 @@ impl<'a> Runs<'_, 'a> {
         match next.gap {
             Gap::Space => {
                 let flags = self.lower(to);
+                if flags & lower::COORDINATION != 0
+                    && !possessive
+                    && self.tokens.get(to + 1).is_some_and(|after| after.gap == Gap::Space)
+                    && self.tokens.get(to + 2).is_none_or(|after| after.gap != Gap::Space)
+                {
+                    self.coordinated(to + 1, evidence);
+                }
                 if flags & lower::ORGANIZATION_ROLE_AFTER != 0 {
                     evidence.organization += 2;
                 } else if flags & lower::PLACE_NOUN != 0
@@ -1219,7 +1272,14 @@ impl<'a> Runs<'_, 'a> {
                             break;
                         }
                         let flags = self.lower(index);
-                        if flags & lower::ORGANIZATION_NOUN != 0 {
+                        // `a union official`, `a bank manager`: the noun is a
+                        // modifier, the role after it the head.
+                        let modifier = self.tokens.get(index + 1).is_some_and(|next| {
+                            next.gap == Gap::Space
+                                && next.shape == Shape::Lower
+                                && self.lower(index + 1) & lower::PERSON_ROLE != 0
+                        });
+                        if flags & lower::ORGANIZATION_NOUN != 0 && !modifier {
                             evidence.organization += 2;
                             break;
                         }

@@ -407,3 +407,35 @@ fn a_role_before_a_given_name_is_not_part_of_the_name() {
     );
     assert_eq!(kind_of(&document, "Sunil Deshmane"), Some(EntityKind::Person), "{:?}", summary(&document));
 }
+
+#[test]
+fn organisations_by_the_words_around_them() {
+    let document = parse(
+        "Insurer sued\n\n\
+         The complaint was filed in the US District Court for the District of Colorado on Monday. \
+         The results were published in The Lancet, and shipping lines including Maersk and MSC \
+         changed course. The FNV union called a strike. She urged Gavi, the vaccine alliance, to pay. \
+         Members of the Mining and Energy Union met after Acas-brokered talks.\n\n\
+         Labour's housing minister, Rachel Okonjo, said the plan was fair. \
+         Maria Lindqvist, a union official, said the talks had failed.",
+    );
+    for name in [
+        "US District Court for the District of Colorado",
+        "The Lancet",
+        "MSC",
+        "FNV",
+        "Gavi",
+        "Mining and Energy Union",
+        "Acas",
+        "Labour",
+    ] {
+        assert_eq!(
+            kind_of(&document, name),
+            Some(EntityKind::Organization),
+            "{name}: {:?}",
+            summary(&document)
+        );
+    }
+    assert_eq!(kind_of(&document, "Maria Lindqvist"), Some(EntityKind::Person), "{:?}", summary(&document));
+    assert_mentions_are_names(&document);
+}
