@@ -215,6 +215,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
                 row.print(hello_rate);
                 rows.push(row);
             }
+            print_slowest(&outcome, &paths);
         }
     }
     store.close().await;
@@ -307,6 +308,20 @@ async fn reading_view_reads(store: &Store, ids: &[i64]) -> anyhow::Result<Vec<(&
         parts.iter().map(|(name, mean)| format!("{name} {mean:.0} µs")).collect::<Vec<_>>().join(", ")
     );
     Ok(parts)
+}
+
+/// The paths whose slowest request took longest, to find what makes a p99.
+fn print_slowest(outcome: &Outcome, paths: &[String]) {
+    let mut slowest = vec![0.0f64; paths.len()];
+    for (path, milliseconds) in &outcome.latencies {
+        let slowest = &mut slowest[*path as usize];
+        *slowest = slowest.max(*milliseconds);
+    }
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    order.sort_by(|a, b| slowest[*b].total_cmp(&slowest[*a]));
+    let listed: Vec<String> =
+        order.iter().take(8).map(|index| format!("{} {:.0} ms", paths[*index], slowest[*index])).collect();
+    println!("slowest requests: {}", listed.join(", "));
 }
 
 /// `q=…`, percent-encoded for a query string.

@@ -46,7 +46,7 @@ pub use library::{
 };
 pub use pipeline::{BATCH_SIZE, parallel_map};
 pub use read::{DocumentSummary, Revision, SourceRecord, StoredDocument};
-pub use reading::{ReadingPage, StoryMember};
+pub use reading::{Reader, ReadingPage, StoryMember};
 pub use reparse::ReparseReport;
 pub use search::{Facets, Hit, RANKING_WINDOW, SearchRequest, SearchResults, Snippet, SortOrder};
 pub use story::{

@@ -6,8 +6,14 @@
 //! it cost a round trip each (on SQLite, each to a connection's own thread) and
 //! a whole decoded model per story member; asked as one statement of correlated
 //! subqueries it costs one round trip and decodes one model.
+//!
+//! A `Reader` asks it through connections of its own. A SQLite connection lent by
+//! the pool costs two more round trips to its thread, a check when it is lent
+//! and another when it is given back; a connection the reader keeps costs
+//! neither. Connections are all it keeps: no answer outlives its request.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
 
@@ -75,6 +81,56 @@ impl Store {
             Backend::Sqlite(pool) => sqlite::reading_row(pool, id, coverage).await?,
             Backend::Postgres(database) => postgres::reading_row(&database.pool, id, coverage).await?,
         };
+        let Some(row) = row else {
+            return Err(Error::NotFound(id));
+        };
+        reading_page(id, row)
+    }
+}
+
+/// The reading view's handle on the archive: `Store::reading_page` through
+/// connections it keeps between pages (see the module documentation). Cheap to
+/// clone: clones share the connections.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    store: Store,
+    /// SQLite connections between two pages; at most `KEPT_CONNECTIONS`.
+    idle: Arc<Mutex<Vec<sqlx::SqliteConnection>>>,
+}
+
+/// Connections a `Reader` keeps at most: as many as pages are read at once,
+/// up to the pool's own size.
+const KEPT_CONNECTIONS: usize = 8;
+
+impl Store {
+    /// A handle for the reading view (see `Reader`).
+    pub fn reader(&self) -> Reader {
+        Reader { store: self.clone(), idle: Arc::default() }
+    }
+}
+
+impl Reader {
+    /// As `Store::reading_page`.
+    pub async fn reading_page(&self, id: i64, coverage: usize) -> Result<ReadingPage> {
+        let Backend::Sqlite(pool) = &self.store.backend else {
+            return self.store.reading_page(id, coverage).await;
+        };
+        let kept = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        let mut connection = match kept {
+            Some(connection) => connection,
+            // Taken out of the pool for good: the pool may open another in its place.
+            None => pool.acquire().await?.detach(),
+        };
+        let coverage = i64::try_from(coverage).unwrap_or(i64::MAX);
+        // A connection whose statement failed, or whose page was abandoned
+        // part-way (this future dropped), is closed rather than kept.
+        let row = sqlite::reading_row(&mut connection, id, coverage).await?;
+        {
+            let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if idle.len() < KEPT_CONNECTIONS {
+                idle.push(connection);
+            }
+        }
         let Some(row) = row else {
             return Err(Error::NotFound(id));
         };

@@ -248,7 +248,7 @@ async fn reading_view(
     // One query: the document, the reader's state, tags, highlights, neighbours
     // and the story's other documents (see `Store::reading_page`).
     let ReadingPage { stored, state: reading, tags, highlights, previous, next, coverage, entities, images } =
-        state.store.reading_page(id, COVERAGE_SHOWN).await?;
+        state.reader.reading_page(id, COVERAGE_SHOWN).await?;
     let StoredDocument { document, sources, story, .. } = stored;
     let original_url = document
         .canonical_url

@@ -22,7 +22,7 @@ use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use dossier_storage::Store;
+use dossier_storage::{Reader, Store};
 
 pub use api::{document_json, document_with_highlights_json, hits_json};
 pub use error::WebError;
@@ -31,11 +31,13 @@ pub use error::WebError;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The reading view's own connections (see `dossier_storage::Reader`).
+    reader: Reader,
 }
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
-        AppState { store }
+        AppState { reader: store.reader(), store }
     }
 }
 

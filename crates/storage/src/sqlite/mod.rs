@@ -70,7 +70,15 @@ pub(crate) async fn open(path: &Path, mapped: bool) -> Result<SqlitePool> {
         // Keeps the query planner's statistics current, cheaply (`PRAGMA optimize`
         // reads at most 400 rows of an index), when a connection closes.
         .optimize_on_close(true, 400);
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        // A check before lending a connection is a round trip to its thread, and
+        // finds nothing: the database is a file in this process, not a server
+        // that may have gone away.
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await
+        .map_err(open_error)?;
     MIGRATOR.run(&pool).await?;
     let indexed = story::index_backlog(&pool).await?;
     if indexed > 0 {

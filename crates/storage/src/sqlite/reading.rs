@@ -1,12 +1,16 @@
 //! SQLite query behind `crate::reading`: one statement, its aggregates built
 //! with `json_group_array`.
 
-use sqlx::{AssertSqlSafe, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteExecutor, SqlitePool};
 
 use crate::Result;
 use crate::reading::ReadingRow;
 
-pub(crate) async fn reading_row(pool: &SqlitePool, id: i64, coverage: i64) -> Result<Option<ReadingRow>> {
+pub(crate) async fn reading_row(
+    executor: impl SqliteExecutor<'_>,
+    id: i64,
+    coverage: i64,
+) -> Result<Option<ReadingRow>> {
     // The limit is written into the statement, not bound: see the module documentation of `sqlite`.
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT d.model, d.added_at, d.story_id,
@@ -33,7 +37,7 @@ pub(crate) async fn reading_row(pool: &SqlitePool, id: i64, coverage: i64) -> Re
          WHERE d.id = ?1"
     )))
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await?)
 }
 
