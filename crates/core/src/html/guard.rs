@@ -64,10 +64,12 @@ pub(crate) fn scan(html: &str) -> Shape {
 }
 
 /// The page's shape, and the markup without the code inside `<script>`, `<style>`
-/// and inline `<svg>` elements (the elements stay, empty). Code and drawings are
-/// often half a page's bytes and never article text; the HTML parser tokenises
-/// every byte it is given, so what it is not given costs nothing. JSON scripts stay
-/// whole: JSON-LD is metadata.
+/// and inline `<svg>` elements (the elements stay, empty), without comments, and
+/// without the `data-*` and event-handler attributes no pass reads (images and
+/// embedded media keep theirs). Code and drawings are often half a page's bytes
+/// and never article text; the HTML parser tokenises every byte it is given and
+/// copies every attribute into the tree, so what it is not given costs nothing.
+/// JSON scripts stay whole: JSON-LD is metadata.
 pub(crate) fn scan_without_code(html: &str) -> (Shape, Cow<'_, str>) {
     let mut code = Vec::new();
     let shape = scan_into(html, &mut code);
@@ -84,18 +86,106 @@ pub(crate) fn scan_without_code(html: &str) -> (Shape, Cow<'_, str>) {
     (shape, Cow::Owned(kept))
 }
 
-/// The scan; the byte ranges of script and style code that can be left out are
-/// pushed to `code`.
+/// Elements whose every attribute may be read: images and embedded media, whose
+/// lazy-loading attributes (`data-src`, `data-lazy-srcset`, …) name the picture.
+fn keeps_every_attribute(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"img" | b"picture" | b"figure" | b"source" | b"video" | b"audio" | b"iframe" | b"embed" | b"object"
+    )
+}
+
+/// Pushes to `unread` the byte ranges (offset by `offset`) of the attributes in
+/// `attributes` — a start tag's bytes after its name, before its `>` — that no pass
+/// reads: `data-*` and event handlers (`onclick`). They are a few percent of a
+/// page's bytes, and the parser copies every attribute into the tree. The
+/// attributes are read as the HTML tokenizer reads them; a quote left open means
+/// the `>` that seemed to end the tag is inside a value, and nothing is left out.
+fn unread_attributes(attributes: &[u8], offset: usize, unread: &mut Vec<Range<usize>>) {
+    let is_space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let before = unread.len();
+    let mut index = 0;
+    loop {
+        while index < attributes.len() && (is_space(attributes[index]) || attributes[index] == b'/') {
+            index += 1;
+        }
+        if index >= attributes.len() {
+            return;
+        }
+        let start = index;
+        // The first byte belongs to the name whatever it is (even `=`).
+        index += 1;
+        while index < attributes.len()
+            && !matches!(attributes[index], b'/' | b'=')
+            && !is_space(attributes[index])
+        {
+            index += 1;
+        }
+        let name = &attributes[start..index];
+        let mut end = index;
+        let mut after_name = index;
+        while after_name < attributes.len() && is_space(attributes[after_name]) {
+            after_name += 1;
+        }
+        if attributes.get(after_name) == Some(&b'=') {
+            let mut value = after_name + 1;
+            while value < attributes.len() && is_space(attributes[value]) {
+                value += 1;
+            }
+            end = match attributes.get(value) {
+                Some(&quote) if quote == b'"' || quote == b'\'' => {
+                    let Some(length) = memchr(quote, &attributes[value + 1..]) else {
+                        unread.truncate(before);
+                        return;
+                    };
+                    value + 1 + length + 1
+                }
+                _ => {
+                    let mut value_end = value;
+                    while value_end < attributes.len() && !is_space(attributes[value_end]) {
+                        value_end += 1;
+                    }
+                    value_end
+                }
+            };
+            index = end;
+        }
+        if is_unread_attribute(name) {
+            unread.push(offset + start..offset + end);
+        }
+    }
+}
+
+/// `data-*` and `on…` event handlers, in any case.
+fn is_unread_attribute(name: &[u8]) -> bool {
+    let starts_with =
+        |prefix: &[u8]| name.len() > prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix);
+    starts_with(b"data-") || (starts_with(b"on") && name[2..].iter().all(u8::is_ascii_alphabetic))
+}
+
+/// The scan; the byte ranges of script and style code, comments and unread
+/// attributes that can be left out are pushed to `code`.
 fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
     let bytes = html.as_bytes();
     let mut depth: usize = 0;
     let mut shape = Shape { max_depth: 0, elements: 0 };
     let mut index = 0;
+    // Where the text of an element whose content is not markup ends.
+    let mut verbatim_until = 0;
     while let Some(offset) = memchr(b'<', &bytes[index..]) {
         index += offset + 1;
         let rest = &bytes[index..];
         if rest.starts_with(b"!--") {
-            index = find(rest, b"-->").map_or(bytes.len(), |end| index + end + 3);
+            let Some(end) = find(rest, b"-->") else {
+                index = bytes.len();
+                continue;
+            };
+            // A comment is read by nothing; the text around it reads the same
+            // without it. One that `--!>` ends earlier for the parser is left whole.
+            if index >= verbatim_until && find(&rest[..end], b"--!>").is_none() {
+                code.push(index - 1..index + end + 3);
+            }
+            index += end + 3;
             continue;
         }
         if rest.starts_with(b"/") {
@@ -107,7 +197,7 @@ fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
             continue;
         }
         // Every name the scan tells apart is short: longer ones are plain elements.
-        let mut buffer = [0u8; 8];
+        let mut buffer = [0u8; 9];
         let name = if name_length <= buffer.len() {
             buffer[..name_length].copy_from_slice(&rest[..name_length]);
             buffer[..name_length].make_ascii_lowercase();
@@ -118,6 +208,39 @@ fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
         shape.elements += 1;
         let tag_end = memchr(b'>', rest).unwrap_or(rest.len());
         let self_closing = tag_end > 0 && rest[tag_end - 1] == b'/';
+        if index >= verbatim_until
+            && rest[0].is_ascii_alphabetic()
+            && tag_end < rest.len()
+            && !keeps_every_attribute(name)
+        {
+            unread_attributes(&rest[name_length..tag_end], index + name_length, code);
+        }
+        // The content of these is text to the parser in most places (`<noscript>`
+        // too, with scripting on, as pages are parsed): nothing in it is left out.
+        // Its tags still count towards the shape, as they would be elements where
+        // the parser reads them as markup (inside `<math>`). Searched for only
+        // outside such text, so that the searches cover each byte once at most.
+        let content = index + tag_end.min(rest.len());
+        let close = |closing: &[u8]| {
+            find_ignore_case(&bytes[content..], closing).map_or(bytes.len(), |close| content + close)
+        };
+        let verbatim_end = if index < verbatim_until {
+            None
+        } else {
+            match name {
+                b"xmp" => Some(close(b"</xmp")),
+                b"iframe" => Some(close(b"</iframe")),
+                b"noembed" => Some(close(b"</noembed")),
+                b"noframes" => Some(close(b"</noframes")),
+                b"noscript" => Some(close(b"</noscript")),
+                // Nothing closes it.
+                b"plaintext" => Some(bytes.len()),
+                _ => None,
+            }
+        };
+        if let Some(end) = verbatim_end {
+            verbatim_until = end;
+        }
         let closing: Option<&[u8]> = match name {
             b"script" => Some(b"</script"),
             b"style" => Some(b"</style"),
@@ -338,6 +461,38 @@ mod tests {
         assert_eq!(shape, scan(page));
         let plain = "<p>No code here</p>";
         assert!(matches!(scan_without_code(plain).1, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn comments_and_unread_attributes_are_left_out_of_the_markup() {
+        let page = "<div class=a data-id=\"7\" onclick='go()' DATA-X = y id=b>One<!-- note --> two</div>\
+                    <img src=x data-src=\"y.jpg\"><a href=\"/\"data-track=1>link</a><p data-empty>end</p>";
+        let (_, markup) = scan_without_code(page);
+        assert_eq!(
+            markup,
+            "<div class=a    id=b>One two</div><img src=x data-src=\"y.jpg\"><a href=\"/\">link</a><p >end</p>"
+        );
+    }
+
+    #[test]
+    fn markup_that_is_not_what_it_seems_is_kept() {
+        // A `>` inside a quoted value: the tag is not read past it.
+        let quoted = "<a title=\"1 > 0\" data-x=1>text</a>";
+        assert_eq!(scan_without_code(quoted).1, quoted);
+        // A comment the parser ends at `--!>`.
+        let bang = "<p>a<!-- x --!> b --></p>";
+        assert_eq!(scan_without_code(bang).1, bang);
+        // The content of `<xmp>`, `<noscript>` and `<plaintext>` is text.
+        let verbatim =
+            "<xmp><b data-x=1><!-- c --></xmp><noscript><p data-y=2></noscript><plaintext><i data-z>";
+        assert_eq!(scan_without_code(verbatim).1, verbatim);
+    }
+
+    #[test]
+    fn tags_inside_text_elements_still_count_towards_nesting() {
+        // Inside `<math>`, `<noscript>` is an element and the `<div>`s nest.
+        let page = format!("<math><noscript>{}", "<div>".repeat(50));
+        assert_eq!(scan(&page).max_depth, 52);
     }
 
     #[test]

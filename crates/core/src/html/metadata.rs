@@ -199,7 +199,8 @@ pub(crate) fn extract(dom: &Dom) -> Metadata {
 /// `<meta>` values by key (`property`, which may list several names, `name`,
 /// `itemprop` or `http-equiv`); the last occurrence of a key wins, as in Readability.
 /// Keys are lower-cased with Dublin Core's dotted spellings folded (`DC.title` and
-/// `dcterms.title` become `dc:title` and `dcterm:title`).
+/// `dcterms.title` become `dc:title` and `dcterm:title`) and `og:article:author`
+/// read as `article:author`.
 struct MetaTags(Vec<(String, String)>);
 
 impl MetaTags {
@@ -234,6 +235,11 @@ impl MetaTags {
 
 fn normalise_key(key: &str) -> String {
     let key = key.to_ascii_lowercase();
+    // Older OpenGraph markup prefixes the article's own properties with `og:`
+    // (`og:article:author`); Readability reads them as `article:…` too.
+    if let Some(rest) = key.strip_prefix("og:article:") {
+        return format!("article:{rest}");
+    }
     for (prefix, replacement) in
         [("dcterms.", "dcterm:"), ("dcterms:", "dcterm:"), ("dcterm.", "dcterm:"), ("dc.", "dc:")]
     {
@@ -772,4 +778,19 @@ pub(crate) fn collapse(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_og_prefixed_article_author_is_the_author() {
+        let dom = Dom::from(
+            r#"<html><head><meta property="og:article:author" content="BBC News"></head><body><p>Text</p></body></html>"#,
+        );
+        let authors = extract(&dom).authors.expect("an author");
+        assert_eq!(authors.value, ["BBC News"]);
+        assert_eq!(authors.origin, "opengraph");
+    }
 }
