@@ -300,20 +300,7 @@ fn match_expression(query: &Query) -> Option<String> {
     if !query.has_text() {
         return None;
     }
-    let mut expression = String::new();
-    for (index, clause) in query.required.iter().enumerate() {
-        if index > 0 {
-            expression.push_str(" AND ");
-        }
-        expression.push('(');
-        for (alternative, term) in clause.iter().enumerate() {
-            if alternative > 0 {
-                expression.push_str(" OR ");
-            }
-            push_term(&mut expression, term);
-        }
-        expression.push(')');
-    }
+    let mut expression = required_expression(query, push_term);
     if let Some(excluded) = excluded(query) {
         let _ = write!(expression, " NOT ({excluded})");
     }
@@ -324,6 +311,17 @@ fn match_expression(query: &Query) -> Option<String> {
 /// words, and nothing excluded: every match of the query matches it, and FTS5
 /// matches it from document lists alone, without reading word positions.
 fn loose_expression(query: &Query) -> String {
+    required_expression(query, |expression, term| match term {
+        Term::Phrase(words) if words.len() > 1 => {
+            let words: Vec<String> = words.iter().map(|word| format!("\"{word}\"")).collect();
+            let _ = write!(expression, "({})", words.join(" AND "));
+        }
+        term => push_term(expression, term),
+    })
+}
+
+/// The required clauses, ANDed, each an OR of its terms as `push` writes them.
+fn required_expression(query: &Query, push: impl Fn(&mut String, &Term)) -> String {
     let mut expression = String::new();
     for (index, clause) in query.required.iter().enumerate() {
         if index > 0 {
@@ -334,13 +332,7 @@ fn loose_expression(query: &Query) -> String {
             if alternative > 0 {
                 expression.push_str(" OR ");
             }
-            match term {
-                Term::Phrase(words) if words.len() > 1 => {
-                    let words: Vec<String> = words.iter().map(|word| format!("\"{word}\"")).collect();
-                    let _ = write!(expression, "({})", words.join(" AND "));
-                }
-                term => push_term(&mut expression, term),
-            }
+            push(&mut expression, term);
         }
         expression.push(')');
     }
