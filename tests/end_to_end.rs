@@ -277,11 +277,8 @@ async fn a_saved_page_shows_its_images_from_local_copies_only() {
     let store = Store::open(&db).await.unwrap();
     let (status, page) = get(&store, &format!("/documents/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    let images: Vec<&str> = page.split("<img ").skip(1).collect();
-    assert_eq!(images.len(), 1, "one local copy, nothing else: {page}");
-    let src = images[0].split('"').nth(1).unwrap();
-    assert!(src.starts_with("/images/") && src.len() == "/images/".len() + 64, "{src}");
-    assert!(images[0].contains("alt=\"Alt of Kept beside the page\""), "{}", images[0]);
+    let (src, image) = the_local_image(&page);
+    assert!(image.contains("alt=\"Alt of Kept beside the page\""), "{image}");
     for caption in ["Kept beside the page", "Not an image", "Outside the folder", "On another host"] {
         assert!(page.contains(&format!("<figcaption>{caption}</figcaption>")), "{caption}: {page}");
     }
@@ -351,6 +348,16 @@ fn http_get(address: &str, path: &str) -> (u16, String) {
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
     let status = head.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
     (status, body.to_owned())
+}
+
+/// The page's only `<img>` — a local copy, nothing else — as its `src`
+/// (`/images/` and a SHA-256) and the rest of its tag.
+fn the_local_image(page: &str) -> (&str, &str) {
+    let images: Vec<&str> = page.split("<img ").skip(1).collect();
+    assert_eq!(images.len(), 1, "one local copy, nothing else: {page}");
+    let src = images[0].split('"').nth(1).unwrap();
+    assert!(src.starts_with("/images/") && src.len() == "/images/".len() + 64, "{src}");
+    (src, images[0])
 }
 
 fn collection_fixture(name: &str) -> PathBuf {
@@ -472,11 +479,8 @@ async fn feeds_exports_and_archives_import_by_content() {
     assert!(store.reading_state(*tides).await.unwrap().read_at.is_none());
     let (status, page) = get(&store, &format!("/documents/{tides}")).await;
     assert_eq!(status, StatusCode::OK);
-    let images: Vec<&str> = page.split("<img ").skip(1).collect();
-    assert_eq!(images.len(), 1, "{page}");
-    let src = images[0].split('"').nth(1).unwrap();
-    assert!(src.starts_with("/images/") && src.len() == "/images/".len() + 64, "{src}");
-    assert!(images[0].contains("alt=\"The quay at high water\""), "{}", images[0]);
+    let (src, image) = the_local_image(&page);
+    assert!(image.contains("alt=\"The quay at high water\""), "{image}");
     assert!(store.image(&src["/images/".len()..]).await.unwrap().is_some(), "{src} is stored");
     store.close().await;
 

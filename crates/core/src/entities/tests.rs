@@ -20,6 +20,13 @@ fn kind_of(document: &Document, name: &str) -> Option<EntityKind> {
     document.entities.iter().find(|entity| entity.name == name).map(|entity| entity.kind)
 }
 
+/// Each of `names` is an entity of `kind`.
+fn assert_kinds(document: &Document, names: &[&str], kind: EntityKind) {
+    for name in names {
+        assert_eq!(kind_of(document, name), Some(kind), "{name}: {:?}", summary(document));
+    }
+}
+
 fn assert_mentions_are_names(document: &Document) {
     for entity in &document.entities {
         for mention in &entity.mentions {
@@ -333,21 +340,18 @@ fn organisation_names_by_their_words() {
          Shares in Agrovane Crop Sciences and Fairhaven Research fell, and Southern Coast Railways \
          cancelled trains.",
     );
-    for name in [
-        "Centre for Adolescent Health",
-        "NHS England",
-        "CoreMetrics Australia",
-        "Agrovane Crop Sciences",
-        "Fairhaven Research",
-        "Southern Coast Railways",
-    ] {
-        assert_eq!(
-            kind_of(&document, name),
-            Some(EntityKind::Organization),
-            "{name}: {:?}",
-            summary(&document)
-        );
-    }
+    assert_kinds(
+        &document,
+        &[
+            "Centre for Adolescent Health",
+            "NHS England",
+            "CoreMetrics Australia",
+            "Agrovane Crop Sciences",
+            "Fairhaven Research",
+            "Southern Coast Railways",
+        ],
+        EntityKind::Organization,
+    );
     assert_eq!(kind_of(&document, "Leanne Wu"), Some(EntityKind::Person), "{:?}", summary(&document));
 }
 
@@ -387,9 +391,11 @@ fn places_by_appositions_datelines_and_their_state() {
          BRUSSELS (AP) \u{2014} The European Commission proposed rules. Greenleaf is based in Salinas, \
          California. She lives in Tarrington, a village in Herefordshire, near the Marathwada region.",
     );
-    for name in ["BRUSSELS", "Salinas", "Tarrington", "Herefordshire", "Marathwada"] {
-        assert_eq!(kind_of(&document, name), Some(EntityKind::Place), "{name}: {:?}", summary(&document));
-    }
+    assert_kinds(
+        &document,
+        &["BRUSSELS", "Salinas", "Tarrington", "Herefordshire", "Marathwada"],
+        EntityKind::Place,
+    );
     assert_eq!(
         kind_of(&document, "European Commission"),
         Some(EntityKind::Organization),
@@ -419,23 +425,20 @@ fn organisations_by_the_words_around_them() {
          Labour's housing minister, Rachel Okonjo, said the plan was fair. \
          Maria Lindqvist, a union official, said the talks had failed.",
     );
-    for name in [
-        "US District Court for the District of Colorado",
-        "The Lancet",
-        "MSC",
-        "FNV",
-        "Gavi",
-        "Mining and Energy Union",
-        "Acas",
-        "Labour",
-    ] {
-        assert_eq!(
-            kind_of(&document, name),
-            Some(EntityKind::Organization),
-            "{name}: {:?}",
-            summary(&document)
-        );
-    }
+    assert_kinds(
+        &document,
+        &[
+            "US District Court for the District of Colorado",
+            "The Lancet",
+            "MSC",
+            "FNV",
+            "Gavi",
+            "Mining and Energy Union",
+            "Acas",
+            "Labour",
+        ],
+        EntityKind::Organization,
+    );
     assert_eq!(kind_of(&document, "Maria Lindqvist"), Some(EntityKind::Person), "{:?}", summary(&document));
     assert_mentions_are_names(&document);
 }
