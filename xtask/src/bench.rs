@@ -1,10 +1,48 @@
-//! `cargo xtask bench NAME`: benchmarks that report medians and ratios against a
-//! peer measured in the same run. Run them on a release build:
-//! `cargo xtask bench …` builds xtask in the dev profile, whose dependencies are
-//! optimised but whose own code is not, so prefer
+//! `cargo xtask bench [NAME]`: benchmarks that report medians and ratios against a
+//! peer measured in the same run.
+//!
+//! Without a name every benchmark runs in turn (extraction accuracy and speed,
+//! entities, storage, import, web) and `BENCHMARKS.md` is written from their JSON
+//! reports (`bench_report`). `--quick` runs each at its small size, keeps its
+//! reports apart (`target/bench/quick/`) and writes the Markdown report there too,
+//! so a smoke test never overwrites the figures of a full run.
+//!
+//! Run them on a release build: `cargo xtask bench …` builds xtask in the dev
+//! profile, whose dependencies are optimised but whose own code is not, so prefer
 //! `cargo run --release -p xtask -- bench …` for figures worth quoting.
 
-use crate::{bench_entities, bench_extract, bench_import, bench_storage, bench_web};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use crate::{
+    bench_entities, bench_extract, bench_import, bench_report, bench_storage, bench_web, project_root,
+};
+
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--db postgres://…] [--skip NAME,…] [--out PATH]
+       cargo xtask bench report [--quick] [--out PATH]
+       cargo xtask bench storage [--docs N] [--quick] [--db postgres://…] [--report PATH]
+       cargo xtask bench extract [--peers] [--quick] [--rounds N] [--corpus DIR] [--limit N] [--report PATH]
+       cargo xtask bench web [--docs N] [--quick] [--rounds N] [--dir DIR] [--connections C] [--seconds D] [--report PATH]
+       cargo xtask bench import [--lines N] [--files N] [--words N] [--quick] [--dir DIR] [--report PATH]
+       cargo xtask bench entities [--rounds N] [--quick] [--report PATH]
+
+Without a name, every benchmark runs at the size its issue names (--quick: a minute or two
+each) and BENCHMARKS.md is written from the reports (--quick: target/bench/quick/BENCHMARKS.md).
+`bench report` writes it again from the reports of the last runs.";
+
+/// The steps of a whole run, in order: (name, what it measures).
+pub const STEPS: [(&str, &str); 7] = [
+    ("eval", "extraction accuracy on the corpora"),
+    ("extract", "extraction speed beside the Python extractors"),
+    ("eval-entities", "entities, dates and quote speakers on the annotated sets"),
+    ("entities", "the cost of entities and dates in parsing"),
+    ("storage", "import, size, search and story clusters"),
+    ("import", "memory and items/s of `dossier import`"),
+    ("web", "reader, library and search pages beside hello-world"),
+];
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
@@ -13,10 +51,201 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         Some("web") => bench_web::run(&args[1..]),
         Some("import") => bench_import::run(&args[1..]),
         Some("entities") => bench_entities::run(&args[1..]),
-        _ => anyhow::bail!(
-            "usage: cargo xtask bench storage [--docs N] [--quick] [--report PATH]\n       cargo xtask bench extract [--peers] [--corpus DIR] [--limit N] [--report PATH]\n       cargo xtask bench web [--docs N] [--quick] [--dir DIR] [--connections C] [--seconds D] [--report PATH]\n       cargo xtask bench import [--lines N] [--files N] [--words N] [--quick] [--dir DIR] [--report PATH]\n       cargo xtask bench entities [--rounds N] [--quick] [--report PATH]"
-        ),
+        Some("report") => {
+            let options = options(&args[1..])?;
+            let written = bench_report::write(options.quick, &options.out)?;
+            println!("{} written", written.display());
+            Ok(())
+        }
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        None => all(options(args)?),
+        Some(first) if first.starts_with("--") => all(options(args)?),
+        Some(other) => anyhow::bail!("unknown benchmark {other:?}\n\n{USAGE}"),
     }
+}
+
+struct Options {
+    quick: bool,
+    postgres: Option<String>,
+    skip: Vec<String>,
+    out: Option<PathBuf>,
+}
+
+fn options(args: &[String]) -> anyhow::Result<Options> {
+    let mut options = Options { quick: false, postgres: None, skip: Vec::new(), out: None };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value =
+            |name: &str| args.next().cloned().with_context(|| format!("{name} needs a value\n\n{USAGE}"));
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--db" => options.postgres = Some(value("--db")?),
+            "--out" => options.out = Some(PathBuf::from(value("--out")?)),
+            "--skip" => {
+                options.skip = value("--skip")?.split(',').map(str::to_owned).collect();
+                if let Some(unknown) =
+                    options.skip.iter().find(|name| !STEPS.iter().any(|(step, _)| step == *name))
+                {
+                    let names: Vec<&str> = STEPS.iter().map(|(name, _)| *name).collect();
+                    anyhow::bail!(
+                        "unknown benchmark {unknown:?} in --skip: choose among {}",
+                        names.join(", ")
+                    );
+                }
+            }
+            other => anyhow::bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    Ok(options)
+}
+
+/// Runs every step, goes on past a failed one, then writes the Markdown report.
+/// Fails at the end when a step failed, naming it.
+fn all(options: Options) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let quick = options.quick;
+    let mut failed = Vec::new();
+    for (name, what) in STEPS {
+        let report = report_path(name, quick);
+        if options.skip.iter().any(|skip| skip == name) {
+            println!("\n== {name}: skipped (--skip); the report keeps its last figures, if any");
+            continue;
+        }
+        println!("\n== {name}: {what}");
+        let step_started = Instant::now();
+        let outcome = step(name, quick, options.postgres.as_deref(), &report);
+        match outcome {
+            Ok(()) => println!("== {name}: done in {:.0} s", step_started.elapsed().as_secs_f64()),
+            Err(error) => {
+                println!("== {name}: FAILED: {error:#}");
+                // A stale report from an earlier run must not pass for this one's.
+                let _ = std::fs::remove_file(&report);
+                failed.push(name);
+            }
+        }
+    }
+    let written = bench_report::write(quick, &options.out)?;
+    println!("\n{} written after {:.0} s", written.display(), started.elapsed().as_secs_f64());
+    anyhow::ensure!(failed.is_empty(), "benchmarks failed: {}", failed.join(", "));
+    Ok(())
+}
+
+/// One step with the arguments of its size; its report goes to `report`.
+fn step(name: &str, quick: bool, postgres: Option<&str>, report: &Path) -> anyhow::Result<()> {
+    let mut args: Vec<String> = Vec::new();
+    let mut push = |values: &[&str]| args.extend(values.iter().map(|value| (*value).to_owned()));
+    match name {
+        "eval" => {
+            if quick {
+                push(&["--limit", "150"]);
+            }
+        }
+        "eval-entities" => {}
+        "extract" => {
+            push(&["--peers"]);
+            if quick {
+                push(&["--quick"]);
+            }
+        }
+        "storage" => {
+            push(if quick { &["--quick"] } else { &["--docs", "1000000"] });
+            if let Some(url) = postgres {
+                push(&["--db", url]);
+            }
+        }
+        "entities" | "import" | "web" => {
+            if quick {
+                push(&["--quick"]);
+            }
+        }
+        other => anyhow::bail!("no benchmark {other:?}"),
+    }
+    push(&["--report", &report.display().to_string()]);
+    match name {
+        "eval" => crate::eval::run(&args),
+        "eval-entities" => crate::eval::run(&[&["entities".to_owned()], args.as_slice()].concat()),
+        "extract" => bench_extract::run(&args),
+        "entities" => bench_entities::run(&args),
+        "storage" => bench_storage::run(&args),
+        "import" => bench_import::run(&args),
+        "web" => bench_web::run(&args),
+        _ => unreachable!("checked above"),
+    }
+}
+
+/// Where a benchmark's JSON report goes unless `--report` says otherwise.
+pub fn report_path(name: &str, quick: bool) -> PathBuf {
+    let folder = project_root().join("target/bench");
+    let folder = if quick { folder.join("quick") } else { folder };
+    folder.join(format!("{name}.json"))
+}
+
+/// Writes a benchmark's JSON report with a `run` object added: when it finished,
+/// the commit, the build profile, the command line and the load average, so that
+/// `BENCHMARKS.md` can say where each figure came from.
+pub fn write_report(path: &Path, command: &str, mut report: Value) -> anyhow::Result<()> {
+    if let Some(object) = report.as_object_mut() {
+        object.insert("run".to_owned(), run_facts(command.trim()));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    std::fs::write(path, serde_json::to_string_pretty(&report)?)
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("report written to {}", path.display());
+    Ok(())
+}
+
+fn run_facts(command: &str) -> Value {
+    let commit = command_output("git", &["rev-parse", "--short=12", "HEAD"]);
+    let dirty = command_output("git", &["status", "--porcelain", "--untracked-files=no"])
+        .is_some_and(|status| !status.is_empty());
+    json!({
+        "finished": jiff::Timestamp::now().round(jiff::Unit::Second).map(|time| time.to_string()).ok(),
+        "commit": commit.map(|commit| if dirty { format!("{commit} (with uncommitted changes)") } else { commit }),
+        "profile": if cfg!(debug_assertions) { "dev" } else { "release" },
+        "command": format!("cargo xtask {command}"),
+        "load_average": std::fs::read_to_string("/proc/loadavg").ok()
+            .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" ")),
+        "machine": machine(),
+        "rustc": command_output("rustc", &["-V"]),
+    })
+}
+
+/// What the figures were measured on: processor, cores, memory and system.
+fn machine() -> Value {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |text: &str, name: &str| {
+        text.lines()
+            .find_map(|line| line.split_once(':').filter(|(key, _)| key.trim() == name))
+            .map(|(_, value)| value.trim().to_owned())
+    };
+    let memory_kib: Option<f64> = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
+        field(&text, "MemTotal").and_then(|value| value.trim_end_matches("kB").trim().parse().ok())
+    });
+    let system = std::fs::read_to_string("/etc/os-release").ok().and_then(|text| {
+        text.lines()
+            .find_map(|line| line.strip_prefix("PRETTY_NAME="))
+            .map(|name| name.trim_matches('"').to_owned())
+    });
+    let kernel =
+        std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|text| text.trim().to_owned());
+    json!({
+        "cpu": field(&cpuinfo, "model name"),
+        "cores": std::thread::available_parallelism().map_or(1, usize::from),
+        "memory_gib": memory_kib.map(|kib| (kib / 1024.0 / 1024.0 * 10.0).round() / 10.0),
+        "system": system,
+        "kernel": kernel,
+    })
+}
+
+/// The trimmed standard output of a command run in the project's root, when it succeeds.
+pub fn command_output(program: &str, args: &[&str]) -> Option<String> {
+    let output = std::process::Command::new(program).args(args).current_dir(project_root()).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// The `q`-quantile (0–1) of `values` by nearest rank; `values` need not be sorted.
@@ -28,4 +257,25 @@ pub fn quantile(values: &[f64], q: f64) -> f64 {
     sorted.sort_by(f64::total_cmp);
     let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
     sorted[rank - 1]
+}
+
+/// The median of a few measurements with their extremes.
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    pub fn of(values: &[f64]) -> Spread {
+        Spread {
+            median: quantile(values, 0.5),
+            min: values.iter().copied().fold(f64::INFINITY, f64::min),
+            max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({ "median": self.median, "min": self.min, "max": self.max })
+    }
 }

@@ -21,21 +21,24 @@ const TARGET: f64 = 0.30;
 const PASSES: usize = 20;
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let command = format!("bench entities {}", args.join(" "));
     let mut rounds = 15;
-    let mut report = crate::project_root().join("target/bench/entities.json");
+    let mut quick = false;
+    let mut report = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rounds" => {
                 rounds = args.next().ok_or_else(|| anyhow::anyhow!("--rounds needs a value"))?.parse()?
             }
-            "--quick" => rounds = 5,
+            "--quick" => (quick, rounds) = (true, 5),
             "--report" => {
-                report = args.next().ok_or_else(|| anyhow::anyhow!("--report needs a value"))?.into();
+                report = Some(args.next().ok_or_else(|| anyhow::anyhow!("--report needs a value"))?.into());
             }
             other => anyhow::bail!("unknown option {other:?}"),
         }
     }
+    let report = report.unwrap_or_else(|| crate::bench::report_path("entities", quick));
     let root = crate::project_root();
     let mut texts = Vec::new();
     for folder in [root.join("tests/entities"), root.join("seeds")] {
@@ -108,10 +111,5 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "target": TARGET,
         "met": median_added <= TARGET,
     });
-    if let Some(parent) = report.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&report, serde_json::to_string_pretty(&json)?)?;
-    println!("report: {}", report.display());
-    Ok(())
+    crate::bench::write_report(&report, &command, json)
 }

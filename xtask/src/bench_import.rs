@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use dossier_synth::Generator;
 
 struct Options {
+    command: String,
     lines: usize,
     files: usize,
     words: usize,
@@ -28,12 +29,14 @@ struct Options {
 
 fn options(args: &[String]) -> anyhow::Result<Options> {
     let mut options = Options {
+        command: format!("bench import {}", args.join(" ")),
         lines: 1_000_000,
         files: 200_000,
         words: 150,
         folder: None,
-        report: crate::project_root().join("target/bench/import.json"),
+        report: PathBuf::new(),
     };
+    let (mut quick, mut report) = (false, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value =
@@ -42,12 +45,13 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
             "--lines" => options.lines = value("--lines")?.parse()?,
             "--files" => options.files = value("--files")?.parse()?,
             "--words" => options.words = value("--words")?.parse()?,
-            "--quick" => (options.lines, options.files) = (20_000, 5_000),
+            "--quick" => (quick, options.lines, options.files) = (true, 20_000, 5_000),
             "--dir" => options.folder = Some(PathBuf::from(value("--dir")?)),
-            "--report" => options.report = PathBuf::from(value("--report")?),
+            "--report" => report = Some(PathBuf::from(value("--report")?)),
             other => anyhow::bail!("unknown option {other:?}"),
         }
     }
+    options.report = report.unwrap_or_else(|| crate::bench::report_path("import", quick));
     Ok(options)
 }
 
@@ -106,12 +110,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "files": as_json(&files),
         "words_per_article": options.words,
     });
-    if let Some(parent) = options.report.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&options.report, serde_json::to_string_pretty(&json)?)?;
-    println!("report: {}", options.report.display());
-    Ok(())
+    crate::bench::write_report(&options.report, &options.command, json)
 }
 
 fn as_json(run: &Run) -> serde_json::Value {

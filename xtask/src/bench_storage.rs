@@ -20,9 +20,9 @@ use dossier_storage::{BATCH_SIZE, ImportItem, SearchRequest, Store};
 use dossier_synth::{Generator, Rng};
 
 use crate::bench::quantile;
-use crate::project_root;
 
 struct Options {
+    command: String,
     documents: usize,
     report: PathBuf,
     folder: Option<PathBuf>,
@@ -32,19 +32,21 @@ struct Options {
 
 fn options(args: &[String]) -> anyhow::Result<Options> {
     let mut options = Options {
+        command: format!("bench storage {}", args.join(" ")),
         documents: 100_000,
-        report: project_root().join("target/bench/storage.json"),
+        report: PathBuf::new(),
         folder: None,
         postgres: None,
     };
+    let (mut quick, mut report) = (false, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--quick" => options.documents = 10_000,
+            "--quick" => (quick, options.documents) = (true, 10_000),
             "--docs" => {
                 options.documents = args.next().context("--docs takes a number")?.replace('_', "").parse()?;
             }
-            "--report" => options.report = PathBuf::from(args.next().context("--report takes a path")?),
+            "--report" => report = Some(PathBuf::from(args.next().context("--report takes a path")?)),
             "--dir" => options.folder = Some(PathBuf::from(args.next().context("--dir takes a folder")?)),
             "--db" => {
                 let url = args.next().context("--db takes a postgres:// URL")?;
@@ -57,6 +59,7 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
             other => anyhow::bail!("unknown option {other:?}"),
         }
     }
+    options.report = report.unwrap_or_else(|| crate::bench::report_path("storage", quick));
     Ok(options)
 }
 
@@ -84,7 +87,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
 
     // Peer: plain inserts of the same texts.
     let peer_path = folder.join("peer.db");
-    let peer_seconds = plain_inserts(&peer_path, &corpus.texts).await?;
+    let (peer_seconds, sqlite_version) = plain_inserts(&peer_path, &corpus.texts).await?;
     let peer_rate = corpus.texts.len() as f64 / peer_seconds;
     println!("peer: plain SQLite inserts: {peer_rate:.0} documents/s");
 
@@ -205,6 +208,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     let report = serde_json::json!({
         "documents": corpus.texts.len(),
         "raw_text_bytes": raw_bytes,
+        "sqlite_version": sqlite_version,
         "import": {
             "documents_per_second": import_rate,
             "peer_plain_inserts_per_second": peer_rate,
@@ -234,11 +238,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         },
         "postgres": postgres,
     });
-    if let Some(parent) = options.report.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&options.report, serde_json::to_string_pretty(&report)?)?;
-    println!("report: {}", options.report.display());
+    crate::bench::write_report(&options.report, &options.command, report)?;
     peer.close().await;
     Ok(())
 }
@@ -292,7 +292,24 @@ async fn postgres(
         }));
     }
     store.close().await;
-    Ok(serde_json::json!({ "import": { "documents_per_second": import_rate }, "search": rows }))
+    let (server_version, database_bytes): (String, i64) = {
+        use sqlx::Connection;
+        let mut connection = sqlx::PgConnection::connect(url).await?;
+        let facts =
+            sqlx::query_as("SELECT current_setting('server_version'), pg_database_size(current_database())")
+                .fetch_one(&mut connection)
+                .await?;
+        connection.close().await?;
+        facts
+    };
+    println!("postgres {server_version}: database {:.0} MB", database_bytes as f64 / 1e6);
+    Ok(serde_json::json!({
+        "server_version": server_version,
+        "import": { "documents_per_second": import_rate },
+        "database_bytes": database_bytes,
+        "database_to_raw_text": database_bytes as f64 / corpus.texts.iter().map(String::len).sum::<usize>() as f64,
+        "search": rows,
+    }))
 }
 
 struct SearchRow {
@@ -463,7 +480,8 @@ impl PeerSearch {
     }
 }
 
-async fn plain_inserts(path: &Path, texts: &[String]) -> anyhow::Result<f64> {
+/// Returns the seconds the inserts took and SQLite's version.
+async fn plain_inserts(path: &Path, texts: &[String]) -> anyhow::Result<(f64, String)> {
     use sqlx::Connection;
     let mut connection =
         sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
@@ -481,8 +499,9 @@ async fn plain_inserts(path: &Path, texts: &[String]) -> anyhow::Result<f64> {
         transaction.commit().await?;
     }
     let seconds = started.elapsed().as_secs_f64();
+    let version: String = sqlx::query_scalar("SELECT sqlite_version()").fetch_one(&mut connection).await?;
     connection.close().await?;
-    Ok(seconds)
+    Ok((seconds, version))
 }
 
 async fn clusters(folder: &Path) -> anyhow::Result<(f64, f64, usize)> {

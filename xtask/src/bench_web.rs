@@ -27,9 +27,8 @@ use dossier_storage::{LibraryFilter, LibrarySort, Store};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::bench::quantile;
+use crate::bench::{Spread, quantile};
 use crate::bench_storage::{self, PeerSearch};
-use crate::project_root;
 
 /// The reader page: at least this share of hello-world's requests per second…
 const READER_SHARE_TARGET: f64 = 0.25;
@@ -44,10 +43,14 @@ const PAGES: [&str; 3] = ["reader", "library", "search"];
 const WARM_UP_REQUESTS: usize = 10;
 
 struct Options {
+    command: String,
     documents: usize,
     connections: usize,
-    /// How long each page is measured, after a warm-up.
+    /// How long each page is measured in each round, after a warm-up.
     seconds: f64,
+    /// Rounds: each measures every page in turn, so that a burst of load on the
+    /// shared machine falls on one round of each page rather than on one page.
+    rounds: usize,
     report: PathBuf,
     folder: Option<PathBuf>,
     /// The pages measured besides hello-world; all when empty.
@@ -56,19 +59,28 @@ struct Options {
 
 fn options(args: &[String]) -> anyhow::Result<Options> {
     let mut options = Options {
+        command: format!("bench web {}", args.join(" ")),
         documents: 100_000,
         connections: 4,
-        seconds: 10.0,
-        report: project_root().join("target/bench/web.json"),
+        seconds: 5.0,
+        rounds: 3,
+        report: PathBuf::new(),
         folder: None,
         pages: Vec::new(),
     };
+    let (mut quick, mut report) = (false, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => {
+                quick = true;
                 options.documents = 2_000;
-                options.seconds = 2.0;
+                options.seconds = 1.0;
+                options.rounds = 2;
+            }
+            "--rounds" => {
+                options.rounds = args.next().context("--rounds takes a number")?.parse()?;
+                anyhow::ensure!(options.rounds > 0, "--rounds takes a positive number");
             }
             "--docs" => {
                 options.documents = args.next().context("--docs takes a number")?.replace('_', "").parse()?;
@@ -78,7 +90,7 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
                 anyhow::ensure!(options.connections > 0, "--connections takes a positive number");
             }
             "--seconds" => options.seconds = args.next().context("--seconds takes a number")?.parse()?,
-            "--report" => options.report = PathBuf::from(args.next().context("--report takes a path")?),
+            "--report" => report = Some(PathBuf::from(args.next().context("--report takes a path")?)),
             "--dir" => options.folder = Some(PathBuf::from(args.next().context("--dir takes a folder")?)),
             "--pages" => {
                 let pages = args.next().context("--pages takes a list: reader,library,search")?;
@@ -90,6 +102,7 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
             other => anyhow::bail!("unknown option {other:?}"),
         }
     }
+    options.report = report.unwrap_or_else(|| crate::bench::report_path("web", quick));
     Ok(options)
 }
 
@@ -166,56 +179,68 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     let hello = serve(Router::new().route("/", get(|| async { "Hello, world!" }))).await?;
     let reader = serve(dossier_web::app(dossier_web::AppState::new(store.clone()))).await?;
     println!(
-        "load: {} keep-alive connections for {} s a page (after a warm-up that requests each path), closed loop, \
-         one client thread; the client and the servers share this machine's {} cores, so the figures are relative: \
+        "load: {} keep-alive connections for {} s a page in each of {} rounds (after a warm-up that requests \
+         each path), closed loop, one client thread; the client and the servers share this machine's {} cores, so the figures are relative: \
          compare the ratios",
         options.connections,
         options.seconds,
+        options.rounds,
         std::thread::available_parallelism().map_or(1, usize::from),
     );
 
-    let mut rows = Vec::new();
-    let pages: [(&str, SocketAddr, Vec<String>); 4] = [
+    let pages: Vec<(&str, SocketAddr, Arc<[String]>)> = [
         ("hello-world", hello, vec!["/".to_owned()]),
         ("reader", reader, reader_paths),
         ("library", reader, vec!["/".to_owned()]),
         ("search", reader, search_paths),
-    ];
+    ]
+    .into_iter()
+    .filter(|(name, _, _)| {
+        *name == "hello-world" || options.pages.is_empty() || options.pages.iter().any(|page| page == name)
+    })
+    .map(|(name, address, paths)| (name, address, paths.into()))
+    .collect();
+    // outcomes[page][round]
+    let mut outcomes: Vec<Vec<Outcome>> = pages.iter().map(|_| Vec::new()).collect();
+    for round in 1..=options.rounds {
+        let mut rates = Vec::new();
+        for ((name, address, paths), outcomes) in pages.iter().zip(&mut outcomes) {
+            let outcome = measure(*address, paths.clone(), options.connections, options.seconds).await?;
+            if let Some(failure) = &outcome.first_failure {
+                anyhow::bail!(
+                    "{name}: {} of {} requests failed; first: {failure}",
+                    outcome.failures,
+                    outcome.requests
+                );
+            }
+            rates.push(format!("{name} {:.0}/s", outcome.latencies.len() as f64 / outcome.seconds));
+            outcomes.push(outcome);
+        }
+        println!("round {round} of {}: {}", options.rounds, rates.join(", "));
+    }
+
     println!(
-        "{:<18} {:>9} {:>10} {:>9} {:>9} {:>16}",
-        "page", "requests", "requests/s", "p50 ms", "p99 ms", "% of hello-world"
+        "{:<18} {:>9} {:>10} {:>9} {:>9} {:>16} {:>14}",
+        "page", "requests", "requests/s", "p50 ms", "p99 ms", "% of hello-world", "(rounds)"
     );
-    let mut hello_rate = f64::NAN;
-    for (name, address, paths) in pages {
-        if name != "hello-world"
-            && !options.pages.is_empty()
-            && !options.pages.iter().any(|page| page == name)
-        {
-            continue;
-        }
-        let paths: Arc<[String]> = paths.into();
-        let outcome = measure(address, paths.clone(), options.connections, options.seconds).await?;
-        if let Some(failure) = &outcome.first_failure {
-            anyhow::bail!(
-                "{name}: {} of {} requests failed; first: {failure}",
-                outcome.failures,
-                outcome.requests
-            );
-        }
-        let row = Row::new(name.to_owned(), &outcome, |_| true);
-        if name == "hello-world" {
-            hello_rate = row.rate;
-        }
-        row.print(hello_rate);
+    let hello_rates: Vec<f64> =
+        outcomes[0].iter().map(|outcome| outcome.latencies.len() as f64 / outcome.seconds).collect();
+    let mut rows = Vec::new();
+    for ((name, _, paths), outcomes) in pages.iter().zip(&outcomes) {
+        let row = Row::new((*name).to_owned(), outcomes, &hello_rates, |_| true);
+        row.print();
         rows.push(row);
-        if name == "search" {
+        if *name == "search" {
             for (class, _) in &classes {
-                let row =
-                    Row::new(format!("search {class}"), &outcome, |index| search_classes[index] == *class);
-                row.print(hello_rate);
+                let row = Row::new(format!("search {class}"), outcomes, &hello_rates, |index| {
+                    search_classes[index] == *class
+                });
+                row.print();
                 rows.push(row);
             }
-            print_slowest(&outcome, &paths);
+            if let Some(last) = outcomes.last() {
+                print_slowest(last, paths);
+            }
         }
     }
     store.close().await;
@@ -224,7 +249,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     let verdict = |met: bool| if met { "met" } else { "missed" };
     let mut targets = serde_json::Map::new();
     if let Some(reader) = find("reader") {
-        let share = reader.rate / hello_rate;
+        let share = reader.share.median;
         let met = share >= READER_SHARE_TARGET && reader.p99 < READER_P99_TARGET_MS;
         println!(
             "target: reader page ≥ {:.0} % of hello-world's requests/s with p99 < {READER_P99_TARGET_MS} ms: {:.1} %, p99 {:.2} ms — {}",
@@ -235,7 +260,8 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         );
         targets.insert(
             "reader".to_owned(),
-            serde_json::json!({ "share_of_hello_world": share, "p99_ms": reader.p99, "met": met }),
+            serde_json::json!({ "share_of_hello_world": share, "p99_ms": reader.p99, "met": met,
+                "share_target": READER_SHARE_TARGET, "p99_target_ms": READER_P99_TARGET_MS }),
         );
     }
     if let Some(search) = find("search") {
@@ -245,13 +271,17 @@ async fn bench(options: Options) -> anyhow::Result<()> {
             search.p99,
             verdict(met)
         );
-        targets.insert("search".to_owned(), serde_json::json!({ "p99_ms": search.p99, "met": met }));
+        targets.insert(
+            "search".to_owned(),
+            serde_json::json!({ "p99_ms": search.p99, "met": met, "p99_target_ms": SEARCH_P99_TARGET_MS }),
+        );
     }
 
     let report = serde_json::json!({
         "documents": total,
         "connections": options.connections,
         "seconds_per_page": options.seconds,
+        "rounds": options.rounds,
         "cores": std::thread::available_parallelism().map_or(1, usize::from),
         "pages": rows.iter().map(|row| serde_json::json!({
             "page": row.name,
@@ -259,17 +289,12 @@ async fn bench(options: Options) -> anyhow::Result<()> {
             "requests_per_second": row.rate,
             "p50_ms": row.p50,
             "p99_ms": row.p99,
-            "ratio_to_hello_world": row.rate / hello_rate,
+            "ratio_to_hello_world": row.share.to_json(),
         })).collect::<Vec<_>>(),
         "targets": targets,
         "reading_view_reads_microseconds": reads.iter().map(|(name, mean)| (name.to_string(), serde_json::json!(mean))).collect::<serde_json::Map<_, _>>(),
     });
-    if let Some(parent) = options.report.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&options.report, serde_json::to_string_pretty(&report)?)?;
-    println!("report: {}", options.report.display());
-    Ok(())
+    crate::bench::write_report(&options.report, &options.command, report)
 }
 
 /// Where the reading view's time goes: each storage read it makes, one at a time
@@ -345,41 +370,51 @@ async fn serve(router: Router) -> anyhow::Result<SocketAddr> {
     Ok(address)
 }
 
-/// One page's figures, from all of its requests or those whose path is selected.
+/// One page's figures over every round, from all of its requests or those whose
+/// path is selected; its share of hello-world's requests/s is taken round by round.
 struct Row {
     name: String,
     requests: usize,
     rate: f64,
     p50: f64,
     p99: f64,
+    share: Spread,
 }
 
 impl Row {
-    fn new(name: String, outcome: &Outcome, selected: impl Fn(usize) -> bool) -> Row {
-        let latencies: Vec<f64> = outcome
-            .latencies
-            .iter()
-            .filter(|(path, _)| selected(*path as usize))
-            .map(|(_, milliseconds)| *milliseconds)
-            .collect();
+    fn new(name: String, rounds: &[Outcome], hello_rates: &[f64], selected: impl Fn(usize) -> bool) -> Row {
+        let mut latencies = Vec::new();
+        let mut shares = Vec::new();
+        let mut seconds = 0.0;
+        for (outcome, hello_rate) in rounds.iter().zip(hello_rates) {
+            let before = latencies.len();
+            latencies.extend(
+                outcome.latencies.iter().filter(|(path, _)| selected(*path as usize)).map(|(_, ms)| *ms),
+            );
+            shares.push((latencies.len() - before) as f64 / outcome.seconds / hello_rate);
+            seconds += outcome.seconds;
+        }
         Row {
             name,
             requests: latencies.len(),
-            rate: latencies.len() as f64 / outcome.seconds,
+            rate: latencies.len() as f64 / seconds,
             p50: quantile(&latencies, 0.5),
             p99: quantile(&latencies, 0.99),
+            share: Spread::of(&shares),
         }
     }
 
-    fn print(&self, hello_rate: f64) {
+    fn print(&self) {
         println!(
-            "{:<18} {:>9} {:>10.0} {:>9.2} {:>9.2} {:>14.2} %",
+            "{:<18} {:>9} {:>10.0} {:>9.2} {:>9.2} {:>14.2} % {:>6.1}–{:.1} %",
             self.name,
             self.requests,
             self.rate,
             self.p50,
             self.p99,
-            100.0 * self.rate / hello_rate
+            100.0 * self.share.median,
+            100.0 * self.share.min,
+            100.0 * self.share.max,
         );
     }
 }

@@ -29,7 +29,7 @@ const USAGE: &str = "usage: cargo xtask eval [--corpus DIR] [--engine NAME] [--s
   --report PATH  where the JSON report goes (default: target/eval/<engine>.json)";
 
 /// Anchor figures from the corpus README (trafilatura-eval: precision, recall, F1, ms/page).
-const TRAFILATURA_ANCHORS: &[(&str, f64, f64, f64, f64)] = &[
+pub(crate) const TRAFILATURA_ANCHORS: &[(&str, f64, f64, f64, f64)] = &[
     ("trafilatura 2.3.1 (no comments)", 0.907, 0.946, 0.926, 21.5),
     ("trafilatura 2.3.1 (defaults)", 0.897, 0.947, 0.921, 20.6),
     ("dom_smoothie 0.19 (text_content)", 0.862, 0.919, 0.890, 2.3),
@@ -41,7 +41,7 @@ const TRAFILATURA_ANCHORS: &[(&str, f64, f64, f64, f64)] = &[
 ];
 
 /// Anchor body F1 on readability-pages, from the corpus README.
-const READABILITY_ANCHORS: &[(&str, f64)] = &[
+pub(crate) const READABILITY_ANCHORS: &[(&str, f64)] = &[
     ("legible", 0.990),
     ("dom_smoothie", 0.989),
     ("Readability.js", 0.985),
@@ -77,6 +77,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let mut limit = usize::MAX;
     let mut report: Option<PathBuf> = None;
     let mut show_failures = 0usize;
+    let command = format!("eval {}", args.join(" "));
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value =
@@ -125,13 +126,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 
     let report =
         report.unwrap_or_else(|| project_root().join("target/eval").join(format!("{engine_name}.json")));
-    if let Some(parent) = report.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    }
-    std::fs::write(&report, serde_json::to_string_pretty(&report_json)?)
-        .with_context(|| format!("writing {}", report.display()))?;
-    println!("\nreport written to {}", report.display());
-    Ok(())
+    println!();
+    crate::bench::write_report(&report, &command, report_json)
 }
 
 /// `--corpus DIR`, else `$DOSSIER_CORPUS`, else `../shared/corpus` beside the repository.

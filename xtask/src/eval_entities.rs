@@ -16,9 +16,10 @@ use serde_json::{Map, Value, json};
 
 use crate::project_root;
 
-const USAGE: &str = "usage: cargo xtask eval entities [--set DIR] [--report PATH] [--verbose]
+const USAGE: &str = "usage: cargo xtask eval entities [--set DIR]… [--report PATH] [--verbose]
 
-  --set DIR      the annotated set (default: tests/entities)
+  --set DIR      an annotated set, repeatable (default: tests/entities, the set the rules
+                 were written against, and tests/entities-heldout, which they never saw)
   --report PATH  where the JSON report goes (default: target/eval/entities.json)
   --verbose      list each article's misses and false positives";
 
@@ -31,7 +32,8 @@ const DATES_F1_TARGET: f64 = 0.90;
 const KINDS: [EntityKind; 3] = [EntityKind::Person, EntityKind::Organization, EntityKind::Place];
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut set: Option<PathBuf> = None;
+    let command = format!("eval entities {}", args.join(" "));
+    let mut sets: Vec<PathBuf> = Vec::new();
     let mut report: Option<PathBuf> = None;
     let mut verbose = false;
     let mut args = args.iter();
@@ -39,7 +41,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         let mut value =
             |name: &str| args.next().cloned().with_context(|| format!("{name} needs a value\n\n{USAGE}"));
         match arg.as_str() {
-            "--set" => set = Some(value("--set")?.into()),
+            "--set" => sets.push(value("--set")?.into()),
             "--report" => report = Some(value("--report")?.into()),
             "--verbose" | "-v" => verbose = true,
             "-h" | "--help" => {
@@ -49,8 +51,21 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
     }
-    let set = set.unwrap_or_else(|| project_root().join("tests/entities"));
-    let articles = load_set(&set)?;
+    if sets.is_empty() {
+        sets = vec![project_root().join("tests/entities"), project_root().join("tests/entities-heldout")];
+    }
+    let mut reports = Vec::new();
+    for set in &sets {
+        reports.push(score_set(set, verbose)?);
+    }
+    let report = report.unwrap_or_else(|| project_root().join("target/eval/entities.json"));
+    println!();
+    crate::bench::write_report(&report, &command, json!({ "sets": reports }))
+}
+
+/// Scores one annotated set, prints its table, and returns its part of the report.
+fn score_set(set: &Path, verbose: bool) -> anyhow::Result<Value> {
+    let articles = load_set(set)?;
     let problems: Vec<String> = articles.iter().flat_map(check_article).collect();
     if !problems.is_empty() {
         bail!("the annotated set {} is malformed:\n  {}", set.display(), problems.join("\n  "));
@@ -59,26 +74,19 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let scores: Vec<ArticleScore> = articles.iter().map(score_article).collect();
     let totals = Totals::sum(&scores);
     let mut out = String::new();
-    write_table(&mut out, &set, &totals);
+    write_table(&mut out, set, &totals);
     if verbose {
         write_misses(&mut out, &scores);
     }
     print!("{out}");
-
-    let report = report.unwrap_or_else(|| project_root().join("target/eval/entities.json"));
-    if let Some(parent) = report.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let report_json = json!({
-        "set": set.display().to_string(),
+    let name =
+        set.file_name().map_or_else(|| set.display().to_string(), |name| name.to_string_lossy().into_owned());
+    Ok(json!({
+        "set": name,
         "articles": scores.len(),
         "totals": totals.to_json(),
         "per_article": scores.iter().map(ArticleScore::to_json).collect::<Vec<_>>(),
-    });
-    std::fs::write(&report, serde_json::to_string_pretty(&report_json)?)
-        .with_context(|| format!("writing {}", report.display()))?;
-    println!("\nreport written to {}", report.display());
-    Ok(())
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------

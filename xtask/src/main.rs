@@ -3,12 +3,15 @@
 //! - `seed [--db PATH]`: create or refresh a development database from `seeds/`.
 //! - `dist`: build the release binary and pack it with a SHA-256 checksum.
 //! - `eval`: score HTML extraction on the corpora in `../shared/corpus`.
-//! - `eval entities`: score entities, dated events and quote speakers on `tests/entities/`.
+//! - `eval entities`: score entities, dated events and quote speakers on `tests/entities/`
+//!   and `tests/entities-heldout/`.
+//! - `bench [NAME]`: the benchmarks, and `BENCHMARKS.md` from their reports.
 
 mod bench;
 mod bench_entities;
 mod bench_extract;
 mod bench_import;
+mod bench_report;
 mod bench_storage;
 mod bench_web;
 mod dist;
@@ -23,26 +26,34 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   seed [--db PATH]   create or refresh a development database from seeds/
                      (default: target/dev.db)
-  bench storage [--docs N] [--quick] [--report PATH]
+  bench [--quick] [--db postgres://…] [--skip NAME,…] [--out PATH]
+                     every benchmark below, with the extraction and entity evaluations,
+                     at the sizes the issues name (--quick: small), then BENCHMARKS.md
+                     (--quick: target/bench/quick/BENCHMARKS.md); `bench report` rewrites it
+  bench storage [--docs N] [--quick] [--db postgres://…] [--report PATH]
                      import, size, search and story-cluster figures on a generated
                      corpus beside plain SQLite and bare FTS5 (default 100,000 documents)
-  bench web [--docs N] [--quick] [--dir DIR] [--connections C] [--seconds D] [--report PATH]
+  bench web [--docs N] [--quick] [--rounds N] [--dir DIR] [--connections C] [--seconds D] [--report PATH]
                      requests/s and p50/p99 of the reader, library and search pages on a
                      generated archive beside a bare axum hello-world in the same run
                      (default 100,000 documents; --dir keeps the archive for the next run)
   bench import [--lines N] [--files N] [--words N] [--quick] [--dir DIR]
                      peak resident memory and items/s of `dossier import` on a
                      1,000,000-line NDJSON file and a folder of 200,000 files
-  bench extract [--peers] [--corpus DIR] [--limit N]
+  bench extract [--peers] [--quick] [--rounds N] [--corpus DIR] [--limit N]
                      HTML extraction speed on trafilatura-eval; --peers times Python
-                     trafilatura (pip, in target/bench-extract/venv) on the same pages
+                     trafilatura, readability-lxml and resiliparse (pinned, pip, in
+                     target/bench-extract/venv) on the same pages, round by round
+  bench entities [--rounds N] [--quick]
+                     what entities and dated events add to parsing plain text
   dist               build the release binary into dist/ as a .tar.gz with a .sha256
   eval [--corpus DIR] [--engine NAME] [--report PATH]
                      score HTML extraction on ../shared/corpus (trafilatura-eval,
                      readability-pages); run it as `cargo run --release -p xtask -- eval`
-  eval entities [--set DIR] [--report PATH] [--verbose]
+  eval entities [--set DIR]… [--report PATH] [--verbose]
                      persons, organisations, places and dates (precision, recall, F1) and
-                     quote-speaker accuracy on the annotated set in tests/entities/";
+                     quote-speaker accuracy on the annotated sets (default: tests/entities/
+                     and the held-out tests/entities-heldout/)";
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
