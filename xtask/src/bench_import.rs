@@ -1,6 +1,7 @@
 //! `cargo xtask bench import`: the resident memory of `dossier import` on a very
 //! large NDJSON file and on a folder of very many files, sampled from
-//! `/proc/PID/status` while the real release binary runs, with its items/s.
+//! `/proc/PID/status` while the real binary runs (the release binary when xtask is a
+//! release build), with its items/s.
 //!
 //! The limit that matters is the peak resident set (`VmHWM`). It is reported with
 //! its two parts at their sampled peaks: anonymous memory (the heap: batches,
@@ -71,15 +72,20 @@ struct Run {
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let options = options(args)?;
     let root = crate::project_root();
-    println!("building the release binary (cargo build --release -p dossier-cli)");
+    // The binary of xtask's own profile: a release xtask measures the release
+    // binary; a dev xtask (a smoke test, `cargo xtask bench --quick`) reuses the
+    // dev binary the tests built rather than building everything again.
+    let (profile, folder) = if cfg!(debug_assertions) { ("dev", "debug") } else { ("release", "release") };
+    println!("building the {profile} binary (cargo build --profile {profile} -p dossier-cli)");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(&root)
-        .args(["build", "--release", "-p", "dossier-cli", "--bin", "dossier"])
+        .args(["build", "--profile", profile, "-p", "dossier-cli", "--bin", "dossier"])
         .status()?;
-    anyhow::ensure!(status.success(), "the release build failed");
+    anyhow::ensure!(status.success(), "the {profile} build failed");
     let binary = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| root.join("target"), PathBuf::from)
-        .join("release/dossier");
+        .join(folder)
+        .join("dossier");
 
     let temporary = tempfile::tempdir()?;
     let folder = options.folder.clone().unwrap_or_else(|| temporary.path().to_owned());

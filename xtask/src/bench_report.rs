@@ -423,12 +423,13 @@ fn targets(out: &mut String, reports: &[(&str, Option<Value>)]) {
         }
     }
     if let Some(import) = report("import") {
-        for (key, what) in [("lines", "1,000,000 NDJSON lines"), ("files", "200,000 files")] {
+        for (key, what) in [("lines", "NDJSON lines"), ("files", "files")] {
             if let Some(mib) = number(import, &[key, "peak_resident_mib"]) {
                 let megabytes = mib * 1.048_576;
+                let items = optional(number(import, &[key, "items"]), thousands);
                 add(
                     "[importers] #6",
-                    &format!("peak resident memory, {what}"),
+                    &format!("peak resident memory, {items} {what}"),
                     "< 300 MB",
                     format!("{megabytes:.0} MB"),
                     verdict("import", import, megabytes < 300.0),
