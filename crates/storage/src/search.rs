@@ -131,6 +131,16 @@ pub(crate) fn hits(rows: Vec<HitRow>, query: &Query) -> Result<Vec<Hit>> {
 /// One group of matches: site, year, language and how many.
 pub(crate) type FacetGroup = (Option<String>, Option<String>, Option<String>, i64);
 
+/// The number of matches of a windowed query, from those counted in its window
+/// (documents `window_start..=newest`): as if they occurred as densely among the
+/// older documents. Never fewer than were counted. An estimate from the window's
+/// matches rather than from its words, so that a phrase or a filter that keeps a
+/// few of them is not reported as matching as often as its words.
+pub(crate) fn extrapolate(in_window: i64, window_start: i64, newest: i64) -> i64 {
+    let span = (newest - window_start + 1).max(1);
+    ((in_window as f64 * newest as f64 / span as f64).ceil() as i64).max(in_window)
+}
+
 /// The number of matches and the facets, from the matches counted by site, year
 /// and language.
 pub(crate) fn count_and_facets(groups: Vec<FacetGroup>) -> (i64, Facets) {
@@ -202,4 +212,21 @@ fn snippet(document: &Document, highlight: &[String]) -> Snippet {
         snippet.text.push_str(" …");
     }
     snippet
+}
+
+#[cfg(test)]
+mod tests {
+    use super::extrapolate;
+
+    #[test]
+    fn a_windowed_total_follows_the_density_of_the_matches_in_the_window() {
+        // 51 matches in documents 350..=400: as dense among the older ones.
+        assert_eq!(extrapolate(51, 350, 400), 400);
+        // A phrase that keeps 5 of them: about 40, not 400.
+        assert_eq!(extrapolate(5, 350, 400), 40);
+        // None in the window: none estimated.
+        assert_eq!(extrapolate(0, 350, 400), 0);
+        // Never fewer than were counted, whatever the ids.
+        assert_eq!(extrapolate(7, 0, 0), 7);
+    }
 }

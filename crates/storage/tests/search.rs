@@ -272,6 +272,12 @@ async fn very_common_words_rank_only_the_most_recent_matches(archive: Archive) {
         common.hits.iter().map(|hit| hit.id).collect::<Vec<_>>()
     );
 
+    // A phrase whose words are in every document but which is in none: the total
+    // comes from the matches in the window, not from how often its words occur.
+    let phrase = store.search(&SearchRequest::new("\"word common\"")).await.unwrap();
+    assert!(phrase.hits.is_empty(), "{:?}", phrase.hits);
+    assert_eq!(phrase.total, 0);
+
     // A rare term is ranked exactly, however old its documents.
     let rare = store.search(&SearchRequest::new("common 5")).await.unwrap();
     assert!(rare.exhaustive);

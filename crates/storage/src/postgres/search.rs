@@ -11,8 +11,8 @@
 //! newest first, that have every required word — the query with each phrase
 //! loosened to its words, without exclusions or filters, as on SQLite. When there
 //! are more of them than the window, only matches at least as new as the oldest of
-//! them are ranked, and the total is extrapolated from how densely they occur
-//! (capped by the highest document id, an upper bound on the archive's size).
+//! them are ranked, and the total is extrapolated from how densely the matches
+//! occur in the window (`search::extrapolate`).
 //! Scoring every match of a common word is what the window avoids; finding the
 //! newest ones needs no scoring, and term statistics (`ts_stat`) would cost a scan
 //! of the whole archive.
@@ -23,7 +23,7 @@
 //! few documents pass (`"people said"`, `was site:…`) made that walk reach the
 //! oldest document — 26 s at a million documents. The words alone are found
 //! within a few ten thousand documents, and the phrase or filter is then checked
-//! only inside the window (0.3 s and 0.1 s for that phrase).
+//! only inside the window (1.4 s in all for that phrase).
 
 use std::fmt::Write;
 
@@ -54,7 +54,7 @@ pub(crate) async fn search(
     }
     let mut filter = Filter { required, excluded, window_start: None };
 
-    let mut estimate = 0;
+    let mut newest_id = 0;
     if let Some(loose) = loose.filter(|_| request.sort == SortOrder::Relevance) {
         let mut sql = Sql::default();
         let loose = sql.bind(loose);
@@ -67,10 +67,8 @@ pub(crate) async fn search(
         let (matches, oldest, newest): (i64, Option<i64>, Option<i64>) =
             sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_one(pool).await?;
         if matches > ranking_window {
-            let (oldest, newest) = (oldest.unwrap_or(0), newest.unwrap_or(0));
-            let density = matches as f64 / (newest - oldest + 1).max(1) as f64;
-            estimate = ((density * newest as f64).ceil() as i64).clamp(matches, newest.max(matches));
-            filter.window_start = Some(oldest);
+            newest_id = newest.unwrap_or(0);
+            filter.window_start = Some(oldest.unwrap_or(0));
         }
     }
 
@@ -109,8 +107,8 @@ pub(crate) async fn search(
     let groups: Vec<FacetGroup> =
         sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?;
     let (mut total, facets) = search::count_and_facets(groups);
-    if filter.window_start.is_some() {
-        total = total.max(estimate);
+    if let Some(start) = filter.window_start {
+        total = search::extrapolate(total, start, newest_id);
     }
     Ok(SearchResults { hits, total, exhaustive: filter.window_start.is_none(), facets })
 }

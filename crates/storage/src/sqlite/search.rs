@@ -7,8 +7,8 @@
 //! superset of its matches, read from the index's document lists without word
 //! positions, and never further than `window + 1` of them). When there are fewer,
 //! every match is ranked; otherwise only matches at least as new as the oldest
-//! of them, and the total is extrapolated from how densely they occur, as on
-//! PostgreSQL. The term vocabulary (`documents_fts_terms`) is not read: it counts
+//! of them, and the total is extrapolated from how densely the query's matches
+//! occur in that window (`search::extrapolate`), as on PostgreSQL. The term vocabulary (`documents_fts_terms`) is not read: it counts
 //! a term's documents by reading its whole document list, 3 ms for a word in every
 //! document of 100,000.
 //!
@@ -114,7 +114,7 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
             loose_expression: None,
             window_start: None,
             excluded_expression: excluded(query),
-            estimate: 0,
+            newest: 0,
         });
     };
     // Sorting by date reads matches in index order and stops early; only
@@ -124,7 +124,7 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
         loose_expression: None,
         window_start: None,
         excluded_expression: None,
-        estimate: 0,
+        newest: 0,
     };
     if sort != SortOrder::Relevance {
         return Ok(plan);
@@ -140,10 +140,8 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
     .fetch_one(pool)
     .await?;
     if matches > ranking_window {
-        let (oldest, newest) = (oldest.unwrap_or(0), newest.unwrap_or(0));
-        let density = matches as f64 / (newest - oldest + 1).max(1) as f64;
-        plan.estimate = ((density * newest as f64).ceil() as i64).clamp(matches, newest.max(matches));
-        plan.window_start = Some(oldest);
+        plan.newest = newest.unwrap_or(0);
+        plan.window_start = Some(oldest.unwrap_or(0));
         let has_phrase = query
             .required
             .iter()
@@ -162,13 +160,8 @@ pub(crate) async fn matching_ids(pool: &SqlitePool, query: &Query) -> Result<Vec
     let match_expression = match_expression(query);
     let from = if match_expression.is_some() { FROM_MATCHES } else { "FROM documents d" };
     let excluded_expression = if match_expression.is_none() { excluded(query) } else { None };
-    let plan = Plan {
-        match_expression,
-        loose_expression: None,
-        window_start: None,
-        excluded_expression,
-        estimate: 0,
-    };
+    let plan =
+        Plan { match_expression, loose_expression: None, window_start: None, excluded_expression, newest: 0 };
     let mut arguments = SqliteArguments::default();
     let sql = format!("SELECT d.id {from}{} ORDER BY d.id", where_clause(query, &plan, &mut arguments));
     let rows: Vec<(i64,)> = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(pool).await?;
@@ -192,8 +185,8 @@ async fn count_and_facets(pool: &SqlitePool, query: &Query, plan: &Plan) -> Resu
     let groups: Vec<FacetGroup> =
         values.into_iter().map(|(site, year, language)| (site, year, language, 1)).collect();
     let (mut total, facets) = search::count_and_facets(groups);
-    if plan.window_start.is_some() {
-        total = total.max(plan.estimate);
+    if let Some(start) = plan.window_start {
+        total = search::extrapolate(total, start, plan.newest);
     }
     Ok((total, facets))
 }
@@ -208,8 +201,9 @@ struct Plan {
     window_start: Option<i64>,
     /// With no required term: an FTS5 expression for documents to leave out.
     excluded_expression: Option<String>,
-    /// The estimated number of matches (an upper bound), when there is a match.
-    estimate: i64,
+    /// With a window: the highest document id, to which the matches counted in
+    /// the window are extrapolated.
+    newest: i64,
 }
 
 impl Plan {
@@ -224,7 +218,7 @@ impl Plan {
             loose_expression: None,
             window_start: self.window_start,
             excluded_expression: None,
-            estimate: self.estimate,
+            newest: self.newest,
         })
     }
 }
