@@ -210,6 +210,11 @@ fn thousands(value: f64) -> String {
     if value < 0.0 { format!("-{grouped}") } else { grouped }
 }
 
+/// Milliseconds as a person writes them: one decimal under 100, grouped digits above.
+fn ms(value: f64) -> String {
+    if value.abs() >= 100.0 { thousands(value) } else { format!("{value:.1}") }
+}
+
 fn optional(value: Option<f64>, format: impl Fn(f64) -> String) -> String {
     value.map_or_else(|| "—".to_owned(), format)
 }
@@ -712,7 +717,10 @@ fn storage_section(out: &mut String, value: &Value) {
     let _ = writeln!(
         out,
         "| CPU a document, all threads | {} | | |",
-        optional(number(value, &["import", "cpu_microseconds_per_document"]), |v| format!("{v:.0} µs")),
+        optional(number(value, &["import", "cpu_microseconds_per_document"]), |v| format!(
+            "{} µs",
+            thousands(v)
+        )),
     );
     let pg_rows: Vec<&Value> = postgres
         .and_then(|postgres| postgres.get("search"))
@@ -727,15 +735,15 @@ fn storage_section(out: &mut String, value: &Value) {
             "| search p50 / p99, {class} ({} queries, median {} matches) | {} / {} ms | {} / {} ms (bare FTS5) | {} |",
             optional(number(row, &["queries"]), thousands),
             optional(number(row, &["median_matches"]), thousands),
-            optional(number(row, &["p50_ms"]), |v| format!("{v:.1}")),
-            optional(number(row, &["p99_ms"]), |v| format!("{v:.1}")),
-            optional(number(row, &["peer_bare_fts5_p50_ms"]), |v| format!("{v:.1}")),
-            optional(number(row, &["peer_bare_fts5_p99_ms"]), |v| format!("{v:.1}")),
+            optional(number(row, &["p50_ms"]), ms),
+            optional(number(row, &["p99_ms"]), ms),
+            optional(number(row, &["peer_bare_fts5_p50_ms"]), ms),
+            optional(number(row, &["peer_bare_fts5_p99_ms"]), ms),
             match theirs {
                 Some(theirs) => format!(
                     "{} / {} ms",
-                    optional(number(theirs, &["p50_ms"]), |v| format!("{v:.1}")),
-                    optional(number(theirs, &["p99_ms"]), |v| format!("{v:.1}"))
+                    optional(number(theirs, &["p50_ms"]), ms),
+                    optional(number(theirs, &["p99_ms"]), ms)
                 ),
                 None if postgres.is_some() => "—".to_owned(),
                 None => "not measured".to_owned(),
