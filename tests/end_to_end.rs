@@ -680,3 +680,32 @@ fn entities_timeline_and_quotes_from_the_command_line() {
     let bad_kind = run(cli().args(["entities", "--kind", "planet"]));
     assert_eq!(bad_kind.status.code(), Some(2));
 }
+
+/// Options go before a query: one written among its words would be searched for,
+/// so it is refused as a usage error, and the same search with the option first
+/// finds the seed.
+#[test]
+fn an_option_among_the_query_words_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("archive.db");
+    let cli = || {
+        let mut command = dossier(home.path());
+        command.arg("--db").arg(&db);
+        command
+    };
+    run(cli().arg("import").arg(seeds()));
+
+    for (command, option) in
+        [("search", "--limit"), ("search", "--json"), ("timeline", "--json"), ("quotes", "--db")]
+    {
+        let output = run(cli().args([command, "Netflix", option, "1"]));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command} … {option}: {stderr}");
+        assert!(stderr.contains(option) && stderr.contains("before the query"), "{stderr}");
+        assert!(output.stdout.is_empty(), "nothing is searched: {}", String::from_utf8_lossy(&output.stdout));
+    }
+    let hits = json_of(&run(cli().args(["search", "--limit", "1", "--json", "Netflix", "-Amazon"])));
+    assert_eq!(hits.as_array().map(Vec::len), Some(0), "-Amazon excludes the seed: {hits}");
+    let hits = json_of(&run(cli().args(["search", "--limit", "1", "--json", "Netflix", "-Walmart"])));
+    assert_eq!(hits[0]["title"], TITLE, "{hits}");
+}

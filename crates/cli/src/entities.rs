@@ -226,6 +226,9 @@ pub struct TimelineArgs {
 }
 
 pub async fn timeline(db: &Path, args: TimelineArgs) -> anyhow::Result<ExitCode> {
+    if let Some(exit) = crate::misplaced_option("timeline", &args.query, &["--json"]) {
+        return Ok(exit);
+    }
     let store = crate::open_store(db).await?;
     let events = store.timeline(&args.query.join(" ")).await;
     store.close().await;
@@ -252,6 +255,9 @@ pub struct QuotesArgs {
 }
 
 pub async fn quotes(db: &Path, args: QuotesArgs) -> anyhow::Result<ExitCode> {
+    if let Some(exit) = crate::misplaced_option("quotes", &args.query, &["--json"]) {
+        return Ok(exit);
+    }
     let store = crate::open_store(db).await?;
     let quotes = store.quotes(&args.query.join(" ")).await;
     store.close().await;

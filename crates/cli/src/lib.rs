@@ -139,6 +139,22 @@ fn database_path(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     Ok(folder.join("archive.db"))
 }
 
+/// Refuses a command's own option written among its query words. A query takes
+/// every word after its first (so that `-word` can exclude a word), so in
+/// `dossier search people --limit 3` the option would be searched for, silently;
+/// it is a usage error instead (exit status 2), saying where options go.
+fn misplaced_option(command: &str, query: &[String], options: &[&str]) -> Option<ExitCode> {
+    let option = query.iter().find(|word| {
+        let name = word.split_once('=').map_or(word.as_str(), |(name, _)| name);
+        options.contains(&name) || name == "--db"
+    })?;
+    eprintln!(
+        "dossier {command}: {option} is among the query's words, where it would be searched for; \
+         write options before the query: dossier {command} {option} … QUERY"
+    );
+    Some(ExitCode::from(2))
+}
+
 /// Opens the archive `--db` names: a PostgreSQL URL (see `Store::connect`), or a
 /// SQLite file, whose folder is created if needed.
 async fn open_store(path: &std::path::Path) -> anyhow::Result<dossier_storage::Store> {

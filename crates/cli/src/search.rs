@@ -36,6 +36,11 @@ enum Sort {
 }
 
 pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(exit) =
+        crate::misplaced_option("search", &args.query, &["--limit", "--offset", "--sort", "--json"])
+    {
+        return Ok(exit);
+    }
     let store = crate::open_store(db).await?;
     let request = SearchRequest {
         query: args.query.join(" "),
