@@ -611,18 +611,34 @@ fn archive_members_are_named_in_the_summary() {
     assert_eq!(reparsed["failed"], 0, "{reparsed}");
 }
 
+/// A home folder holding an archive of the seeds, and `dossier --db ARCHIVE` for it.
+struct SeededArchive {
+    home: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl SeededArchive {
+    fn new() -> SeededArchive {
+        let home = tempfile::tempdir().unwrap();
+        let db = home.path().join("archive.db");
+        let archive = SeededArchive { home, db };
+        run(archive.cli().arg("import").arg(seeds()));
+        archive
+    }
+
+    fn cli(&self) -> Command {
+        let mut command = dossier(self.home.path());
+        command.arg("--db").arg(&self.db);
+        command
+    }
+}
+
 /// The seed's people, organisations, quotes and events from the command line,
 /// and corrections to its entities that outlive `dossier reparse`.
 #[test]
 fn entities_timeline_and_quotes_from_the_command_line() {
-    let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("archive.db");
-    let cli = || {
-        let mut command = dossier(home.path());
-        command.arg("--db").arg(&db);
-        command
-    };
-    run(cli().arg("import").arg(seeds()));
+    let archive = SeededArchive::new();
+    let cli = || archive.cli();
 
     let people = json_of(&run(cli().args(["entities", "--kind", "person", "--json"])));
     let mut names: Vec<&str> =
@@ -686,14 +702,8 @@ fn entities_timeline_and_quotes_from_the_command_line() {
 /// finds the seed.
 #[test]
 fn an_option_among_the_query_words_is_a_usage_error() {
-    let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("archive.db");
-    let cli = || {
-        let mut command = dossier(home.path());
-        command.arg("--db").arg(&db);
-        command
-    };
-    run(cli().arg("import").arg(seeds()));
+    let archive = SeededArchive::new();
+    let cli = || archive.cli();
 
     for (command, option) in
         [("search", "--limit"), ("search", "--json"), ("timeline", "--json"), ("quotes", "--db")]
