@@ -187,10 +187,20 @@ fn provenance(out: &mut String, value: &Value) {
         return;
     }
     let run = |key: &str| text(value, &["run", key]).unwrap_or("not recorded");
+    // Where the report was written says nothing about the figures.
+    let mut words = command(value).split_whitespace();
+    let mut shown = Vec::new();
+    while let Some(word) = words.next() {
+        if word == "--report" {
+            words.next();
+        } else {
+            shown.push(word);
+        }
+    }
     let _ = writeln!(
         out,
         "`{}` — {} build, commit {}, finished {}, load average at the end {}.\n",
-        command(value).trim(),
+        shown.join(" "),
         run("profile"),
         run("commit"),
         run("finished"),
