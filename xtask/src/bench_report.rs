@@ -773,6 +773,31 @@ fn storage_section(out: &mut String, value: &Value) {
         optional(number(value, &["story_clusters", "precision"]), |v| format!("{v:.3}")),
         optional(number(value, &["story_clusters", "recall"]), |v| format!("{v:.3}")),
     );
+    let slowest = |rows: Option<&Value>| -> Vec<String> {
+        rows.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|row| {
+                let listed: Vec<String> = row
+                    .get("slowest")?
+                    .as_array()?
+                    .iter()
+                    .filter_map(|query| {
+                        Some(format!("`{}` {} ms", text(query, &["query"])?, ms(number(query, &["ms"])?)))
+                    })
+                    .collect();
+                Some(format!("{}: {}", text(row, &["class"])?, listed.join(", ")))
+            })
+            .collect()
+    };
+    for (backend, rows) in
+        [("SQLite", value.get("search")), ("PostgreSQL", postgres.and_then(|pg| pg.get("search")))]
+    {
+        let listed = slowest(rows);
+        if !listed.is_empty() {
+            let _ = writeln!(out, "\nSlowest queries on {backend} — {}.", listed.join("; "));
+        }
+    }
     let _ = writeln!(
         out,
         "\nWhere an import's time goes, on one core: parse and prepare {} µs of CPU a document, write {} µs.",
@@ -862,7 +887,8 @@ mod tests {
             "documents": 1_000_000, "raw_text_bytes": 4.5e9, "database_to_raw_text": 1.9,
             "import": { "documents_per_second": 933.0 },
             "search": [
-                { "class": "rare", "median_matches": 1692.0, "p50_ms": 9.7, "p99_ms": 48.1 },
+                { "class": "rare", "median_matches": 1692.0, "p50_ms": 9.7, "p99_ms": 48.1,
+                  "slowest": [{ "query": "kaanan", "ms": 48.1 }, { "query": "taanlin", "ms": 31.0 }] },
                 { "class": "common", "median_matches": 900_000.0, "p50_ms": 57.0, "p99_ms": 260.0 },
             ],
             "run": run("cargo xtask bench storage --docs 1000000", "release"),
@@ -881,6 +907,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("| database size against the raw text | ≤ 2× | 1.90× | met |"), "{text}");
+        assert!(
+            text.contains("Slowest queries on SQLite — rare: `kaanan` 48.1 ms, `taanlin` 31.0 ms."),
+            "{text}"
+        );
 
         storage["documents"] = json!(10_000);
         let text = render(true, &[("storage", Some(storage.clone()))], "\n");

@@ -178,6 +178,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
             p99: quantile(&ours, 0.99),
             peer_p50: quantile(&theirs, 0.5),
             peer_p99: quantile(&theirs, 0.99),
+            slowest: slowest(queries, &ours),
         };
         println!(
             "search {:<8} {:>3} queries, median {:>8.0} matches ({} ranked exactly): p50 {:>7.2} ms, p99 {:>7.2} ms; bare FTS5 p50 {:>7.2} ms, p99 {:>7.2} ms",
@@ -190,6 +191,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
             row.peer_p50,
             row.peer_p99
         );
+        print_slowest("", row.class, &row.slowest);
         search_rows.push(row);
     }
     store.close().await;
@@ -230,6 +232,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
             "p99_ms": row.p99,
             "peer_bare_fts5_p50_ms": row.peer_p50,
             "peer_bare_fts5_p99_ms": row.peer_p99,
+            "slowest": slowest_json(&row.slowest),
         })).collect::<Vec<_>>(),
         "story_clusters": {
             "articles": cluster_articles,
@@ -282,6 +285,8 @@ async fn postgres(
             queries.len(),
             quantile(&matches, 0.5),
         );
+        let slowest = slowest(queries, &times);
+        print_slowest("postgres: ", class, &slowest);
         rows.push(serde_json::json!({
             "class": class,
             "queries": queries.len(),
@@ -289,6 +294,7 @@ async fn postgres(
             "ranked_exactly": exhaustive,
             "p50_ms": p50,
             "p99_ms": p99,
+            "slowest": slowest_json(&slowest),
         }));
     }
     store.close().await;
@@ -312,7 +318,28 @@ async fn postgres(
     }))
 }
 
+/// The `SLOWEST` slowest queries of a class with their milliseconds, slowest first:
+/// the p99 is one query or two, and which ones says why.
+fn slowest(queries: &[String], milliseconds: &[f64]) -> Vec<(String, f64)> {
+    let mut timed: Vec<(String, f64)> = queries.iter().cloned().zip(milliseconds.iter().copied()).collect();
+    timed.sort_by(|a, b| b.1.total_cmp(&a.1));
+    timed.truncate(SLOWEST);
+    timed
+}
+
+const SLOWEST: usize = 3;
+
+fn slowest_json(slowest: &[(String, f64)]) -> serde_json::Value {
+    slowest.iter().map(|(query, ms)| serde_json::json!({ "query": query, "ms": ms })).collect()
+}
+
+fn print_slowest(backend: &str, class: &str, slowest: &[(String, f64)]) {
+    let listed: Vec<String> = slowest.iter().map(|(query, ms)| format!("{query} {ms:.0} ms")).collect();
+    println!("{backend}slowest {class}: {}", listed.join(", "));
+}
+
 struct SearchRow {
+    slowest: Vec<(String, f64)>,
     class: &'static str,
     queries: usize,
     median_matches: f64,
