@@ -155,16 +155,22 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let bytes: usize = contents.iter().map(Vec::len).sum();
 
     let mut skipped = Vec::new();
+    // (peer, its Python, its runner script)
     let mut peers = Vec::new();
+    let folder = project_root().join("target/bench-extract");
+    let list = folder.join("pages.txt");
     if options.peers {
-        let folder = project_root().join("target/bench-extract");
         std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
-        let list = folder.join("pages.txt");
         let listing: String = pages.iter().map(|path| format!("{}\n", path.display())).collect();
         std::fs::write(&list, listing).with_context(|| format!("writing {}", list.display()))?;
         for peer in &PEERS {
             match install(&folder, peer) {
-                Ok(python) => peers.push((peer, python)),
+                Ok(python) => {
+                    let script = folder.join(format!("run_{}.py", peer.name.replace('-', "_")));
+                    std::fs::write(&script, python_runner(peer))
+                        .with_context(|| format!("writing {}", script.display()))?;
+                    peers.push((peer, python, script));
+                }
                 Err(error) => {
                     println!("skipping {}: {error:#}", peer.name);
                     skipped.push(json!({ "extractor": peer.name, "reason": format!("{error:#}") }));
@@ -178,12 +184,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         rounds: Vec::new(),
     }];
-    timed.extend(peers.iter().map(|(peer, _)| Timed {
+    timed.extend(peers.iter().map(|(peer, ..)| Timed {
         name: format!("{} (Python)", peer.name),
         version: String::new(),
         rounds: Vec::new(),
     }));
-    let list = project_root().join("target/bench-extract/pages.txt");
     for round in 1..=options.rounds {
         println!("round {round} of {}: {} pages", options.rounds, contents.len());
         let mut seconds = Vec::with_capacity(contents.len());
@@ -193,8 +198,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             seconds.push(start.elapsed().as_secs_f64());
         }
         timed[0].rounds.push(seconds);
-        for (index, (peer, python)) in peers.iter().enumerate() {
-            let (version, seconds) = time_peer(python, peer, &list)?;
+        for (index, (peer, python, script)) in peers.iter().enumerate() {
+            let (version, seconds) = time_peer(python, script, peer.name, &list)?;
             timed[index + 1].version = version;
             timed[index + 1].rounds.push(seconds);
         }
@@ -308,25 +313,20 @@ fn install(folder: &Path, peer: &Peer) -> anyhow::Result<PathBuf> {
     Ok(python)
 }
 
-/// Times one peer on the listed pages in a fresh interpreter; returns its version
-/// and seconds a page.
-fn time_peer(python: &Path, peer: &Peer, list: &Path) -> anyhow::Result<(String, Vec<f64>)> {
-    let script = list.with_file_name(format!("run_{}.py", peer.name.replace('-', "_")));
-    std::fs::write(&script, python_runner(peer)).with_context(|| format!("writing {}", script.display()))?;
-    let output = Command::new(python)
-        .arg(&script)
-        .arg(list)
-        .output()
-        .with_context(|| format!("running {}", peer.name))?;
+/// Times one peer on the listed pages in a fresh interpreter, with its runner
+/// `script`; returns its version and seconds a page.
+fn time_peer(python: &Path, script: &Path, name: &str, list: &Path) -> anyhow::Result<(String, Vec<f64>)> {
+    let output =
+        Command::new(python).arg(script).arg(list).output().with_context(|| format!("running {name}"))?;
     if !output.status.success() {
-        bail!("{} failed: {}", peer.name, String::from_utf8_lossy(&output.stderr));
+        bail!("{name} failed: {}", String::from_utf8_lossy(&output.stderr));
     }
     let result: Value =
-        serde_json::from_slice(&output.stdout).with_context(|| format!("reading {}'s timings", peer.name))?;
+        serde_json::from_slice(&output.stdout).with_context(|| format!("reading {name}'s timings"))?;
     let version = result["version"].as_str().unwrap_or("?").to_owned();
     let seconds = result["seconds"]
         .as_array()
-        .with_context(|| format!("{}'s timings are not a list", peer.name))?
+        .with_context(|| format!("{name}'s timings are not a list"))?
         .iter()
         .filter_map(Value::as_f64)
         .collect();

@@ -131,6 +131,11 @@ fn find<'a>(reports: &'a [(&str, Option<Value>)], name: &str) -> Option<&'a Valu
     reports.iter().find(|(step, _)| *step == name).and_then(|(_, report)| report.as_ref())
 }
 
+/// The elements of the array at `key`, none when it is absent.
+fn items<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    value.get(key).and_then(Value::as_array).into_iter().flatten()
+}
+
 fn number(value: &Value, path: &[&str]) -> Option<f64> {
     path.iter().try_fold(value, |value, key| value.get(key))?.as_f64()
 }
@@ -153,7 +158,7 @@ fn full_size(name: &str, value: &Value) -> bool {
     let flag = |flag: &str| command.split_whitespace().any(|word| word == flag);
     match name {
         "eval" | "extract" => !flag("--quick") && !flag("--limit"),
-        // The same annotated sets, and the same story set, at every size.
+        // The same annotated sets at every size.
         "eval-entities" => true,
         "entities" => !flag("--quick"),
         "storage" => number(value, &["documents"]).is_some_and(|documents| documents >= 1_000_000.0),
@@ -168,11 +173,16 @@ fn full_size(name: &str, value: &Value) -> bool {
 
 /// "met", "**not met**", or why the figure is not judged.
 fn verdict(name: &str, value: &Value, met: bool) -> &'static str {
+    judged(value, full_size(name, value), met)
+}
+
+/// As [`verdict`], for a figure whose report says whether it is at its target's size.
+fn judged(value: &Value, full_size: bool, met: bool) -> &'static str {
     if value.get("run").is_none() {
         "not judged (run not recorded)"
     } else if !release(value) {
         "not judged (dev build)"
-    } else if !full_size(name, value) {
+    } else if !full_size {
         "not judged (smaller run)"
     } else if met {
         "met"
@@ -225,6 +235,15 @@ fn ms(value: f64) -> String {
     if value.abs() >= 100.0 { thousands(value) } else { format!("{value:.1}") }
 }
 
+/// A Markdown table's header row and the rule under it.
+fn table_header(out: &mut String, columns: &[&str]) {
+    let cells: Vec<String> = columns
+        .iter()
+        .map(|column| if column.is_empty() { " ".to_owned() } else { format!(" {column} ") })
+        .collect();
+    let _ = writeln!(out, "|{}|\n|{}", cells.join("|"), " --- |".repeat(columns.len()));
+}
+
 fn optional(value: Option<f64>, format: impl Fn(f64) -> String) -> String {
     value.map_or_else(|| "—".to_owned(), format)
 }
@@ -255,7 +274,8 @@ fn machine(out: &mut String, reports: &[(&str, Option<Value>)]) {
     };
     let machine =
         |key: &str| first.get("run").and_then(|run| run.get("machine")).and_then(|machine| machine.get(key));
-    let _ = writeln!(out, "\n## Machine and versions\n\n| | |\n| --- | --- |");
+    let _ = writeln!(out, "\n## Machine and versions\n");
+    table_header(out, &["", ""]);
     let _ =
         writeln!(out, "| processor | {} |", machine("cpu").and_then(Value::as_str).unwrap_or("not recorded"));
     let _ = writeln!(
@@ -282,10 +302,8 @@ fn machine(out: &mut String, reports: &[(&str, Option<Value>)]) {
     if let Some(version) = storage.and_then(|report| text(report, &["postgres", "server_version"])) {
         let _ = writeln!(out, "| PostgreSQL | {version}, on the same machine |");
     }
-    let extract = find(reports, "extract");
-    if let Some(rows) = extract.and_then(|report| report.get("rows")).and_then(Value::as_array) {
-        let peers: Vec<String> = rows
-            .iter()
+    if let Some(extract) = find(reports, "extract") {
+        let peers: Vec<String> = items(extract, "rows")
             .skip(1)
             .filter_map(|row| Some(format!("{} {}", text(row, &["extractor"])?, text(row, &["version"])?)))
             .collect();
@@ -360,11 +378,8 @@ fn targets(out: &mut String, reports: &[(&str, Option<Value>)]) {
         }
     }
     if let Some(extract) = report("extract") {
-        let trafilatura = extract.get("ratios").and_then(Value::as_array).and_then(|ratios| {
-            ratios
-                .iter()
-                .find(|ratio| text(ratio, &["peer"]).is_some_and(|peer| peer.starts_with("trafilatura")))
-        });
+        let trafilatura = items(extract, "ratios")
+            .find(|ratio| text(ratio, &["peer"]).is_some_and(|peer| peer.starts_with("trafilatura")));
         let target = number(extract, &["ratio_target"]).unwrap_or(crate::bench_extract::RATIO_TARGET);
         match trafilatura {
             Some(ratio) => {
@@ -398,7 +413,7 @@ fn targets(out: &mut String, reports: &[(&str, Option<Value>)]) {
                 verdict("storage", storage, rate >= 5000.0),
             );
         }
-        for row in storage.get("search").and_then(Value::as_array).into_iter().flatten() {
+        for row in items(storage, "search") {
             let (Some(class), Some(p99), Some(matches)) =
                 (text(row, &["class"]), number(row, &["p99_ms"]), number(row, &["median_matches"]))
             else {
@@ -432,8 +447,8 @@ fn targets(out: &mut String, reports: &[(&str, Option<Value>)]) {
                 "story clusters, precision / recall",
                 "≥ 0.95 / ≥ 0.90",
                 format!("{precision:.3} / {recall:.3}"),
-                // The cluster set is the same at every size.
-                verdict("eval-entities", storage, precision >= 0.95 && recall >= 0.90),
+                // The story set is the same whatever the number of documents.
+                judged(storage, true, precision >= 0.95 && recall >= 0.90),
             );
         }
     }
@@ -480,7 +495,7 @@ fn targets(out: &mut String, reports: &[(&str, Option<Value>)]) {
     }
     const STORY: &str = "[story] #8";
     if let Some(eval) = report("eval-entities") {
-        for set in eval.get("sets").and_then(Value::as_array).into_iter().flatten() {
+        for set in items(eval, "sets") {
             let name = text(set, &["set"]).unwrap_or("?");
             for (key, figure) in [
                 ("person_f1", "persons F1"),
@@ -522,10 +537,8 @@ fn targets(out: &mut String, reports: &[(&str, Option<Value>)]) {
         );
     }
 
-    let _ = writeln!(
-        out,
-        "\n## Targets\n\n| issue | figure | target | measured | verdict |\n| --- | --- | --- | --- | --- |"
-    );
+    let _ = writeln!(out, "\n## Targets\n");
+    table_header(out, &["issue", "figure", "target", "measured", "verdict"]);
     for row in &rows {
         let _ = writeln!(
             out,
@@ -575,10 +588,7 @@ fn eval_section(out: &mut String, value: &Value) {
             optional(number(scores, &["timing", "median_ms"]), |v| format!("{v:.2} ms")),
             optional(number(scores, &["timing", "megabytes_per_second"]), |v| format!("{v:.1}")),
         );
-        let _ = writeln!(
-            out,
-            "| extractor (corpus README anchors) | precision | recall | F1 | ms a page |\n| --- | --- | --- | --- | --- |"
-        );
+        table_header(out, &["extractor (corpus README anchors)", "precision", "recall", "F1", "ms a page"]);
         let _ = writeln!(
             out,
             "| **Dossier (this run)** | {} | {} | {} | {} |",
@@ -603,10 +613,7 @@ fn eval_section(out: &mut String, value: &Value) {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
-        let _ = writeln!(
-            out,
-            "| field | agree | pages with a reference | agreement |\n| --- | --- | --- | --- |"
-        );
+        table_header(out, &["field", "agree", "pages with a reference", "agreement"]);
         if let Some(fields) = scores.get("fields_normalised").and_then(Value::as_object) {
             for (field, agreement) in fields {
                 let _ = writeln!(
@@ -629,11 +636,8 @@ fn extract_section(out: &mut String, value: &Value) {
         optional(number(value, &["bytes"]), |bytes| format!("{:.1}", bytes / 1e6)),
         optional(number(value, &["rounds"]), thousands),
     );
-    let _ = writeln!(
-        out,
-        "| extractor | version | ms a page (median) | mean | p95 | MB/s |\n| --- | --- | --- | --- | --- | --- |"
-    );
-    for row in value.get("rows").and_then(Value::as_array).into_iter().flatten() {
+    table_header(out, &["extractor", "version", "ms a page (median)", "mean", "p95", "MB/s"]);
+    for row in items(value, "rows") {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
@@ -645,7 +649,7 @@ fn extract_section(out: &mut String, value: &Value) {
             spread(row, &["megabytes_per_second"], |v| format!("{v:.1}")),
         );
     }
-    for ratio in value.get("ratios").and_then(Value::as_array).into_iter().flatten() {
+    for ratio in items(value, "ratios") {
         let _ = writeln!(
             out,
             "\nDossier against {}: {} the MB/s, round by round.",
@@ -653,7 +657,7 @@ fn extract_section(out: &mut String, value: &Value) {
             spread(ratio, &["ratio"], |v| format!("{v:.1}×")),
         );
     }
-    for skipped in value.get("skipped").and_then(Value::as_array).into_iter().flatten() {
+    for skipped in items(value, "skipped") {
         let _ = writeln!(
             out,
             "\nNot measured: {} — {}.",
@@ -669,11 +673,11 @@ fn entities_eval_section(out: &mut String, value: &Value) {
         "Micro-averaged over each annotated set; `tests/entities/` is the set the rules were written against, \
          `tests/entities-heldout/` one they never saw (`docs/entity-annotation.md`).\n"
     );
-    let _ = writeln!(
+    table_header(
         out,
-        "| set | articles | persons F1 | organisations F1 | places F1 | dates F1 | quote speakers |\n| --- | --- | --- | --- | --- | --- | --- |"
+        &["set", "articles", "persons F1", "organisations F1", "places F1", "dates F1", "quote speakers"],
     );
-    for set in value.get("sets").and_then(Value::as_array).into_iter().flatten() {
+    for set in items(value, "sets") {
         let f1 = |kind: &str| optional(number(set, &["totals", kind, "f1"]), |v| format!("{v:.3}"));
         let _ = writeln!(
             out,
@@ -716,7 +720,7 @@ fn storage_section(out: &mut String, value: &Value) {
         Some(postgres) => optional(number(postgres, path), format),
         None => "not measured".to_owned(),
     };
-    let _ = writeln!(out, "| | SQLite | peer in the same run | PostgreSQL |\n| --- | --- | --- | --- |");
+    table_header(out, &["", "SQLite", "peer in the same run", "PostgreSQL"]);
     let _ = writeln!(
         out,
         "| import, documents/s | {} | {} (plain inserts) | {} |",
@@ -732,12 +736,8 @@ fn storage_section(out: &mut String, value: &Value) {
             thousands(v)
         )),
     );
-    let pg_rows: Vec<&Value> = postgres
-        .and_then(|postgres| postgres.get("search"))
-        .and_then(Value::as_array)
-        .map(|rows| rows.iter().collect())
-        .unwrap_or_default();
-    for row in value.get("search").and_then(Value::as_array).into_iter().flatten() {
+    let pg_rows: Vec<&Value> = postgres.into_iter().flat_map(|postgres| items(postgres, "search")).collect();
+    for row in items(value, "search") {
         let class = text(row, &["class"]).unwrap_or("?");
         let theirs = pg_rows.iter().find(|pg| text(pg, &["class"]) == Some(class));
         let _ = writeln!(
@@ -773,27 +773,25 @@ fn storage_section(out: &mut String, value: &Value) {
         optional(number(value, &["story_clusters", "precision"]), |v| format!("{v:.3}")),
         optional(number(value, &["story_clusters", "recall"]), |v| format!("{v:.3}")),
     );
-    let slowest = |rows: Option<&Value>| -> Vec<String> {
-        rows.and_then(Value::as_array)
+    let slowest = |report: Option<&Value>| -> Vec<String> {
+        report
             .into_iter()
-            .flatten()
+            .flat_map(|report| items(report, "search"))
             .filter_map(|row| {
-                let listed: Vec<String> = row
-                    .get("slowest")?
-                    .as_array()?
-                    .iter()
+                let listed: Vec<String> = items(row, "slowest")
                     .filter_map(|query| {
                         Some(format!("`{}` {} ms", text(query, &["query"])?, ms(number(query, &["ms"])?)))
                     })
                     .collect();
+                if listed.is_empty() {
+                    return None;
+                }
                 Some(format!("{}: {}", text(row, &["class"])?, listed.join(", ")))
             })
             .collect()
     };
-    for (backend, rows) in
-        [("SQLite", value.get("search")), ("PostgreSQL", postgres.and_then(|pg| pg.get("search")))]
-    {
-        let listed = slowest(rows);
+    for (backend, report) in [("SQLite", Some(value)), ("PostgreSQL", postgres)] {
+        let listed = slowest(report);
         if !listed.is_empty() {
             let _ = writeln!(out, "\nSlowest queries on {backend} — {}.", listed.join("; "));
         }
@@ -817,10 +815,7 @@ fn import_section(out: &mut String, value: &Value) {
         "The release binary `dossier import`, its resident memory sampled from `/proc` while it runs ({} words an article).\n",
         optional(number(value, &["words_per_article"]), thousands)
     );
-    let _ = writeln!(
-        out,
-        "| input | items | items/s | peak resident | anonymous | file-backed |\n| --- | --- | --- | --- | --- | --- |"
-    );
+    table_header(out, &["input", "items", "items/s", "peak resident", "anonymous", "file-backed"]);
     for (key, what) in [("lines", "NDJSON lines"), ("files", "files")] {
         let Some(run) = value.get(key) else { continue };
         let _ = writeln!(
@@ -846,11 +841,8 @@ fn web_section(out: &mut String, value: &Value) {
         optional(number(value, &["rounds"]), thousands),
         optional(number(value, &["cores"]), thousands),
     );
-    let _ = writeln!(
-        out,
-        "| page | requests | requests/s | p50 | p99 | share of hello-world |\n| --- | --- | --- | --- | --- | --- |"
-    );
-    for page in value.get("pages").and_then(Value::as_array).into_iter().flatten() {
+    table_header(out, &["page", "requests", "requests/s", "p50", "p99", "share of hello-world"]);
+    for page in items(value, "pages") {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} ms | {} ms | {} |",
