@@ -54,7 +54,7 @@ pub struct StoryMember {
 }
 
 /// The row both backends select: the document's model, added time and story;
-/// its sources, tags, highlights and story members as JSON arrays; the read time
+/// its sources (each with its id first), tags, highlights and story members as JSON arrays; the read time
 /// and position; the previous and next ids; its entities and images as JSON arrays.
 pub(crate) type ReadingRow = (
     Vec<u8>,
@@ -156,7 +156,15 @@ fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
     ) = row;
     let images: Vec<(String, String)> = from_json(id, &images)?;
     let entities: Vec<(usize, i64)> = from_json(id, &entities)?;
-    let sources: Vec<SourceRow> = from_json(id, &sources)?;
+    // With their ids, in no particular order (see `sqlite::reading`).
+    let mut sources: Vec<(i64, String, String, String, String)> = from_json(id, &sources)?;
+    sources.sort_unstable_by_key(|source| source.0);
+    let sources: Vec<SourceRow> = sources
+        .into_iter()
+        .map(|(_, location, format, original_sha256, imported_at)| {
+            (location, format, original_sha256, imported_at)
+        })
+        .collect();
     let highlights: Vec<HighlightRow> = from_json(id, &highlights)?;
     Ok(ReadingPage {
         stored: stored_document(id, (model, added_at, story), sources)?,

@@ -14,28 +14,33 @@ fn item(name: &str, text: &str) -> ImportItem {
     ImportItem::parse(name.to_owned(), Some(name), text.as_bytes().to_vec())
 }
 
+const STORY: &str = "The harbour authority confirmed on Tuesday that the northern breakwater will be rebuilt \
+                     after the winter storms, at a cost the council put at forty million, with work starting \
+                     in spring and lasting two years, while fishing boats move to the southern quay.";
+
+/// Item `position` of batch `batch`: the first of each batch tells the story.
+fn text(name: &str, batch: usize, position: usize) -> String {
+    if position == 0 {
+        format!(
+            "title: Breakwater to be rebuilt ({name})\nsite: Outlet {name}\n\n{STORY} Reported by {name}.\n"
+        )
+    } else {
+        format!(
+            "title: Unrelated report {name}\nsite: Outlet {name}\n\nReport {name} of batch {batch} \
+             tells of something else entirely, with its own words {name}{batch} and figures.\n"
+        )
+    }
+}
+
 /// A story told by three outlets, and unrelated articles, over three batches
 /// (so that several documents share an added time and ties are broken by id).
 async fn fill(store: &Store) -> Vec<i64> {
-    let story = "The harbour authority confirmed on Tuesday that the northern breakwater will be rebuilt \
-                 after the winter storms, at a cost the council put at forty million, with work starting in \
-                 spring and lasting two years, while fishing boats move to the southern quay.";
     let mut ids = Vec::new();
     for (batch, names) in [["a", "b", "c"], ["d", "e", "f"], ["g", "h", "i"]].iter().enumerate() {
         let items = names
             .iter()
             .enumerate()
-            .map(|(position, name)| {
-                let text = if position == 0 {
-                    format!("title: Breakwater to be rebuilt ({name})\nsite: Outlet {name}\n\n{story} Reported by {name}.\n")
-                } else {
-                    format!(
-                        "title: Unrelated report {name}\nsite: Outlet {name}\n\nReport {name} of batch {batch} \
-                         tells of something else entirely, with its own words {name}{batch} and figures.\n"
-                    )
-                };
-                item(&format!("{name}.txt"), &text)
-            })
+            .map(|(position, name)| item(&format!("{name}.txt"), &text(name, batch, position)))
             .collect();
         for result in store.import_batch(None, items).await.unwrap() {
             ids.extend(result.outcome.ids());
@@ -47,6 +52,9 @@ async fn fill(store: &Store) -> Vec<i64> {
 async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
     let store = archive.store.clone();
     let ids = fill(&store).await;
+    // A second source of the first document, named to sort before its first.
+    let again = store.import_batch(None, vec![item("0-again.txt", &text("a", 0, 0))]).await.unwrap();
+    assert_eq!(again[0].outcome.ids(), [ids[0]], "{again:?}");
     store.add_tag(&[ids[0], ids[4]], "harbour").await.unwrap();
     store.add_tag(&[ids[0]], "council").await.unwrap();
     store.set_read(&[ids[0]], true).await.unwrap();
@@ -80,6 +88,8 @@ async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
     assert_eq!(first.coverage.iter().map(|member| member.id).collect::<Vec<_>>(), [ids[3], ids[6]]);
     assert_eq!(store.reading_page(ids[0], 1).await.unwrap().coverage.len(), 1);
     assert_eq!(first.tags, ["council", "harbour"]);
+    let locations: Vec<&str> = first.stored.sources.iter().map(|source| source.location.as_str()).collect();
+    assert_eq!(locations, ["a.txt", "0-again.txt"], "sources in the order they were imported");
     assert!(first.state.read_at.is_some() && first.state.position == 3);
     assert!(matches!(store.reading_page(9_999, 5).await, Err(Error::NotFound(9_999))));
     store.close().await;

@@ -9,7 +9,7 @@ use crate::reading::ReadingRow;
 pub(crate) async fn reading_row(pool: &PgPool, id: i64, coverage: i64) -> Result<Option<ReadingRow>> {
     Ok(sqlx::query_as(
         "SELECT d.model, d.added_at, d.story_id,
-                (SELECT coalesce(json_agg(json_build_array(location, format, original_sha256, imported_at)
+                (SELECT coalesce(json_agg(json_build_array(id, location, format, original_sha256, imported_at)
                                           ORDER BY id), '[]')::text
                  FROM sources WHERE document_id = d.id),
                 (SELECT coalesce(json_agg(t.name ORDER BY t.name), '[]')::text

@@ -1,5 +1,13 @@
 //! SQLite query behind `crate::reading`: one statement, its aggregates built
 //! with `json_group_array`.
+//!
+//! Two of its parts are written for SQLite's planner. A neighbour is asked as two
+//! seeks (the same added time with a greater or smaller id, else the nearest
+//! added time): the row value `(added_at, id) > (…)` seeks on `added_at` alone
+//! and then steps through every document added with it, and one import batch
+//! shares one added time, hundreds of documents. Sources come unordered with
+//! their ids, sorted by the caller: `ORDER BY id` inside the aggregate costs a
+//! temporary b-tree on every page, more than the rest of the sources' part.
 
 use sqlx::{AssertSqlSafe, SqliteExecutor, SqlitePool};
 
@@ -14,18 +22,22 @@ pub(crate) async fn reading_row(
     // The limit is written into the statement, not bound: see the module documentation of `sqlite`.
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT d.model, d.added_at, d.story_id,
-                (SELECT json_group_array(json_array(location, format, original_sha256, imported_at))
-                 FROM (SELECT * FROM sources WHERE document_id = d.id ORDER BY id)),
+                (SELECT json_group_array(json_array(id, location, format, original_sha256, imported_at))
+                 FROM sources WHERE document_id = d.id),
                 (SELECT json_group_array(name)
                  FROM (SELECT t.name FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
                        WHERE dt.document_id = d.id ORDER BY t.name)),
                 (SELECT json_group_array(json_array(text, note, created, imported_at))
                  FROM (SELECT * FROM highlights WHERE document_id = d.id ORDER BY id)),
                 r.read_at, coalesce(r.position, 0),
-                (SELECT p.id FROM documents p WHERE (p.added_at, p.id) > (d.added_at, d.id)
-                 ORDER BY p.added_at, p.id LIMIT 1),
-                (SELECT n.id FROM documents n WHERE (n.added_at, n.id) < (d.added_at, d.id)
-                 ORDER BY n.added_at DESC, n.id DESC LIMIT 1),
+                coalesce((SELECT p.id FROM documents p WHERE p.added_at = d.added_at AND p.id > d.id
+                          ORDER BY p.id LIMIT 1),
+                         (SELECT p.id FROM documents p WHERE p.added_at > d.added_at
+                          ORDER BY p.added_at, p.id LIMIT 1)),
+                coalesce((SELECT n.id FROM documents n WHERE n.added_at = d.added_at AND n.id < d.id
+                          ORDER BY n.id DESC LIMIT 1),
+                         (SELECT n.id FROM documents n WHERE n.added_at < d.added_at
+                          ORDER BY n.added_at DESC, n.id DESC LIMIT 1)),
                 (SELECT json_group_array(json_array(id, title, site, published))
                  FROM (SELECT id, title, site, published FROM documents
                        WHERE story_id = d.story_id AND id <> d.id ORDER BY id LIMIT {coverage})),
