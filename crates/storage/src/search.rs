@@ -20,12 +20,14 @@ use crate::query::{self, Query};
 use crate::{Backend, Result, Store, postgres, sqlite};
 
 /// The most matches ranked exactly; beyond it, the most recent documents are
-/// ranked. 10,000: in an archive of a million articles every query matching
-/// fewer than 1 % of them is ranked exactly, while a word in every article costs
-/// a tenth of what 100,000 matches would (`cargo xtask bench storage`: at
-/// 100,000 documents, ranking and counting 20,000 matches of a word in every
-/// document took about 50 ms of a warm search's time, and grows with the window).
-pub const RANKING_WINDOW: i64 = 10_000;
+/// ranked. 4,000: in an archive of a million articles every query matching
+/// fewer than 0.4 % of them is ranked exactly, and the window's cost is what the
+/// slowest searches are made of: scoring a word in every document takes about
+/// 0.7 µs a document of the window, besides 5 ms a word at 100,000 documents
+/// that `bm25()` spends counting the word's documents, whatever the window
+/// (`cargo xtask bench web` at 100,000 documents, search page p99 on a quiet
+/// machine: 66 ms with a window of 10,000, 40 ms with 4,000, 29 ms with 2,000).
+pub const RANKING_WINDOW: i64 = 4_000;
 /// Title matches count this many times a body match.
 pub(crate) const TITLE_WEIGHT: f64 = 4.0;
 const SNIPPET_WORDS: usize = 30;

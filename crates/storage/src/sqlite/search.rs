@@ -303,10 +303,15 @@ fn match_expression(query: &Query) -> Option<String> {
 
 /// The required clauses with each phrase of several words loosened to all of its
 /// words, and nothing excluded: every match of the query matches it, and FTS5
-/// matches it from document lists alone, without reading word positions.
+/// matches it from document lists alone, without reading word positions. A word
+/// a phrase repeats is written once: `bm25()` counts each word's documents over
+/// the whole archive, once for every time it is written.
 fn loose_expression(query: &Query) -> String {
     required_expression(query, |expression, term| match term {
         Term::Phrase(words) if words.len() > 1 => {
+            let mut words: Vec<&String> = words.iter().collect();
+            let mut seen = std::collections::HashSet::new();
+            words.retain(|word| seen.insert(*word));
             let words: Vec<String> = words.iter().map(|word| format!("\"{word}\"")).collect();
             let _ = write!(expression, "({})", words.join(" AND "));
         }
