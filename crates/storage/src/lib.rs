@@ -83,6 +83,9 @@ pub enum Error {
     Corrupt { id: i64, message: String },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// A read on the calling thread (the reading view's, see `Reader`) failed.
+    #[error("cannot read the archive: {0}")]
+    Read(#[from] rusqlite::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -7,10 +7,16 @@
 //! a whole decoded model per story member; asked as one statement of correlated
 //! subqueries it costs one round trip and decodes one model.
 //!
-//! A `Reader` asks it through connections of its own. A SQLite connection lent by
-//! the pool costs two more round trips to its thread, a check when it is lent
-//! and another when it is given back; a connection the reader keeps costs
-//! neither. Connections are all it keeps: no answer outlives its request.
+//! A `Reader` asks it on the calling thread, through read-only connections of
+//! its own (rusqlite's, on the same bundled SQLite). Through sqlx, every
+//! statement is sent to a thread that owns its connection and its row sent back:
+//! two thread switches a page, and a connection lent by the pool cost two more
+//! round trips (a check when lent, another when given back). The statement
+//! takes some tens of microseconds, less than those switches, so it blocks its
+//! task's thread no longer than rendering the page does. It never waits for a
+//! lock there: a read that would (SQLite's busy handler) is asked through the
+//! pool instead, whose connections wait with their busy timeout. Connections
+//! are all a reader keeps: no answer outlives its request.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -88,18 +94,17 @@ impl Store {
     }
 }
 
-/// The reading view's handle on the archive: `Store::reading_page` through
-/// connections it keeps between pages (see the module documentation). Cheap to
-/// clone: clones share the connections.
+/// The reading view's handle on the archive: `Store::reading_page` on the
+/// calling thread, through connections it keeps between pages (see the module
+/// documentation). Cheap to clone: clones share the connections.
 #[derive(Debug, Clone)]
 pub struct Reader {
     store: Store,
-    /// SQLite connections between two pages; at most `KEPT_CONNECTIONS`.
-    idle: Arc<Mutex<Vec<sqlx::SqliteConnection>>>,
+    /// Connections between two pages; at most `KEPT_CONNECTIONS`.
+    idle: Arc<Mutex<Vec<rusqlite::Connection>>>,
 }
 
-/// Connections a `Reader` keeps at most: as many as pages are read at once,
-/// up to the pool's own size.
+/// Connections a `Reader` keeps at most: as many as pages are read at once.
 const KEPT_CONNECTIONS: usize = 8;
 
 impl Store {
@@ -116,15 +121,20 @@ impl Reader {
             return self.store.reading_page(id, coverage).await;
         };
         let kept = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
-        let mut connection = match kept {
+        let connection = match kept {
             Some(connection) => connection,
-            // Taken out of the pool for good: the pool may open another in its place.
-            None => pool.acquire().await?.detach(),
+            None => match sqlite::open_direct(pool)? {
+                Some(connection) => connection,
+                None => return self.store.reading_page(id, coverage).await,
+            },
         };
-        let coverage = i64::try_from(coverage).unwrap_or(i64::MAX);
-        // A connection whose statement failed, or whose page was abandoned
-        // part-way (this future dropped), is closed rather than kept.
-        let row = sqlite::reading_row(&mut connection, id, coverage).await?;
+        let coverage_limit = i64::try_from(coverage).unwrap_or(i64::MAX);
+        let row = match sqlite::direct_reading_row(&connection, id, coverage_limit) {
+            Ok(row) => row,
+            // A connection whose statement failed is closed rather than kept.
+            Err(error) if sqlite::is_busy(&error) => return self.store.reading_page(id, coverage).await,
+            Err(error) => return Err(error.into()),
+        };
         {
             let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if idle.len() < KEPT_CONNECTIONS {

@@ -60,8 +60,13 @@ async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
     store.set_read(&[ids[0]], true).await.unwrap();
     store.set_reading_position(ids[0], 3).await.unwrap();
     let whole = LibraryFilter::default();
+    let reader = store.reader();
     for &id in &ids {
         let page = store.reading_page(id, 5).await.unwrap();
+        // The reading view's own connections read the same page (twice: the
+        // second time through a connection kept from the first).
+        assert_eq!(reader.reading_page(id, 5).await.unwrap(), page, "document {id}");
+        assert_eq!(reader.clone().reading_page(id, 5).await.unwrap(), page, "document {id}");
         assert_eq!(page.stored, store.document(id).await.unwrap());
         assert_eq!(page.state, store.reading_state(id).await.unwrap());
         assert_eq!(page.tags, store.document_tags(id).await.unwrap());
@@ -92,5 +97,6 @@ async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
     assert_eq!(locations, ["a.txt", "0-again.txt"], "sources in the order they were imported");
     assert!(first.state.read_at.is_some() && first.state.position == 3);
     assert!(matches!(store.reading_page(9_999, 5).await, Err(Error::NotFound(9_999))));
+    assert!(matches!(reader.reading_page(9_999, 5).await, Err(Error::NotFound(9_999))));
     store.close().await;
 }

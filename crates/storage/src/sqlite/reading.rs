@@ -17,13 +17,10 @@ use sqlx::{AssertSqlSafe, SqliteExecutor, SqlitePool};
 use crate::Result;
 use crate::reading::ReadingRow;
 
-pub(crate) async fn reading_row(
-    executor: impl SqliteExecutor<'_>,
-    id: i64,
-    coverage: i64,
-) -> Result<Option<ReadingRow>> {
+/// The statement, with at most `coverage` story members.
+fn statement(coverage: i64) -> String {
     // The limit is written into the statement, not bound: see the module documentation of `sqlite`.
-    Ok(sqlx::query_as(AssertSqlSafe(format!(
+    format!(
         "SELECT d.model, d.added_at, d.story_id,
                 (SELECT json_group_array(json_array(id, location, format, original_sha256, imported_at))
                  FROM sources WHERE document_id = d.id),
@@ -51,10 +48,72 @@ pub(crate) async fn reading_row(
                  FROM document_images WHERE document_id = d.id)
          FROM documents d
          WHERE d.id = ?1"
-    )))
-    .bind(id)
-    .fetch_optional(executor)
-    .await?)
+    )
+}
+
+pub(crate) async fn reading_row(
+    executor: impl SqliteExecutor<'_>,
+    id: i64,
+    coverage: i64,
+) -> Result<Option<ReadingRow>> {
+    Ok(sqlx::query_as(AssertSqlSafe(statement(coverage))).bind(id).fetch_optional(executor).await?)
+}
+
+/// A read-only connection to the pool's database file for `direct_reading_row`,
+/// or `None` when the pool's database is not a file (an in-memory one).
+pub(crate) fn open_direct(pool: &SqlitePool) -> Result<Option<rusqlite::Connection>> {
+    let options = pool.connect_options();
+    let path = options.get_filename();
+    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
+        return Ok(None);
+    }
+    let connection = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    // As the pool's reading connections (see `sqlite::open`), but with no busy
+    // timeout: a read that would wait for a lock is not made on the calling thread.
+    connection.pragma_update(None, "mmap_size", 2_147_418_112_i64)?;
+    connection.pragma_update(None, "cache_size", -16_384_i64)?;
+    Ok(Some(connection))
+}
+
+/// `reading_row` on the calling thread, through a connection of `open_direct`.
+pub(crate) fn direct_reading_row(
+    connection: &rusqlite::Connection,
+    id: i64,
+    coverage: i64,
+) -> rusqlite::Result<Option<ReadingRow>> {
+    use rusqlite::OptionalExtension;
+    let mut statement = connection.prepare_cached(&statement(coverage))?;
+    statement
+        .query_row([id], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+                row.get(8)?,
+                row.get(9)?,
+                row.get(10)?,
+                row.get(11)?,
+                row.get(12)?,
+            ))
+        })
+        .optional()
+}
+
+/// Whether `error` is a lock held by another connection, which a connection with
+/// a busy timeout would have waited for.
+pub(crate) fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// A stored image's media type and bytes.
