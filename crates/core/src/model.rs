@@ -158,7 +158,9 @@ impl TryFrom<BlockFields> for Block {
         }
         let BlockFields { kind, level, text, cite, ordered, items, src, alt, caption, language } = fields;
         Ok(match kind {
-            BlockType::Heading => Block::Heading { level: required(level, "level")?, text: required(text, "text")? },
+            BlockType::Heading => {
+                Block::Heading { level: required(level, "level")?, text: required(text, "text")? }
+            }
             BlockType::Paragraph => Block::Paragraph { text: required(text, "text")? },
             BlockType::Quote => Block::Quote { text: required(text, "text")?, cite },
             BlockType::List => Block::List { ordered, items: required(items, "items")? },
@@ -462,7 +464,8 @@ mod tests {
 
     #[test]
     fn a_block_is_read_whatever_the_order_of_its_fields() {
-        let block: Block = serde_json::from_str(r#"{"text": "Late tag", "level": 2, "type": "heading"}"#).unwrap();
+        let block: Block =
+            serde_json::from_str(r#"{"text": "Late tag", "level": 2, "type": "heading"}"#).unwrap();
         assert_eq!(block, Block::Heading { level: 2, text: "Late tag".into() });
         let list: Block = serde_json::from_str(r#"{"items": ["a"], "type": "list", "extra": 1}"#).unwrap();
         assert_eq!(list, Block::List { ordered: false, items: vec!["a".into()] });
@@ -472,9 +475,11 @@ mod tests {
     fn a_block_without_what_its_type_needs_is_an_error_naming_the_field() {
         let error = serde_json::from_str::<Block>(r#"{"type": "paragraph"}"#).unwrap_err().to_string();
         assert!(error.contains("missing field `text`"), "{error}");
-        let error = serde_json::from_str::<Block>(r#"{"type": "image", "alt": "x"}"#).unwrap_err().to_string();
+        let error =
+            serde_json::from_str::<Block>(r#"{"type": "image", "alt": "x"}"#).unwrap_err().to_string();
         assert!(error.contains("missing field `src`"), "{error}");
-        let error = serde_json::from_str::<Block>(r#"{"type": "marquee", "text": "x"}"#).unwrap_err().to_string();
+        let error =
+            serde_json::from_str::<Block>(r#"{"type": "marquee", "text": "x"}"#).unwrap_err().to_string();
         assert!(error.contains("unknown variant `marquee`"), "{error}");
         assert!(serde_json::from_str::<Block>(r#"{"text": "no type"}"#).is_err());
     }
