@@ -15,11 +15,9 @@
 //! FTS5's `bm25()` first counts, for each phrase of the query, the documents of
 //! the whole archive that contain it, whatever the window: for a phrase of common
 //! words that means checking word positions in nearly every document (about
-//! 90 ms for `"the of"` at 100,000 documents), and an excluded word is counted
-//! too (45 ms for `-the` at a million). So a windowed query with a phrase or an
-//! exclusion is scored by BM25 over its required words alone, and the query
-//! itself only selects which documents of the window are ranked. The scores are
-//! the same: an excluded word is in none of the matches, so it adds nothing.
+//! 90 ms for `"the of"` at 100,000 documents). So a windowed query with a phrase
+//! is scored by BM25 over the phrase's words, and the phrase itself only selects
+//! which documents of the window are ranked.
 
 use std::fmt::Write;
 
@@ -149,7 +147,7 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
             .iter()
             .flatten()
             .any(|term| matches!(term, Term::Phrase(words) if words.len() > 1));
-        if has_phrase || !query.excluded.is_empty() {
+        if has_phrase {
             plan.loose_expression = Some(loose);
         }
     }
@@ -196,9 +194,8 @@ async fn count_and_facets(pool: &SqlitePool, query: &Query, plan: &Plan) -> Resu
 struct Plan {
     /// The FTS5 expression for the required and excluded terms, if any are required.
     match_expression: Option<String>,
-    /// With a window and a phrase of several words or an exclusion: the required
-    /// clauses with each phrase loosened to its words and nothing excluded (see
-    /// `loose_expression`), what the page is scored by.
+    /// With a window and a phrase of several words: the required clauses with each
+    /// phrase loosened to its words (see `loose_expression`), what it is scored by.
     loose_expression: Option<String>,
     /// Rank only documents with at least this id (the most recent ones).
     window_start: Option<i64>,
