@@ -278,6 +278,25 @@ async fn very_common_words_rank_only_the_most_recent_matches(archive: Archive) {
     assert!(phrase.hits.is_empty(), "{:?}", phrase.hits);
     assert_eq!(phrase.total, 0);
 
+    // An excluded word only takes its documents out of the window's ranking: the
+    // others keep their places and their scores.
+    let mut wider = SearchRequest::new("common");
+    wider.limit = 25;
+    let wider = store.search(&wider).await.unwrap();
+    let excluding = store.search(&SearchRequest::new("common -5")).await.unwrap();
+    assert!(!excluding.exhaustive);
+    let kept: Vec<(i64, String)> = wider
+        .hits
+        .iter()
+        .filter(|hit| hit.title != "Report 393")
+        .take(20)
+        .map(|hit| (hit.id, format!("{:.9}", hit.score)))
+        .collect();
+    let found: Vec<(i64, String)> =
+        excluding.hits.iter().map(|hit| (hit.id, format!("{:.9}", hit.score))).collect();
+    assert_eq!(found, kept);
+    assert!(excluding.hits.iter().all(|hit| hit.title != "Report 393"), "{:?}", excluding.hits);
+
     // A rare term is ranked exactly, however old its documents.
     let rare = store.search(&SearchRequest::new("common 5")).await.unwrap();
     assert!(rare.exhaustive);
