@@ -169,9 +169,13 @@ pub(crate) async fn library(
 
     let mut sql = Sql::default();
     sql.push("SELECT t.name, count(*)");
+    // From the tag assignments to the documents they name: left to itself, SQLite
+    // walked every document and looked for its tags (8 ms at 100,000 documents
+    // with no tag at all); this way each tag assignment is read once, and a
+    // document without tags costs nothing.
     sql.push(
-        " FROM document_filters d LEFT JOIN reading_states r ON r.document_id = d.id
-          JOIN document_tags dt ON dt.document_id = d.id JOIN tags t ON t.id = dt.tag_id WHERE 1",
+        " FROM document_tags dt CROSS JOIN document_filters d ON d.id = dt.document_id
+          LEFT JOIN reading_states r ON r.document_id = d.id JOIN tags t ON t.id = dt.tag_id WHERE 1",
     );
     sql.filter(&request.filter);
     let limit = sql.bind(COUNTED_TAGS);
