@@ -12,7 +12,7 @@
 //! `ORDER BY id` inside the aggregate costs a temporary b-tree on every page,
 //! more than the rest of the sources' part.
 
-use sqlx::{AssertSqlSafe, SqliteExecutor, SqlitePool};
+use sqlx::{AssertSqlSafe, SqlitePool};
 
 use crate::Result;
 use crate::reading::ReadingRow;
@@ -51,12 +51,10 @@ fn statement(coverage: i64) -> String {
     )
 }
 
-pub(crate) async fn reading_row(
-    executor: impl SqliteExecutor<'_>,
-    id: i64,
-    coverage: i64,
-) -> Result<Option<ReadingRow>> {
-    Ok(sqlx::query_as(AssertSqlSafe(statement(coverage))).bind(id).fetch_optional(executor).await?)
+/// The statement through the pool: `Store::reading_page` on SQLite, and a
+/// `Reader`'s read that would have waited for a lock.
+pub(crate) async fn reading_row(pool: &SqlitePool, id: i64, coverage: i64) -> Result<Option<ReadingRow>> {
+    Ok(sqlx::query_as(AssertSqlSafe(statement(coverage))).bind(id).fetch_optional(pool).await?)
 }
 
 /// A read-only connection to the pool's database file for `direct_reading_row`,
@@ -71,8 +69,9 @@ pub(crate) fn open_direct(pool: &SqlitePool) -> Result<Option<rusqlite::Connecti
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    // As the pool's reading connections (see `sqlite::open`), but with no busy
-    // timeout: a read that would wait for a lock is not made on the calling thread.
+    // Mapped, as the pool's connections are when serving (see `sqlite::open`), with
+    // a smaller page cache (a mapped file needs little), and no busy timeout: a
+    // read that would wait for a lock is not made on the calling thread.
     connection.pragma_update(None, "mmap_size", 2_147_418_112_i64)?;
     connection.pragma_update(None, "cache_size", -16_384_i64)?;
     Ok(Some(connection))
