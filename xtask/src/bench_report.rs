@@ -854,12 +854,16 @@ fn web_section(out: &mut String, value: &Value) {
             spread(page, &["ratio_to_hello_world"], |v| format!("{:.1} %", v * 100.0)),
         );
     }
-    if let Some(reads) = value.get("reading_view_reads_microseconds").and_then(Value::as_object) {
-        let listed: Vec<String> = reads
+    if let Some(parts) = value.get("reading_view_microseconds").and_then(Value::as_object) {
+        let listed: Vec<String> = parts
             .iter()
-            .filter_map(|(read, mean)| Some(format!("{read} {:.0} µs", mean.as_f64()?)))
+            .filter_map(|(part, mean)| Some(format!("{part} {:.0} µs", mean.as_f64()?)))
             .collect();
-        let _ = writeln!(out, "\nThe reading view's storage reads, one at a time: {}.", listed.join(", "));
+        let _ = writeln!(
+            out,
+            "\nA reading view on the server, one at a time (median µs a page): {}.",
+            listed.join(", ")
+        );
     }
 }
 

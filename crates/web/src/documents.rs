@@ -32,10 +32,10 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Template)]
 #[template(path = "document.html")]
-struct DocumentPage {
+struct DocumentPage<'a> {
     layout: Layout,
     id: i64,
-    title: String,
+    title: &'a str,
     read: bool,
     /// (name, address) of its tags.
     tags: Vec<(String, String)>,
@@ -45,14 +45,14 @@ struct DocumentPage {
     /// The anchor of the block the reader had reached, when past the beginning.
     resume: Option<String>,
     position: i64,
-    dek: Option<String>,
+    dek: Option<&'a str>,
     authors: String,
     date: Option<String>,
     published: Option<String>,
-    site: Option<String>,
+    site: Option<&'a str>,
     original_url: Option<String>,
     reading_minutes: usize,
-    blocks: Vec<BlockView>,
+    blocks: Vec<BlockView<'a>>,
     sources: Vec<String>,
     /// (anchor, text) of the sub-headings, for pieces long enough to want them.
     contents: Vec<(String, String)>,
@@ -85,63 +85,68 @@ impl From<StoredHighlight> for HighlightView {
     }
 }
 
-/// A block flattened for the template; `kind` picks the markup.
-struct BlockView {
+/// A block flattened for the template; `kind` picks the markup. It borrows the
+/// document's text: a page copies nothing it shows.
+struct BlockView<'a> {
     kind: &'static str,
     /// Its anchor: `section-N` for a heading (the table of contents links
     /// there), `resume` for the block where the reader stopped; else none.
     anchor: String,
     level: u8,
-    text: String,
-    items: Vec<String>,
+    text: &'a str,
+    items: &'a [String],
+    /// A quote's source, shown under it.
+    cite: Option<&'a str>,
     ordered: bool,
     /// The text cut where it names an entity: (text, the entity's page). Empty
     /// when nothing in the block is linked; `text` is shown then.
-    segments: Vec<(String, Option<String>)>,
+    segments: Vec<(&'a str, Option<String>)>,
     /// A figure's image, from its local copy (`/images/HASH`); empty when there
     /// is none, and the caption (or the alternative text) stands in.
     image: String,
-    alt: String,
+    alt: &'a str,
 }
 
-impl From<&Block> for BlockView {
-    fn from(block: &Block) -> BlockView {
+impl<'a> From<&'a Block> for BlockView<'a> {
+    fn from(block: &'a Block) -> BlockView<'a> {
         let mut view = BlockView {
             kind: "paragraph",
             anchor: String::new(),
             level: 2,
-            text: String::new(),
-            items: Vec::new(),
+            text: "",
+            items: &[],
+            cite: None,
             ordered: false,
             segments: Vec::new(),
             image: String::new(),
-            alt: String::new(),
+            alt: "",
         };
         match block {
             Block::Heading { level, text } => {
                 view.kind = "heading";
                 view.level = (*level).clamp(2, 6);
-                view.text = text.clone();
+                view.text = text;
             }
-            Block::Paragraph { text } => view.text = text.clone(),
+            Block::Paragraph { text } => view.text = text,
             Block::Quote { text, cite } => {
                 view.kind = "quote";
-                view.text = text.clone();
-                view.items = cite.iter().cloned().collect();
+                view.text = text;
+                view.cite = cite.as_deref();
             }
             Block::List { ordered, items } => {
                 view.kind = "list";
                 view.ordered = *ordered;
-                view.items = items.clone();
+                view.items = items;
             }
-            // Images are never hot-linked: see `show_local_copy`.
-            Block::Image { .. } => {
+            // Images are never hot-linked: see `show_local_copy`. As `Block::text`:
+            // the caption, else the alternative text.
+            Block::Image { caption, alt, .. } => {
                 view.kind = "figure";
-                view.text = block.text();
+                view.text = caption.as_deref().or(alt.as_deref()).unwrap_or_default();
             }
             Block::Code { text, .. } => {
                 view.kind = "code";
-                view.text = text.clone();
+                view.text = text;
             }
             Block::Rule => view.kind = "rule",
         }
@@ -174,11 +179,11 @@ fn entity_links(
 /// `shown` cut into plain and linked pieces at `links`, when `shown` is the
 /// block's text the mentions measure (`model_text`); ranges that overlap an
 /// earlier one or do not fall on character boundaries are left plain.
-fn linked_segments(
+fn linked_segments<'a>(
     model_text: &str,
-    shown: &str,
+    shown: &'a str,
     links: Vec<(usize, usize, String)>,
-) -> Vec<(String, Option<String>)> {
+) -> Vec<(&'a str, Option<String>)> {
     if model_text != shown {
         return Vec::new();
     }
@@ -189,16 +194,16 @@ fn linked_segments(
             continue;
         }
         if start > done {
-            segments.push((shown[done..start].to_owned(), None));
+            segments.push((&shown[done..start], None));
         }
-        segments.push((shown[start..end].to_owned(), Some(href)));
+        segments.push((&shown[start..end], Some(href)));
         done = end;
     }
     if segments.is_empty() {
         return segments;
     }
     if done < shown.len() {
-        segments.push((shown[done..].to_owned(), None));
+        segments.push((&shown[done..], None));
     }
     segments
 }
@@ -206,19 +211,19 @@ fn linked_segments(
 /// A table of contents from this many sub-headings on.
 const CONTENTS_FROM_HEADINGS: usize = 3;
 /// Other documents of the story shown at most.
-const COVERAGE_SHOWN: usize = 12;
+pub const COVERAGE_SHOWN: usize = 12;
 
 /// Shows an image block's local copy, when the archive keeps one, with its
 /// caption under it; an image without one is never fetched from where the page
 /// found it (that would tell its host who reads what), and its caption or
 /// alternative text stands in.
-fn show_local_copy(view: &mut BlockView, block: &Block, images: &HashMap<String, String>) {
+fn show_local_copy<'a>(view: &mut BlockView<'a>, block: &'a Block, images: &HashMap<String, String>) {
     if let Block::Image { src, alt, caption } = block
         && let Some(sha256) = images.get(src)
     {
         view.image = format!("/images/{sha256}");
-        view.alt = alt.clone().unwrap_or_default();
-        view.text = caption.clone().unwrap_or_default();
+        view.alt = alt.as_deref().unwrap_or_default();
+        view.text = caption.as_deref().unwrap_or_default();
     }
 }
 
@@ -265,7 +270,7 @@ async fn reading_view(
         .map(|(index, block)| {
             let mut view = BlockView::from(block);
             if let Some(links) = links.remove(&index) {
-                view.segments = linked_segments(&block.text(), &view.text, links);
+                view.segments = linked_segments(&block.text(), view.text, links);
             }
             show_local_copy(&mut view, block, &images);
             view
@@ -275,7 +280,7 @@ async fn reading_view(
     let mut contents = Vec::new();
     for (index, block) in blocks.iter_mut().enumerate().filter(|(_, block)| block.kind == "heading") {
         block.anchor = format!("section-{index}");
-        contents.push((block.anchor.clone(), block.text.clone()));
+        contents.push((block.anchor.clone(), block.text.to_owned()));
     }
     if contents.len() < CONTENTS_FROM_HEADINGS {
         contents.clear();
@@ -329,9 +334,9 @@ async fn reading_view(
         coverage,
         story_timeline,
         highlights: highlights.into_iter().map(HighlightView::from).collect(),
-        title: document.title,
-        dek: document.dek,
-        site: document.site,
+        title: &document.title,
+        dek: document.dek.as_deref(),
+        site: document.site.as_deref(),
         original_url,
     })
 }

@@ -25,6 +25,8 @@ use axum::routing::get;
 use dossier_storage::{Reader, Store};
 
 pub use api::{document_json, document_with_highlights_json, hits_json};
+pub use csrf::COOKIE_NAME as CSRF_COOKIE;
+pub use documents::COVERAGE_SHOWN;
 pub use error::WebError;
 
 /// Everything a handler needs; cheap to clone.

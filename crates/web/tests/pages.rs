@@ -258,6 +258,41 @@ async fn the_reading_view_shows_quotes_contents_and_other_coverage() {
     assert!(long_page.contains("<h2 id=\"section-1\">First part</h2>"), "{long_page}");
 }
 
+#[tokio::test]
+async fn every_kind_of_block_has_its_markup_in_the_reading_view() {
+    let json = serde_json::json!({
+        "title": "Blocks",
+        "blocks": [
+            {"type": "paragraph", "text": "An opening <paragraph>."},
+            {"type": "heading", "level": 1, "text": "A part"},
+            {"type": "quote", "text": "Said <loudly>.", "cite": "A <source> & co"},
+            {"type": "list", "ordered": true, "items": ["one", "two <2>"]},
+            {"type": "image", "src": "https://images.example/a.png", "alt": "What it shows", "caption": "A caption"},
+            {"type": "image", "src": "https://images.example/b.png", "alt": "Only alternative text"},
+            {"type": "code", "language": "rust", "text": "fn main() {\n    <x>\n}"},
+            {"type": "rule"}
+        ]
+    });
+    let (_folder, store, ids) = archive_of(&[("blocks.json", json.to_string())]).await;
+    let page = get(&store, &format!("/documents/{}", ids[0])).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = page.body;
+    for expected in [
+        "<p>An opening &#60;paragraph&#62;.</p>",
+        "<h2 id=\"section-1\">A part</h2>",
+        "<blockquote><p>Said &#60;loudly&#62;.</p><footer>— A &#60;source&#62; &#38; co</footer></blockquote>",
+        "<ol><li>one</li><li>two &#60;2&#62;</li></ol>",
+        // No local copy: the caption, else the alternative text, stands in.
+        "<figure><figcaption>A caption</figcaption></figure>",
+        "<figure><figcaption>Only alternative text</figcaption></figure>",
+        "<pre><code>fn main() {\n    &#60;x&#62;\n}</code></pre>",
+        "<hr>",
+    ] {
+        assert!(body.contains(expected), "{expected}\n{body}");
+    }
+    assert!(!body.contains("images.example"), "no image is hot-linked");
+}
+
 /// The colours one theme block of the stylesheet sets: `--name: #rrggbb`.
 fn theme_colours(stylesheet: &str, selector: &str) -> Vec<(String, [f64; 3])> {
     let start = stylesheet.find(selector).unwrap_or_else(|| panic!("no {selector} in the stylesheet"));
