@@ -309,6 +309,58 @@ async fn very_common_words_rank_only_the_most_recent_matches(archive: Archive) {
     assert_eq!(by_date.total, 400);
 }
 
+/// SQLite scores a windowed phrase by its words, less those most documents hold
+/// (PostgreSQL ranks phrases with `ts_rank`, stop words left out).
+#[tokio::test]
+async fn phrases_of_common_words_find_the_same_documents_in_a_window() {
+    let archive = Archive::sqlite().await;
+    let store = archive.store.clone().with_ranking_window(50);
+    // Every document says "time"; one in three "lucky time", and the lucky ones
+    // say "lucky" once or three times.
+    let items = (0..400)
+        .map(|number| {
+            let luck = match number % 6 {
+                0 => "A lucky time.",
+                3 => "A lucky time, lucky, lucky.",
+                _ => "An ordinary time.",
+            };
+            let text = format!("Report {number}\n\nThe story of {number} at the time. {luck}\n");
+            ImportItem::parse(format!("{number}.txt"), None, text.into_bytes())
+        })
+        .collect();
+    let imported = store.import_batch(None, items).await.unwrap();
+    let number_of = |id: i64| {
+        imported.iter().position(|result| result.outcome.ids() == [id]).expect("an imported document")
+    };
+
+    // 133 documents have both words: more than the window, so the newest are
+    // ranked, by "lucky" alone ("time" is in every document and scores nothing):
+    // the documents that say it three times first.
+    let mut request = SearchRequest::new("\"lucky time\"");
+    request.limit = 30;
+    let lucky = store.search(&request).await.unwrap();
+    assert!(!lucky.exhaustive);
+    let numbers: Vec<usize> = lucky.hits.iter().map(|hit| number_of(hit.id)).collect();
+    assert_eq!(numbers.len(), 30, "{numbers:?}");
+    assert!(numbers.iter().all(|number| number % 3 == 0), "only the phrase's matches: {numbers:?}");
+    let thrice = numbers.iter().take_while(|number| *number % 6 == 3).count();
+    assert!(thrice >= 10, "more of a rare word ranks higher: {numbers:?}");
+    assert!(numbers[thrice..].iter().all(|number| number % 6 == 0), "{numbers:?}");
+    assert!(lucky.hits.iter().all(|hit| hit.score > 0.0), "{:?}", lucky.hits);
+
+    // Every word of "the time" is in every document: the newest matches come first.
+    let plain = store.search(&SearchRequest::new("\"the time\"")).await.unwrap();
+    let numbers: Vec<usize> = plain.hits.iter().map(|hit| number_of(hit.id)).collect();
+    assert_eq!(numbers, (380..400).rev().collect::<Vec<_>>(), "{:?}", plain.hits);
+    // Fewer matches than the window: every one is ranked, by "7" alone.
+    let one = store.search(&SearchRequest::new("\"the story of 7\"")).await.unwrap();
+    assert!(one.exhaustive);
+    assert_eq!(one.hits.iter().map(|hit| number_of(hit.id)).collect::<Vec<_>>(), [7]);
+    assert!(one.hits[0].score > 0.0);
+    // And a phrase none holds finds nothing.
+    assert!(store.search(&SearchRequest::new("\"lucky story\"")).await.unwrap().hits.is_empty());
+}
+
 /// On PostgreSQL, words are stemmed in the language of their document: an
 /// English query for "price" finds "prices", a German one for "Regierung" finds
 /// "Regierungen". (SQLite's index does not stem.) Stop words are still words.
