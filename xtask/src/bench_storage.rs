@@ -24,7 +24,10 @@ use crate::bench::quantile;
 struct Options {
     command: String,
     documents: usize,
-    report: PathBuf,
+    /// Where the report goes; by default `target/bench/storage.json`, or
+    /// `storage-search.json` for a run on a kept archive.
+    report: Option<PathBuf>,
+    quick: bool,
     folder: Option<PathBuf>,
     /// A PostgreSQL database to measure beside SQLite.
     postgres: Option<String>,
@@ -34,7 +37,8 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
     let mut options = Options {
         command: format!("bench storage {}", args.join(" ")),
         documents: 100_000,
-        report: PathBuf::new(),
+        report: None,
+        quick: false,
         folder: None,
         postgres: None,
     };
@@ -59,8 +63,32 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
             other => anyhow::bail!("unknown option {other:?}"),
         }
     }
-    options.report = report.unwrap_or_else(|| crate::bench::report_path("storage", quick));
+    options.report = report;
+    options.quick = quick;
     Ok(options)
+}
+
+/// The archive of an earlier run in `--dir`, when it holds the `--docs`
+/// documents: its path. An archive with other documents is an error.
+async fn kept_archive(options: &Options) -> anyhow::Result<Option<PathBuf>> {
+    let Some(folder) = &options.folder else { return Ok(None) };
+    let db = folder.join("archive.db");
+    if !db.exists() {
+        return Ok(None);
+    }
+    let store = Store::open(&db).await?;
+    let stored = store.count_documents().await?;
+    store.close().await;
+    if stored == 0 {
+        return Ok(None);
+    }
+    anyhow::ensure!(
+        stored == options.documents as i64,
+        "the archive at {} holds {stored} documents, not {}: remove it or choose another --dir",
+        db.display(),
+        options.documents
+    );
+    Ok(Some(db))
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
@@ -85,62 +113,28 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    // Peer: plain inserts of the same texts.
-    let peer_path = folder.join("peer.db");
-    let (peer_seconds, sqlite_version) = plain_inserts(&peer_path, &corpus.texts).await?;
-    let peer_rate = corpus.texts.len() as f64 / peer_seconds;
-    println!("peer: plain SQLite inserts: {peer_rate:.0} documents/s");
-
-    // Where the time goes: parsing and preparing alone, on one core.
-    let sample = corpus.texts.len().min(2000);
-    let started = Instant::now();
-    let cpu_started = cpu_seconds();
-    let prepared: Vec<ImportItem> = corpus.texts[..sample]
-        .iter()
-        .enumerate()
-        .map(|(index, text)| {
-            ImportItem::parse(format!("sample/{index}.txt"), None, text.clone().into_bytes())
-        })
-        .collect();
-    let prepare_rate = sample as f64 / started.elapsed().as_secs_f64();
-    let prepare_cpu = (cpu_seconds() - cpu_started) / sample as f64;
-    let sample_store = Store::open(&folder.join("sample.db")).await?;
-    let started = Instant::now();
-    let cpu_started = cpu_seconds();
-    for batch in prepared
-        .chunks(BATCH_SIZE)
-        .map(|batch| batch.len())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .scan(prepared.into_iter(), |items, size| Some(items.by_ref().take(size).collect::<Vec<_>>()))
-    {
-        sample_store.import_batch(None, batch).await?;
-    }
-    let write_rate = sample as f64 / started.elapsed().as_secs_f64();
-    let write_cpu = (cpu_seconds() - cpu_started) / sample as f64;
-    sample_store.close().await;
-    println!(
-        "stages on {sample} documents: parse and prepare {prepare_rate:.0} documents/s on one core ({:.0} µs of CPU each); write {write_rate:.0} documents/s ({:.0} µs of CPU each)",
-        prepare_cpu * 1e6,
-        write_cpu * 1e6,
-    );
-
-    // Dossier: the whole import pipeline.
     let db = folder.join("archive.db");
-    let store = Store::open(&db).await?;
-    let started = Instant::now();
-    let cpu_started = cpu_seconds();
-    import(&store, &corpus).await?;
-    let import_seconds = started.elapsed().as_secs_f64();
-    let import_cpu = (cpu_seconds() - cpu_started) / corpus.texts.len() as f64;
-    let import_rate = corpus.texts.len() as f64 / import_seconds;
-    store.clone().close().await;
+    let kept = kept_archive(&options).await?.is_some();
+    // A run on a kept archive measures no import: its report is kept apart from
+    // the full run's, which `BENCHMARKS.md` is written from.
+    let report_path = options.report.clone().unwrap_or_else(|| {
+        crate::bench::report_path(if kept { "storage-search" } else { "storage" }, options.quick)
+    });
+    let (import_report, sqlite_version) = if kept {
+        println!(
+            "the archive at {} already holds {} documents: the import is not measured, the search is",
+            db.display(),
+            options.documents
+        );
+        (serde_json::Value::Null, None)
+    } else {
+        let (report, version) = measure_import(&folder, &db, &corpus).await?;
+        (report, Some(version))
+    };
     let store = Store::open(&db).await?;
     let database_bytes = file_size(&db);
     println!(
-        "dossier: import {import_rate:.0} documents/s ({:.2}× the peer's rate; {:.0} µs of CPU a document, all threads); database {:.1} MB = {:.2}× the raw text",
-        import_rate / peer_rate,
-        import_cpu * 1e6,
+        "database {:.1} MB = {:.2}× the raw text",
         database_bytes as f64 / 1e6,
         database_bytes as f64 / raw_bytes as f64
     );
@@ -211,16 +205,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         "documents": corpus.texts.len(),
         "raw_text_bytes": raw_bytes,
         "sqlite_version": sqlite_version,
-        "import": {
-            "documents_per_second": import_rate,
-            "peer_plain_inserts_per_second": peer_rate,
-            "ratio_to_peer": import_rate / peer_rate,
-            "cpu_microseconds_per_document": import_cpu * 1e6,
-            "stages": {
-                "parse_and_prepare_cpu_microseconds_per_document": prepare_cpu * 1e6,
-                "write_cpu_microseconds_per_document": write_cpu * 1e6,
-            },
-        },
+        "import": import_report,
         "database_bytes": database_bytes,
         "database_to_raw_text": database_bytes as f64 / raw_bytes as f64,
         "search": search_rows.iter().map(|row| serde_json::json!({
@@ -241,9 +226,83 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         },
         "postgres": postgres,
     });
-    crate::bench::write_report(&options.report, &options.command, report)?;
+    crate::bench::write_report(&report_path, &options.command, report)?;
     peer.close().await;
     Ok(())
+}
+
+/// The import beside plain inserts of the same texts, and where its time goes;
+/// returns the report's `import` part and SQLite's version.
+async fn measure_import(
+    folder: &Path,
+    db: &Path,
+    corpus: &Corpus,
+) -> anyhow::Result<(serde_json::Value, String)> {
+    // Peer: plain inserts of the same texts.
+    let peer_path = folder.join("peer.db");
+    let (peer_seconds, sqlite_version) = plain_inserts(&peer_path, &corpus.texts).await?;
+    let peer_rate = corpus.texts.len() as f64 / peer_seconds;
+    println!("peer: plain SQLite inserts: {peer_rate:.0} documents/s");
+
+    // Where the time goes: parsing and preparing alone, on one core.
+    let sample = corpus.texts.len().min(2000);
+    let started = Instant::now();
+    let cpu_started = cpu_seconds();
+    let prepared: Vec<ImportItem> = corpus.texts[..sample]
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            ImportItem::parse(format!("sample/{index}.txt"), None, text.clone().into_bytes())
+        })
+        .collect();
+    let prepare_rate = sample as f64 / started.elapsed().as_secs_f64();
+    let prepare_cpu = (cpu_seconds() - cpu_started) / sample as f64;
+    let sample_store = Store::open(&folder.join("sample.db")).await?;
+    let started = Instant::now();
+    let cpu_started = cpu_seconds();
+    for batch in prepared
+        .chunks(BATCH_SIZE)
+        .map(|batch| batch.len())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .scan(prepared.into_iter(), |items, size| Some(items.by_ref().take(size).collect::<Vec<_>>()))
+    {
+        sample_store.import_batch(None, batch).await?;
+    }
+    let write_rate = sample as f64 / started.elapsed().as_secs_f64();
+    let write_cpu = (cpu_seconds() - cpu_started) / sample as f64;
+    sample_store.close().await;
+    println!(
+        "stages on {sample} documents: parse and prepare {prepare_rate:.0} documents/s on one core ({:.0} µs of CPU each); write {write_rate:.0} documents/s ({:.0} µs of CPU each)",
+        prepare_cpu * 1e6,
+        write_cpu * 1e6,
+    );
+
+    // Dossier: the whole import pipeline.
+    let store = Store::open(db).await?;
+    let started = Instant::now();
+    let cpu_started = cpu_seconds();
+    import(&store, corpus).await?;
+    let import_seconds = started.elapsed().as_secs_f64();
+    let import_cpu = (cpu_seconds() - cpu_started) / corpus.texts.len() as f64;
+    let import_rate = corpus.texts.len() as f64 / import_seconds;
+    store.close().await;
+    println!(
+        "dossier: import {import_rate:.0} documents/s ({:.2}× the peer's rate; {:.0} µs of CPU a document, all threads)",
+        import_rate / peer_rate,
+        import_cpu * 1e6,
+    );
+    let report = serde_json::json!({
+        "documents_per_second": import_rate,
+        "peer_plain_inserts_per_second": peer_rate,
+        "ratio_to_peer": import_rate / peer_rate,
+        "cpu_microseconds_per_document": import_cpu * 1e6,
+        "stages": {
+            "parse_and_prepare_cpu_microseconds_per_document": prepare_cpu * 1e6,
+            "write_cpu_microseconds_per_document": write_cpu * 1e6,
+        },
+    });
+    Ok((report, sqlite_version))
 }
 
 /// The same import and queries on PostgreSQL; returns the report's `postgres` part.

@@ -30,9 +30,10 @@ tasks:
                      every benchmark below, with the extraction and entity evaluations,
                      at the sizes the issues name (--quick: small), then BENCHMARKS.md
                      (--quick: target/bench/quick/BENCHMARKS.md); `bench report` rewrites it
-  bench storage [--docs N] [--quick] [--db postgres://…] [--report PATH]
+  bench storage [--docs N] [--quick] [--dir DIR] [--db postgres://…] [--report PATH]
                      import, size, search and story-cluster figures on a generated
-                     corpus beside plain SQLite and bare FTS5 (default 100,000 documents)
+                     corpus beside plain SQLite and bare FTS5 (default 100,000 documents;
+                     --dir keeps the archive, and a later run there measures all but the import)
   bench web [--docs N] [--quick] [--rounds N] [--dir DIR] [--connections C] [--seconds D] [--report PATH]
                      requests/s and p50/p99 of the reader, library and search pages on a
                      generated archive beside a bare axum hello-world in the same run
