@@ -126,6 +126,20 @@ async fn hits_carry_highlighted_snippets_scores_and_facets(archive: Archive) {
         hit.snippet.highlights.iter().map(|range| &hit.snippet.text[range.clone()]).collect();
     assert_eq!(marked, ["appeal"]);
 
+    // A phrase's matches are counted and faceted, with and without a filter.
+    let results = store.search(&SearchRequest::new("\"the cost of\" OR \"private message\"")).await.unwrap();
+    assert_eq!(results.total, 2);
+    assert_eq!(results.hits.len(), 2);
+    assert!(results.facets.sites.contains(&("The Guardian".to_owned(), 1)), "{:?}", results.facets);
+    assert!(results.facets.sites.contains(&("Daily Mail".to_owned(), 1)), "{:?}", results.facets);
+    let filtered = store
+        .search(&SearchRequest::new("\"the cost of\" OR \"private message\" site:\"daily mail\""))
+        .await
+        .unwrap();
+    assert_eq!(filtered.total, 1);
+    assert_eq!(filtered.hits[0].title, "Netflix had access to Facebook message inboxes");
+    assert_eq!(filtered.facets.sites, [("Daily Mail".to_owned(), 1)]);
+
     let results = store.search(&SearchRequest::new("")).await.unwrap();
     assert_eq!(results.total, 4);
     assert_eq!(results.facets.sites[0], ("The Guardian".to_owned(), 2));
