@@ -27,7 +27,8 @@
 //! count reads the end of the word's list only, under a millisecond), and a word
 //! in more than half of them is not scored. When every word is such a word
 //! (`"of the"`), the phrase's matches are listed newest first, as their scores
-//! would all be nearly zero.
+//! would all be nearly zero. A phrase scored by its words is matched once, and
+//! its documents' ids serve both the ranking and the facets.
 
 use std::collections::HashSet;
 use std::fmt::Write;
