@@ -857,7 +857,7 @@ fn web_section(out: &mut String, value: &Value) {
     if let Some(parts) = value.get("reading_view_microseconds").and_then(Value::as_object) {
         let listed: Vec<String> = parts
             .iter()
-            .filter_map(|(part, mean)| Some(format!("{part} {:.0} µs", mean.as_f64()?)))
+            .filter_map(|(part, median)| Some(format!("{part} {:.0} µs", median.as_f64()?)))
             .collect();
         let _ = writeln!(
             out,

@@ -68,19 +68,19 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
     Ok(options)
 }
 
-/// The archive of an earlier run in `--dir`, when it holds the `--docs`
-/// documents: its path. An archive with other documents is an error.
-async fn kept_archive(options: &Options) -> anyhow::Result<Option<PathBuf>> {
-    let Some(folder) = &options.folder else { return Ok(None) };
+/// Whether `--dir` holds the archive of an earlier run, with the `--docs`
+/// documents. An archive with other documents is an error.
+async fn kept_archive(options: &Options) -> anyhow::Result<bool> {
+    let Some(folder) = &options.folder else { return Ok(false) };
     let db = folder.join("archive.db");
     if !db.exists() {
-        return Ok(None);
+        return Ok(false);
     }
     let store = Store::open(&db).await?;
     let stored = store.count_documents().await?;
     store.close().await;
     if stored == 0 {
-        return Ok(None);
+        return Ok(false);
     }
     anyhow::ensure!(
         stored == options.documents as i64,
@@ -88,7 +88,7 @@ async fn kept_archive(options: &Options) -> anyhow::Result<Option<PathBuf>> {
         db.display(),
         options.documents
     );
-    Ok(Some(db))
+    Ok(true)
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
@@ -114,7 +114,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     );
 
     let db = folder.join("archive.db");
-    let kept = kept_archive(&options).await?.is_some();
+    let kept = kept_archive(&options).await?;
     // A run on a kept archive measures no import: its report is kept apart from
     // the full run's, which `BENCHMARKS.md` is written from.
     let report_path = options.report.clone().unwrap_or_else(|| {

@@ -295,16 +295,16 @@ async fn bench(options: Options) -> anyhow::Result<()> {
             "ratio_to_hello_world": row.share.to_json(),
         })).collect::<Vec<_>>(),
         "targets": targets,
-        "reading_view_microseconds": reads.iter().map(|(name, mean)| (name.to_string(), serde_json::json!(mean))).collect::<serde_json::Map<_, _>>(),
+        "reading_view_microseconds": reads.iter().map(|(name, median)| (name.to_string(), serde_json::json!(median))).collect::<serde_json::Map<_, _>>(),
     });
     crate::bench::write_report(&options.report, &options.command, report)
 }
 
 /// Where a reading view's time goes on the server, one page at a time with
-/// nothing else running, over the same documents (the second pass timed): the
-/// one storage statement with the model decoded (`Reader::reading_page`), and the
-/// whole page through the router without a socket (read, decode, render,
-/// headers). The rest of a request's cost is HTTP and loopback TCP, which
+/// nothing else running, over the same documents (the median of the passes
+/// after the first): the one storage statement with the model decoded
+/// (`Reader::reading_page`), and the whole page through the router without a
+/// socket (read, decode, render, headers). The rest of a request's cost is HTTP and loopback TCP, which
 /// hello-world pays too. Returns (part, median microseconds a page).
 async fn reading_view_costs(
     store: &Store,

@@ -84,17 +84,7 @@ pub(crate) fn direct_reading_row(
     coverage: i64,
 ) -> rusqlite::Result<Option<ReadingRow>> {
     use rusqlite::OptionalExtension;
-    // The text for the coverage first asked, kept: callers ask with one.
-    static FIRST: std::sync::OnceLock<(i64, String)> = std::sync::OnceLock::new();
-    let (first_coverage, first_text) = FIRST.get_or_init(|| (coverage, statement(coverage)));
-    let other;
-    let text = if *first_coverage == coverage {
-        first_text
-    } else {
-        other = statement(coverage);
-        &other
-    };
-    let mut statement = connection.prepare_cached(text)?;
+    let mut statement = connection.prepare_cached(&statement(coverage))?;
     statement
         .query_row([id], |row| {
             Ok((

@@ -50,10 +50,7 @@ pub(crate) async fn search(
     // A phrase scored by its words: its matches, found once for both the ranking
     // and the facets (each would match it again: at a million documents, 6 ms for
     // a common word before a rare one).
-    let phrase_matches = match &scoring {
-        Some(_) => Some(plan_matches(pool, &plan).await?),
-        None => None,
-    };
+    let phrase_matches = if scoring.is_some() { Some(plan_matches(pool, &plan).await?) } else { None };
 
     // The page is chosen first, from ids and scores alone, and only its rows are
     // read whole: the sorter never carries the stored models of every match.
@@ -144,23 +141,11 @@ fn order(sort: SortOrder, scored: bool) -> &'static str {
 
 async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortOrder) -> Result<Plan> {
     let Some(match_expression) = match_expression(query) else {
-        return Ok(Plan {
-            match_expression: None,
-            scoring: None,
-            window_start: None,
-            excluded_expression: excluded(query),
-            newest: 0,
-        });
+        return Ok(Plan { excluded_expression: excluded(query), ..Plan::default() });
     };
     // Sorting by date reads matches in index order and stops early; only
     // relevance ranking needs every match scored.
-    let mut plan = Plan {
-        match_expression: Some(match_expression),
-        scoring: None,
-        window_start: None,
-        excluded_expression: None,
-        newest: 0,
-    };
+    let mut plan = Plan { match_expression: Some(match_expression), ..Plan::default() };
     if sort != SortOrder::Relevance {
         return Ok(plan);
     }
@@ -249,7 +234,7 @@ pub(crate) async fn matching_ids(pool: &SqlitePool, query: &Query) -> Result<Vec
     let match_expression = match_expression(query);
     let from = if match_expression.is_some() { FROM_MATCHES } else { "FROM documents d" };
     let excluded_expression = if match_expression.is_none() { excluded(query) } else { None };
-    let plan = Plan { match_expression, scoring: None, window_start: None, excluded_expression, newest: 0 };
+    let plan = Plan { match_expression, excluded_expression, ..Plan::default() };
     let mut arguments = SqliteArguments::default();
     let sql = format!("SELECT d.id {from}{} ORDER BY d.id", where_clause(query, &plan, &mut arguments));
     let rows: Vec<(i64,)> = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(pool).await?;
@@ -271,16 +256,9 @@ async fn count_and_facets(
     let sql = match matches {
         // Matches already found (a JSON array of ids): the filters only.
         Some(matches) => {
-            let filters_only = Plan {
-                match_expression: None,
-                scoring: None,
-                window_start: None,
-                excluded_expression: None,
-                newest: 0,
-            };
             let sql = format!(
                 "{values} FROM document_filters d{} AND d.id IN (SELECT value FROM json_each(?))",
-                where_clause(query, &filters_only, &mut arguments)
+                where_clause(query, &Plan::default(), &mut arguments)
             );
             add(&mut arguments, matches);
             sql
@@ -302,6 +280,7 @@ async fn count_and_facets(
     Ok((total, facets))
 }
 
+#[derive(Default)]
 struct Plan {
     /// The FTS5 expression for the required and excluded terms, if any are required.
     match_expression: Option<String>,
@@ -333,10 +312,9 @@ impl Plan {
         let Some(Scoring::Words(words)) = &self.scoring else { return None };
         Some(Plan {
             match_expression: Some(words.clone()),
-            scoring: None,
             window_start: self.window_start,
-            excluded_expression: None,
             newest: self.newest,
+            ..Plan::default()
         })
     }
 }
@@ -409,10 +387,11 @@ fn where_clause(query: &Query, plan: &Plan, arguments: &mut SqliteArguments) -> 
 
 /// The FTS5 expression for the required clauses, minus the excluded terms.
 fn match_expression(query: &Query) -> Option<String> {
-    if !query.has_text() {
-        return None;
-    }
-    let mut expression = required_expression(query, push_term);
+    let mut expression = required_expression(query, |term| {
+        let mut written = String::new();
+        push_term(&mut written, term);
+        Some(written)
+    })?;
     if let Some(excluded) = excluded(query) {
         let _ = write!(expression, " NOT ({excluded})");
     }
@@ -427,53 +406,39 @@ fn match_expression(query: &Query) -> Option<String> {
 /// A phrase left without words matches anything, and so does its clause, which
 /// is left out; `None` when every clause is.
 fn scoring_expression(query: &Query, common: &HashSet<String>) -> Option<String> {
-    let mut clauses = Vec::new();
-    'clauses: for clause in &query.required {
-        let mut alternatives = Vec::new();
-        for term in clause {
-            let mut alternative = String::new();
-            match term {
-                Term::Phrase(words) => {
-                    let mut seen = HashSet::new();
-                    let words: Vec<String> = words
-                        .iter()
-                        .filter(|word| !common.contains(*word) && seen.insert(word.as_str()))
-                        .map(|word| format!("\"{word}\""))
-                        .collect();
-                    match words.len() {
-                        0 => continue 'clauses,
-                        1 => alternative.push_str(&words[0]),
-                        _ => {
-                            let _ = write!(alternative, "({})", words.join(" AND "));
-                        }
-                    }
-                }
-                term => push_term(&mut alternative, term),
-            }
-            alternatives.push(alternative);
+    required_expression(query, |term| {
+        let Term::Phrase(words) = term else {
+            let mut written = String::new();
+            push_term(&mut written, term);
+            return Some(written);
+        };
+        let mut seen = HashSet::new();
+        let words: Vec<String> = words
+            .iter()
+            .filter(|word| !common.contains(*word) && seen.insert(word.as_str()))
+            .map(|word| format!("\"{word}\""))
+            .collect();
+        match words.len() {
+            0 => None,
+            1 => words.into_iter().next(),
+            _ => Some(format!("({})", words.join(" AND "))),
         }
-        clauses.push(format!("({})", alternatives.join(" OR ")));
-    }
-    (!clauses.is_empty()).then(|| clauses.join(" AND "))
+    })
 }
 
-/// The required clauses, ANDed, each an OR of its terms as `push` writes them.
-fn required_expression(query: &Query, push: impl Fn(&mut String, &Term)) -> String {
-    let mut expression = String::new();
-    for (index, clause) in query.required.iter().enumerate() {
-        if index > 0 {
-            expression.push_str(" AND ");
-        }
-        expression.push('(');
-        for (alternative, term) in clause.iter().enumerate() {
-            if alternative > 0 {
-                expression.push_str(" OR ");
-            }
-            push(&mut expression, term);
-        }
-        expression.push(')');
-    }
-    expression
+/// The required clauses, ANDed, each an OR of its terms as `write` writes them.
+/// A term `write` gives nothing for matches anything, and so does its clause,
+/// which is left out; `None` when no clause is left.
+fn required_expression(query: &Query, write: impl Fn(&Term) -> Option<String>) -> Option<String> {
+    let clauses: Vec<String> = query
+        .required
+        .iter()
+        .filter_map(|clause| {
+            let alternatives: Option<Vec<String>> = clause.iter().map(&write).collect();
+            Some(format!("({})", alternatives?.join(" OR ")))
+        })
+        .collect();
+    (!clauses.is_empty()).then(|| clauses.join(" AND "))
 }
 
 fn excluded(query: &Query) -> Option<String> {
