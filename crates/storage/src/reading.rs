@@ -21,16 +21,22 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use dossier_core::Document;
 use serde::de::DeserializeOwned;
 
+use crate::import::decode_model;
 use crate::library::{HighlightRow, ReadingState, StoredHighlight};
-use crate::read::{SourceRow, StoredDocument, stored_document};
 use crate::{Backend, Error, Result, Store, postgres, sqlite};
 
 /// What the reading view shows of one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadingPage {
-    pub stored: StoredDocument,
+    pub document: Document,
+    /// Its story cluster (see `StoredDocument::story`).
+    pub story: i64,
+    /// Where it was imported from: each source's path or address, in the order
+    /// they were imported. The page shows no more of a source, so no more is read.
+    pub sources: Vec<String>,
     pub state: ReadingState,
     /// Its tags, by name.
     pub tags: Vec<String>,
@@ -59,12 +65,12 @@ pub struct StoryMember {
     pub published: Option<String>,
 }
 
-/// The row both backends select: the document's model, added time and story;
-/// its sources (each with its id first), tags, highlights and story members as JSON arrays; the read time
-/// and position; the previous and next ids; its entities and images as JSON arrays.
+/// The row both backends select: the document's model and story; its sources'
+/// (id, location) pairs, tags, highlights (each with its id first) and story members as JSON
+/// arrays; the read time and position; the previous and next ids; its entities
+/// and images as JSON arrays.
 pub(crate) type ReadingRow = (
     Vec<u8>,
-    String,
     i64,
     String,
     String,
@@ -148,10 +154,12 @@ impl Reader {
     }
 }
 
+/// A highlight's id, then its row (text, note, created, imported at), as one JSON array.
+type NumberedHighlight = (i64, Option<String>, Option<String>, Option<String>, String);
+
 fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
     let (
         model,
-        added_at,
         story,
         sources,
         tags,
@@ -166,21 +174,25 @@ fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
     ) = row;
     let images: Vec<(String, String)> = from_json(id, &images)?;
     let entities: Vec<(usize, i64)> = from_json(id, &entities)?;
-    // With their ids, in no particular order (see `sqlite::reading`).
-    let mut sources: Vec<(i64, String, String, String, String)> = from_json(id, &sources)?;
-    sources.sort_unstable_by_key(|source| source.0);
-    let sources: Vec<SourceRow> = sources
-        .into_iter()
-        .map(|(_, location, format, original_sha256, imported_at)| {
-            (location, format, original_sha256, imported_at)
-        })
-        .collect();
-    let highlights: Vec<HighlightRow> = from_json(id, &highlights)?;
+    // Sources and highlights come with their ids, in no particular order (see
+    // `sqlite::reading`).
+    let mut sources: Vec<(i64, String)> = from_json(id, &sources)?;
+    sources.sort_unstable_by_key(|(source, _)| *source);
+    let mut highlights: Vec<NumberedHighlight> = from_json(id, &highlights)?;
+    highlights.sort_unstable_by_key(|highlight| highlight.0);
     Ok(ReadingPage {
-        stored: stored_document(id, (model, added_at, story), sources)?,
+        document: decode_model(id, &model)?,
+        story,
+        sources: sources.into_iter().map(|(_, location)| location).collect(),
         state: ReadingState { read_at, position },
         tags: from_json(id, &tags)?,
-        highlights: highlights.into_iter().map(StoredHighlight::from).collect(),
+        highlights: highlights
+            .into_iter()
+            .map(|(_, text, note, created, imported_at)| {
+                let row: HighlightRow = (text, note, created, imported_at);
+                StoredHighlight::from(row)
+            })
+            .collect(),
         previous,
         next,
         coverage: from_json(id, &coverage)?,

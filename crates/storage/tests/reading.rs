@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+use dossier_core::{Format, Highlight, Item};
 use dossier_storage::{Error, ImportItem, LibraryFilter, LibrarySort, Store, StoryMember};
 use support::Archive;
 
@@ -12,6 +13,23 @@ on_every_backend!(the_reading_page_agrees_with_the_separate_reads);
 
 fn item(name: &str, text: &str) -> ImportItem {
     ImportItem::parse(name.to_owned(), Some(name), text.as_bytes().to_vec())
+}
+
+/// An export of `text` carrying the highlights `passages`, in that order.
+fn annotated(name: &str, text: &str, passages: &[&str]) -> ImportItem {
+    let highlights: Vec<Highlight> = passages
+        .iter()
+        .map(|passage| Highlight { text: Some((*passage).to_owned()), note: None, created: None })
+        .collect();
+    let parsed = dossier_core::parse(text.as_bytes(), Format::Text)
+        .map(|documents| {
+            documents
+                .into_iter()
+                .map(|document| Item { document, read: None, highlights: highlights.clone(), member: None })
+                .collect()
+        })
+        .map_err(|error| error.to_string());
+    ImportItem::from_parsed_items(name.to_owned(), Format::Text, text.as_bytes(), parsed)
 }
 
 const STORY: &str = "The harbour authority confirmed on Tuesday that the northern breakwater will be rebuilt \
@@ -55,6 +73,11 @@ async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
     // A second source of the first document, named to sort before its first.
     let again = store.import_batch(None, vec![item("0-again.txt", &text("a", 0, 0))]).await.unwrap();
     assert_eq!(again[0].outcome.ids(), [ids[0]], "{again:?}");
+    // Highlights whose passages sort otherwise than the order they were made in.
+    let passages = ["Zebra crossing moved", "Harbour wall", "Anchor fees"];
+    let marked =
+        store.import_batch(None, vec![annotated("marked.json", &text("a", 0, 0), &passages)]).await.unwrap();
+    assert_eq!(marked[0].outcome.ids(), [ids[0]], "{marked:?}");
     store.add_tag(&[ids[0], ids[4]], "harbour").await.unwrap();
     store.add_tag(&[ids[0]], "council").await.unwrap();
     store.set_read(&[ids[0]], true).await.unwrap();
@@ -67,7 +90,11 @@ async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
         // second time through a connection kept from the first).
         assert_eq!(reader.reading_page(id, 5).await.unwrap(), page, "document {id}");
         assert_eq!(reader.clone().reading_page(id, 5).await.unwrap(), page, "document {id}");
-        assert_eq!(page.stored, store.document(id).await.unwrap());
+        let stored = store.document(id).await.unwrap();
+        assert_eq!(page.document, stored.document, "document {id}");
+        assert_eq!(page.story, stored.story, "document {id}");
+        let locations: Vec<String> = stored.sources.into_iter().map(|source| source.location).collect();
+        assert_eq!(page.sources, locations, "document {id}");
         assert_eq!(page.state, store.reading_state(id).await.unwrap());
         assert_eq!(page.tags, store.document_tags(id).await.unwrap());
         assert_eq!(page.highlights, store.highlights(id).await.unwrap());
@@ -76,7 +103,7 @@ async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
         assert_eq!((page.previous, page.next), neighbours, "document {id}");
         let mut members = Vec::new();
         for member in
-            store.story_members(page.stored.story).await.unwrap().into_iter().filter(|member| *member != id)
+            store.story_members(page.story).await.unwrap().into_iter().filter(|member| *member != id)
         {
             let document = store.document(member).await.unwrap().document;
             members.push(StoryMember {
@@ -93,8 +120,14 @@ async fn the_reading_page_agrees_with_the_separate_reads(archive: Archive) {
     assert_eq!(first.coverage.iter().map(|member| member.id).collect::<Vec<_>>(), [ids[3], ids[6]]);
     assert_eq!(store.reading_page(ids[0], 1).await.unwrap().coverage.len(), 1);
     assert_eq!(first.tags, ["council", "harbour"]);
-    let locations: Vec<&str> = first.stored.sources.iter().map(|source| source.location.as_str()).collect();
-    assert_eq!(locations, ["a.txt", "0-again.txt"], "sources in the order they were imported");
+    assert_eq!(
+        first.sources,
+        ["a.txt", "0-again.txt", "marked.json"],
+        "sources in the order they were imported"
+    );
+    let shown: Vec<&str> =
+        first.highlights.iter().filter_map(|highlight| highlight.text.as_deref()).collect();
+    assert_eq!(shown, passages, "highlights in the order they were made");
     assert!(first.state.read_at.is_some() && first.state.position == 3);
     assert!(matches!(store.reading_page(9_999, 5).await, Err(Error::NotFound(9_999))));
     assert!(matches!(reader.reading_page(9_999, 5).await, Err(Error::NotFound(9_999))));

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use std::collections::HashMap;
 
 use dossier_core::{Block, Document};
-use dossier_storage::{ReadingPage, StoredDocument, StoredHighlight};
+use dossier_storage::{ReadingPage, StoredHighlight};
 
 use crate::AppState;
 use crate::error::{WebError, render};
@@ -252,9 +252,19 @@ async fn reading_view(
     let id = document_id(&id)?;
     // One query: the document, the reader's state, tags, highlights, neighbours
     // and the story's other documents (see `Store::reading_page`).
-    let ReadingPage { stored, state: reading, tags, highlights, previous, next, coverage, entities, images } =
-        state.reader.reading_page(id, COVERAGE_SHOWN).await?;
-    let StoredDocument { document, sources, story, .. } = stored;
+    let ReadingPage {
+        document,
+        story,
+        sources,
+        state: reading,
+        tags,
+        highlights,
+        previous,
+        next,
+        coverage,
+        entities,
+        images,
+    } = state.reader.reading_page(id, COVERAGE_SHOWN).await?;
     let original_url = document
         .canonical_url
         .clone()
@@ -328,7 +338,7 @@ async fn reading_view(
         authors: document.authors.join(", "),
         reading_minutes: document.reading_minutes,
         blocks,
-        sources: sources.into_iter().map(|source| source.location).collect(),
+        sources,
         contents,
         quotes,
         coverage,

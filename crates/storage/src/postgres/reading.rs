@@ -8,13 +8,12 @@ use crate::reading::ReadingRow;
 
 pub(crate) async fn reading_row(pool: &PgPool, id: i64, coverage: i64) -> Result<Option<ReadingRow>> {
     Ok(sqlx::query_as(
-        "SELECT d.model, d.added_at, d.story_id,
-                (SELECT coalesce(json_agg(json_build_array(id, location, format, original_sha256, imported_at)
-                                          ORDER BY id), '[]')::text
+        "SELECT d.model, d.story_id,
+                (SELECT coalesce(json_agg(json_build_array(id, location) ORDER BY id), '[]')::text
                  FROM sources WHERE document_id = d.id),
                 (SELECT coalesce(json_agg(t.name ORDER BY t.name), '[]')::text
                  FROM document_tags dt JOIN tags t ON t.id = dt.tag_id WHERE dt.document_id = d.id),
-                (SELECT coalesce(json_agg(json_build_array(text, note, created, imported_at) ORDER BY id), '[]')::text
+                (SELECT coalesce(json_agg(json_build_array(id, text, note, created, imported_at) ORDER BY id), '[]')::text
                  FROM highlights WHERE document_id = d.id),
                 r.read_at, coalesce(r.position, 0)::int8,
                 (SELECT p.id FROM documents p WHERE (p.added_at, p.id) > (d.added_at, d.id)

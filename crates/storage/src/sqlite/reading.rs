@@ -8,9 +8,11 @@
 //! time with a greater or smaller id, else the nearest added time): the row value
 //! `(added_at, id) > (…)` seeks on `added_at` alone and then steps through every
 //! document added with it, and one import batch shares one added time, hundreds
-//! of documents. Sources come unordered with their ids, sorted by the caller:
-//! `ORDER BY id` inside the aggregate costs a temporary b-tree on every page,
-//! more than the rest of the sources' part.
+//! of documents. Sources and highlights come unordered with their ids, sorted
+//! by the caller: `ORDER BY id` inside the aggregate costs a temporary b-tree on
+//! every page, more than the rest of their parts. Of a source, only its location
+//! is read, which the unique index on (document, location, original) holds: the
+//! sources' part never reads the table.
 
 use sqlx::{AssertSqlSafe, SqlitePool};
 
@@ -21,14 +23,14 @@ use crate::reading::ReadingRow;
 fn statement(coverage: i64) -> String {
     // The limit is written into the statement, not bound: see the module documentation of `sqlite`.
     format!(
-        "SELECT d.model, d.added_at, d.story_id,
-                (SELECT json_group_array(json_array(id, location, format, original_sha256, imported_at))
+        "SELECT d.model, d.story_id,
+                (SELECT json_group_array(json_array(id, location))
                  FROM sources WHERE document_id = d.id),
                 (SELECT json_group_array(name)
                  FROM (SELECT t.name FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
                        WHERE dt.document_id = d.id ORDER BY t.name)),
-                (SELECT json_group_array(json_array(text, note, created, imported_at))
-                 FROM (SELECT * FROM highlights WHERE document_id = d.id ORDER BY id)),
+                (SELECT json_group_array(json_array(id, text, note, created, imported_at))
+                 FROM highlights WHERE document_id = d.id),
                 (SELECT read_at FROM reading_states WHERE document_id = d.id),
                 coalesce((SELECT position FROM reading_states WHERE document_id = d.id), 0),
                 coalesce((SELECT p.id FROM documents p WHERE p.added_at = d.added_at AND p.id > d.id
@@ -100,7 +102,6 @@ pub(crate) fn direct_reading_row(
                 row.get(9)?,
                 row.get(10)?,
                 row.get(11)?,
-                row.get(12)?,
             ))
         })
         .optional()
