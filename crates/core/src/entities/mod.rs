@@ -33,10 +33,10 @@ use scan::{Candidate, Evidence, TextKind};
 /// every mention; quotes' `speaker_entity` is set from the result by
 /// [`link_speakers`].
 pub(crate) fn find<'d>(document: &'d Document) -> Vec<Entity> {
-    // Sized for a typical article, so that neither grows many times: about one word
-    // in six bytes, one candidate in sixty.
+    // Sized for a typical article, so that they seldom grow: about one candidate in
+    // sixty bytes.
     let length = document.title.len() + document.blocks.iter().map(block_length).sum::<usize>();
-    let mut buffers = scan::Buffers::with_capacity(length.min(scan::WINDOW) / 6);
+    let mut buffers = scan::Buffers::take();
     let mut candidates: Vec<Candidate<'d>> = Vec::with_capacity(length / 60);
     // Where each candidate stands: its block (none for the title) and the offset
     // of the scanned text in that block's `Block::text()`.
@@ -66,6 +66,7 @@ pub(crate) fn find<'d>(document: &'d Document) -> Vec<Entity> {
             Block::Image { .. } | Block::Code { .. } | Block::Rule => {}
         }
     }
+    buffers.keep();
     let mut names = Names {
         groups: Vec::with_capacity(candidates.len()),
         index: FastMap::with_capacity_and_hasher(candidates.len(), Default::default()),

@@ -150,13 +150,24 @@ pub(super) struct Buffers {
     lower: Vec<Cell<u32>>,
 }
 
+thread_local! {
+    /// Each thread's buffers, kept from document to document: allocating them afresh
+    /// for each (a few KiB, past the allocator's small-block caches) cost more than
+    /// a typical article's lookups in them. They hold no more than one window's
+    /// tokens, so what is kept is bounded.
+    static BUFFERS: Cell<Buffers> = Cell::new(Buffers::default());
+}
+
 impl Buffers {
-    pub(super) fn with_capacity(tokens: usize) -> Buffers {
-        Buffers {
-            tokens: Vec::with_capacity(tokens),
-            written: Vec::with_capacity(tokens),
-            lower: Vec::with_capacity(tokens),
-        }
+    /// This thread's buffers (empty ones if they are taken already); give them back
+    /// with [`Buffers::keep`].
+    pub(super) fn take() -> Buffers {
+        BUFFERS.with(Cell::take)
+    }
+
+    /// Keeps the buffers for the thread's next document.
+    pub(super) fn keep(self) {
+        BUFFERS.with(|buffers| buffers.set(self));
     }
 }
 

@@ -48,13 +48,13 @@ const SENTENCE_TOKENS: usize = 64;
 /// date (`March 23`, `on Monday`, `last year`) need `published`; without it only
 /// absolute dates (`October 2021`, `in 2011`, `2024-03-23`) are found.
 pub(crate) fn find(document: &Document) -> Vec<Event> {
+    let (tokens, tense_cues) = BUFFERS.with(Cell::take);
     let mut finder = Finder {
         reference: document.published.as_deref().and_then(date::calendar_date),
         events: Vec::new(),
         last: None,
-        // Room for a long sentence's tokens, so that they seldom grow.
-        tokens: Tokens::with_capacity(SENTENCE_TOKENS),
-        tense_cues: Vec::with_capacity(SENTENCE_TOKENS),
+        tokens,
+        tense_cues,
         seen: Seen::default(),
     };
     for (index, block) in document.blocks.iter().enumerate() {
@@ -70,7 +70,18 @@ pub(crate) fn find(document: &Document) -> Vec<Event> {
             Block::Code { .. } | Block::Image { .. } | Block::Rule => {}
         }
     }
+    BUFFERS.with(|buffers| buffers.set((finder.tokens, finder.tense_cues)));
     finder.events
+}
+
+thread_local! {
+    /// Each thread's sentence buffers, kept from document to document so that a
+    /// document allocates none. They hold one sentence piece's tokens at most, so what
+    /// is kept is bounded.
+    static BUFFERS: Cell<(Tokens, Vec<Cell<u8>>)> = Cell::new((
+        Tokens::with_capacity(SENTENCE_TOKENS),
+        Vec::with_capacity(SENTENCE_TOKENS),
+    ));
 }
 
 /// A date expression: tokens `start..end` of the sentence. `when` is `None` when the
