@@ -437,19 +437,21 @@ impl Lexicon {
 /// sentence (`starts::TRIGGER`). Most words are refused before they are
 /// lowercased or probed.
 pub(super) fn is_trigger(word: &str) -> bool {
-    if !get().may_be_trigger(word) {
+    let lexicon = get();
+    if !lexicon.may_be_trigger(word) {
         return false;
     }
     let bytes = word.as_bytes();
-    let mut buffer = [0u8; MAX_KEY_BYTES];
-    let found = if word.is_ascii() {
-        let lowered = &mut buffer[..bytes.len()];
-        lowered.copy_from_slice(bytes);
-        lowered.make_ascii_lowercase();
-        entry(std::str::from_utf8(lowered).unwrap_or_default())
-    } else {
-        entry(&word.to_lowercase())
-    };
+    if word.is_ascii() {
+        // `may_be_trigger` let only words shorter than a key's limit through. The
+        // word's key, lowercased, is probed as is: no copy, no second check of its
+        // letters.
+        let key = Key::of(bytes);
+        let capital = bytes[0].is_ascii_uppercase();
+        let lowercase = key.ascii_lowercase() == key;
+        return lexicon.get(key.ascii_lowercase()).is_some_and(|found| triggers(found, capital, lowercase));
+    }
+    let found = entry(&word.to_lowercase());
     let capital = word.chars().next().is_some_and(char::is_uppercase);
     let lowercase = !word.chars().any(char::is_uppercase);
     found.is_some_and(|found| triggers(found, capital, lowercase))

@@ -211,7 +211,7 @@ pub(super) fn may_hold_date(text: &str, start: usize, end: usize) -> bool {
                 _ => break,
             }
         }
-        // Most words are refused by `may_be_trigger` without a call.
+        // Most words are refused by `may_be_trigger` (inlined) without a call.
         let word = &text[at..next];
         if lexicon.may_be_trigger(word) && lexicon::is_trigger(word) {
             return true;
