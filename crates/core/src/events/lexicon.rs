@@ -239,8 +239,8 @@ fn last_letter_bit(word: &[u8]) -> u32 {
 }
 
 impl Lexicon {
-    /// See [`entry`].
-    #[inline]
+    /// See [`entry`]. Inlined into the tokeniser, which asks it for every word.
+    #[inline(always)]
     pub(super) fn entry(&self, word: &str) -> Option<Entry> {
         // Before probing: a key of this length starting with these two letters must
         // exist. Most words of a text fail here.
