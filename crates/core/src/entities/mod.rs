@@ -288,8 +288,7 @@ fn last_named(
 /// Data Protection Authority`), else, for `the company` and its like, the last named
 /// that is not a public body, else the last named.
 fn last_organization(entities: &[Entity], noun: &str, before: Position, blocks: &[Block]) -> Option<usize> {
-    let ends_in_noun =
-        |entity: &Entity| entity.name.rsplit(' ').next().is_some_and(|last| last.eq_ignore_ascii_case(noun));
+    let ends_in_noun = |entity: &Entity| last_word(&entity.name).eq_ignore_ascii_case(noun);
     if let Some(index) = last_named(entities, EntityKind::Organization, before, blocks, ends_in_noun) {
         return Some(index);
     }
@@ -329,7 +328,7 @@ fn last_titled_person(
     }
     let titled = |text: &str, start: usize| {
         let before = text.get(..start).unwrap_or_default().trim_end();
-        let word = before.rsplit(' ').next().unwrap_or_default().trim_end_matches('.');
+        let word = last_word(before).trim_end_matches('.');
         word.eq_ignore_ascii_case(noun) || (noun == "judge" && word.eq_ignore_ascii_case("justice"))
     };
     let mut best: Option<(Position, usize)> = None;
@@ -361,8 +360,7 @@ fn last_titled_person(
 /// `U.S. Court of Appeals for the 7th Circuit`).
 fn is_public_body(name: &str) -> bool {
     let head = name.split(" of ").next().and_then(|head| head.split(" for ").next()).unwrap_or_default();
-    is_public_body_word(name.rsplit(' ').next().unwrap_or_default())
-        || is_public_body_word(head.rsplit(' ').next().unwrap_or_default())
+    is_public_body_word(last_word(name)) || is_public_body_word(last_word(head))
 }
 
 fn is_public_body_word(word: &str) -> bool {
@@ -556,7 +554,7 @@ impl<'a> Names<'a> {
                     || name.chars().nth(1).is_none()
                     || lexicon::is_generic(flags, lower_flags)
             } else {
-                let last = name.rsplit(' ').next().unwrap_or_default();
+                let last = last_word(name);
                 group.words >= 2 && lexicon::written_lists(last) & written::LAW_SUFFIX != 0
             };
             group.kind = if group.never { None } else { kind_of(group, flags, lower_flags) };
@@ -633,7 +631,7 @@ impl<'a> Names<'a> {
         for &(index, stem) in &long_names {
             let group = &self.groups[index];
             let name = group.name.as_ref();
-            let first = name.split(' ').next().unwrap_or_default();
+            let first = first_word(name);
             let seat = ["University of ", "College of "]
                 .iter()
                 .find_map(|head| name.strip_prefix(head))
@@ -670,8 +668,7 @@ impl<'a> Names<'a> {
             self.groups.iter().any(|group| {
                 group.kind == Some(EntityKind::Person)
                     && group.words >= 2
-                    && (group.name.split(' ').next() == Some(word)
-                        || group.name.rsplit(' ').next() == Some(word))
+                    && (first_word(&group.name) == word || last_word(&group.name) == word)
             })
         };
         for group in &self.groups {
@@ -766,14 +763,14 @@ impl<'a> Names<'a> {
             // Two- and three-word names that nothing typed, by their last word: `Tamsin
             // Feld` when `Feld` alone is a person (`Feld said`).
             if group.kind.is_none() && (2..=3).contains(&group.words) && group.root == index && !group.never {
-                let last = group.name.rsplit(' ').next().unwrap_or_default();
+                let last = last_word(&group.name);
                 by_word.add(last, Part::UndecidedLast, index);
             }
             if group.kind != Some(EntityKind::Person) || group.words < 2 || group.root != index {
                 continue;
             }
-            let first = group.name.split(' ').next().unwrap_or_default();
-            let last = group.name.rsplit(' ').next().unwrap_or_default();
+            let first = first_word(&group.name);
+            let last = last_word(&group.name);
             by_word.add(last, Part::Last, index);
             // `Omar al-Bashir` is `Bashir` too.
             if let Some(stem) =
@@ -807,8 +804,8 @@ impl<'a> Names<'a> {
             }
             if group.words >= 2 {
                 if group.kind == Some(EntityKind::Person) {
-                    let first = group.name.split(' ').next().unwrap_or_default();
-                    let last = group.name.rsplit(' ').next().unwrap_or_default();
+                    let first = first_word(&group.name);
+                    let last = last_word(&group.name);
                     if let Some(full) = by_ends.get(&(first, last)).filter(|full| **full != index) {
                         links.push((index, *full));
                     }
@@ -918,10 +915,27 @@ impl People<'_> {
     }
 }
 
+/// The first word of a name, or the whole name: a name's words are parted by single
+/// ASCII spaces, so a byte search finds them without the machinery of `split`.
+fn first_word(name: &str) -> &str {
+    name.as_bytes().iter().position(|byte| *byte == b' ').map_or(name, |space| &name[..space])
+}
+
+/// The last word of a name, or the whole name (see [`first_word`]).
+fn last_word(name: &str) -> &str {
+    split_last_word(name).map_or(name, |(_, last)| last)
+}
+
+/// A name of two words or more as the words before its last one and its last.
+fn split_last_word(name: &str) -> Option<(&str, &str)> {
+    let space = name.as_bytes().iter().rposition(|byte| *byte == b' ')?;
+    Some((&name[..space], &name[space + 1..]))
+}
+
 /// The name without the words a short form leaves out: `Meta Platforms Inc` → `Meta`.
 fn organization_stem(name: &str) -> &str {
     let mut stem = name;
-    while let Some((head, last)) = stem.rsplit_once(' ') {
+    while let Some((head, last)) = split_last_word(stem) {
         if lexicon::written_lists(last) & written::DROPPABLE_SUFFIX == 0 {
             break;
         }
@@ -1034,7 +1048,7 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         // country or city it serves is a body's, unless the first word is a given
         // name (`Kevin Jordan`), a place or an ordinary word (`South Australia`).
         if last_flags & written::PLACE != 0 && !known {
-            let first = name.split(' ').next().unwrap_or_default();
+            let first = first_word(name);
             let ordinary = first_flags
                 & (written::GIVEN_NAME | written::PLACE | written::PLACE_HEAD | written::NOT_A_NAME)
                 != 0
