@@ -201,9 +201,13 @@ pub(super) fn may_hold_date(text: &str, start: usize, end: usize) -> bool {
                 continue;
             }
         }
-        // The whole word, past `end` when the piece cuts it.
+        // The whole word, past `end` when the piece cuts it. Most words end at an
+        // ASCII byte, which is not decoded.
         loop {
             next = ascii_letters(bytes, next, bytes.len()).end;
+            if bytes.get(next).is_none_or(u8::is_ascii) {
+                break;
+            }
             match text[next..].chars().next() {
                 Some(following) if !following.is_ascii() && is_letter(following) => {
                     next += following.len_utf8()
