@@ -506,11 +506,14 @@ fn classify_gap(gap: &str, text: &str, previous: Option<&mut Token>) -> Gap {
     let Some(previous) = previous else {
         return Gap::Start;
     };
-    let previous_word = &text[previous.start()..previous.end()];
     let dotted = previous.dotted;
-    if gap == " " {
-        return if dotted { Gap::Dot } else { Gap::Space };
+    // The two most common gaps, answered before the previous word is sliced.
+    match gap {
+        " " => return if dotted { Gap::Dot } else { Gap::Space },
+        ", " => return Gap::Comma,
+        _ => {}
     }
+    let previous_word = &text[previous.start()..previous.end()];
     let abbreviation = || {
         let mut characters = previous_word.chars();
         characters.next().is_some() && characters.next().is_none() && previous.shape != Shape::Other
