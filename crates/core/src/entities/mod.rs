@@ -874,7 +874,10 @@ struct ByWord<'a> {
 
 impl<'a> ByWord<'a> {
     fn with_capacity(capacity: usize) -> ByWord<'a> {
-        ByWord { lists: FastMap::with_capacity_and_hasher(capacity, Default::default()), pool: Vec::new() }
+        ByWord {
+            lists: FastMap::with_capacity_and_hasher(capacity, Default::default()),
+            pool: Vec::with_capacity(capacity),
+        }
     }
 
     fn add(&mut self, word: &'a str, part: Part, group: usize) {

@@ -191,6 +191,11 @@ impl Finder {
                             excerpt(sentence, from - start, to - start)
                         }
                     };
+                    if self.events.is_empty() {
+                        // Room for a typical article's events, so that they seldom
+                        // grow; a document with none allocates nothing.
+                        self.events.reserve(16);
+                    }
                     self.events.push(Event {
                         date,
                         text: text_of_sentence,
