@@ -89,7 +89,10 @@ pub(crate) fn find<'d>(document: &'d Document) -> Vec<Entity> {
     for root in &roots {
         mentions_of_root[*root] += 1;
     }
-    let mut entities: Vec<Entity> = Vec::new();
+    let entity_count = (0..names.groups.len())
+        .filter(|root| mentions_of_root[*root] > 0 && names.groups[*root].kind.is_some())
+        .count();
+    let mut entities: Vec<Entity> = Vec::with_capacity(entity_count);
     let mut entity_of_root = vec![usize::MAX; names.groups.len()];
     for (index, candidate) in candidates.iter().enumerate() {
         let group = group_of[index];
@@ -648,7 +651,8 @@ impl<'a> Names<'a> {
         }
         // `Coast Railways` for `Southern Coast Railways`, when a sentence's start cut
         // its first word: the tail of one longer organisation's name.
-        let mut by_tail: FastMap<&str, (usize, bool)> = FastMap::default();
+        let mut by_tail: FastMap<&str, (usize, bool)> =
+            FastMap::with_capacity_and_hasher(long_names.len(), Default::default());
         for &(index, _) in &long_names {
             let group = &self.groups[index];
             if group.words >= 3
@@ -758,7 +762,8 @@ impl<'a> Names<'a> {
     /// `Zuckerberg` (and `Mark`) is `Mark Zuckerberg`; `Mark E. Zuckerberg` too.
     fn link_people(&mut self) {
         let mut by_word = ByWord::with_capacity(self.groups.len());
-        let mut by_ends: FastMap<(&str, &str), usize> = FastMap::default();
+        let mut by_ends: FastMap<(&str, &str), usize> =
+            FastMap::with_capacity_and_hasher(self.groups.len(), Default::default());
         for (index, group) in self.groups.iter().enumerate() {
             // Two- and three-word names that nothing typed, by their last word: `Tamsin
             // Feld` when `Feld` alone is a person (`Feld said`).
