@@ -34,13 +34,13 @@ use scan::{Candidate, Evidence, TextKind};
 /// [`link_speakers`].
 pub(crate) fn find<'d>(document: &'d Document) -> Vec<Entity> {
     // Sized for a typical article, so that they seldom grow: about one candidate in
-    // sixty bytes.
+    // sixty bytes, and room for a third more.
     let length = document.title.len() + document.blocks.iter().map(block_length).sum::<usize>();
     let mut buffers = scan::Buffers::take();
-    let mut candidates: Vec<Candidate<'d>> = Vec::with_capacity(length / 60);
+    let mut candidates: Vec<Candidate<'d>> = Vec::with_capacity(length / 45);
     // Where each candidate stands: its block (none for the title) and the offset
     // of the scanned text in that block's `Block::text()`.
-    let mut places: Vec<(Option<usize>, usize)> = Vec::with_capacity(length / 60);
+    let mut places: Vec<(Option<usize>, usize)> = Vec::with_capacity(length / 45);
     let mut scan_text = |text: &'d str, kind, block, base, candidates: &mut Vec<Candidate<'d>>| {
         let before = candidates.len();
         scan::scan(text, kind, &mut buffers, candidates);
