@@ -5,7 +5,7 @@
 #[macro_use]
 mod support;
 
-use dossier_core::{Format, Highlight, Item};
+use dossier_core::Highlight;
 use dossier_storage::{ImportItem, SearchRequest, Store};
 use support::Archive;
 
@@ -23,15 +23,7 @@ fn export_item(name: &str, text: &str, highlights: &[(&str, &str)]) -> ImportIte
             created: Some("2024-05-01T08:00:00Z".to_owned()),
         })
         .collect();
-    let parsed = dossier_core::parse(text.as_bytes(), Format::Text)
-        .map(|documents| {
-            documents
-                .into_iter()
-                .map(|document| Item { document, read: None, highlights: highlights.clone(), member: None })
-                .collect()
-        })
-        .map_err(|error| error.to_string());
-    ImportItem::from_parsed_items(name.to_owned(), Format::Text, text.as_bytes(), parsed)
+    support::export_item(name, text, highlights)
 }
 
 const ANNOTATED: &str = "Annotated\n\nA story the reader marked up as they read it.\n";

@@ -5,7 +5,7 @@
 #[macro_use]
 mod support;
 
-use dossier_core::{Format, Highlight, Item};
+use dossier_core::Highlight;
 use dossier_storage::{Error, ImportItem, LibraryFilter, LibrarySort, Store, StoryMember};
 use support::Archive;
 
@@ -21,15 +21,7 @@ fn annotated(name: &str, text: &str, passages: &[&str]) -> ImportItem {
         .iter()
         .map(|passage| Highlight { text: Some((*passage).to_owned()), note: None, created: None })
         .collect();
-    let parsed = dossier_core::parse(text.as_bytes(), Format::Text)
-        .map(|documents| {
-            documents
-                .into_iter()
-                .map(|document| Item { document, read: None, highlights: highlights.clone(), member: None })
-                .collect()
-        })
-        .map_err(|error| error.to_string());
-    ImportItem::from_parsed_items(name.to_owned(), Format::Text, text.as_bytes(), parsed)
+    support::export_item(name, text, highlights)
 }
 
 const STORY: &str = "The harbour authority confirmed on Tuesday that the northern breakwater will be rebuilt \

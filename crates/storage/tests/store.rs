@@ -7,7 +7,7 @@ mod support;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use dossier_core::{Format, Highlight, Item};
+use dossier_core::Highlight;
 use dossier_storage::{ImportItem, ItemOutcome, SearchRequest, Store};
 use support::Archive;
 
@@ -54,15 +54,7 @@ fn export_item(location: &str, text: &str, highlights: &[Marked]) -> ImportItem 
             created: created.map(str::to_owned),
         })
         .collect();
-    let parsed = dossier_core::parse(text.as_bytes(), Format::Text)
-        .map(|documents| {
-            documents
-                .into_iter()
-                .map(|document| Item { document, read: None, highlights: highlights.clone(), member: None })
-                .collect()
-        })
-        .map_err(|error| error.to_string());
-    ImportItem::from_parsed_items(location.to_owned(), Format::Text, text.as_bytes(), parsed)
+    support::export_item(location, text, highlights)
 }
 
 /// A document's highlights as (text, note, created).

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dossier_storage::Store;
+use dossier_core::{Format, Highlight, Item};
+use dossier_storage::{ImportItem, Store};
 
 /// The variable naming the PostgreSQL server the tests may create databases on.
 pub const POSTGRES_VARIABLE: &str = "DOSSIER_TEST_POSTGRES";
@@ -218,4 +219,18 @@ fn with_database(server: &str, database: &str) -> String {
         Some(query) => format!("{scheme}://{authority}/{database}?{query}"),
         None => format!("{scheme}://{authority}/{database}"),
     }
+}
+
+/// An export holding one plain-text article and the highlights it carries for it,
+/// as `dossier_core::parse_collection` would return it.
+pub fn export_item(location: &str, text: &str, highlights: Vec<Highlight>) -> ImportItem {
+    let parsed = dossier_core::parse(text.as_bytes(), Format::Text)
+        .map(|documents| {
+            documents
+                .into_iter()
+                .map(|document| Item { document, read: None, highlights: highlights.clone(), member: None })
+                .collect()
+        })
+        .map_err(|error| error.to_string());
+    ImportItem::from_parsed_items(location.to_owned(), Format::Text, text.as_bytes(), parsed)
 }
