@@ -68,25 +68,22 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
     Ok(options)
 }
 
-/// Whether `--dir` holds the archive of an earlier run, with the `--docs`
-/// documents. An archive with other documents is an error.
-async fn kept_archive(options: &Options) -> anyhow::Result<bool> {
-    let Some(folder) = &options.folder else { return Ok(false) };
-    let db = folder.join("archive.db");
+/// Whether the archive at `db` is one an earlier run kept (`--dir`), with
+/// `documents` documents. An archive with other documents is an error.
+pub(crate) async fn kept_archive(db: &Path, documents: usize) -> anyhow::Result<bool> {
     if !db.exists() {
         return Ok(false);
     }
-    let store = Store::open(&db).await?;
+    let store = Store::open(db).await?;
     let stored = store.count_documents().await?;
     store.close().await;
     if stored == 0 {
         return Ok(false);
     }
     anyhow::ensure!(
-        stored == options.documents as i64,
-        "the archive at {} holds {stored} documents, not {}: remove it or choose another --dir",
-        db.display(),
-        options.documents
+        stored == documents as i64,
+        "the archive at {} holds {stored} documents, not {documents}: remove it or choose another --dir",
+        db.display()
     );
     Ok(true)
 }
@@ -114,7 +111,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     );
 
     let db = folder.join("archive.db");
-    let kept = kept_archive(&options).await?;
+    let kept = kept_archive(&db, options.documents).await?;
     // A run on a kept archive measures no import: its report is kept apart from
     // the full run's, which `BENCHMARKS.md` is written from.
     let report_path = options.report.clone().unwrap_or_else(|| {
