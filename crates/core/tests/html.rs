@@ -149,6 +149,33 @@ fn a_byline_in_the_text_and_a_time_element_are_used_when_the_head_has_none() {
 }
 
 #[test]
+fn a_byline_and_date_in_an_aside_or_footer_are_read_though_their_other_text_is_not() {
+    // The parser is given these elements without their content (see `html::guard`),
+    // but for the metadata in them.
+    let page = br#"<html><head><title>Harbour reopens after storm</title></head><body>
+        <nav><ul><li><a href="/">Home</a><li><a href="/news">News</a><li><a href="/weather">Weather</a></ul></nav>
+        <article><h1>Harbour reopens after storm</h1>
+        <p>The harbour reopened on Thursday after a week of repairs to the sea wall that the storm had breached in two places.</p>
+        <p>Fishing boats were the first to leave, followed by the ferry to the islands, which had been cancelled since Friday.</p>
+        <aside><p>Related: <a href="/storm">Storm breaches sea wall</a></p>
+        <p><span class="article-author" itemprop="author"><span itemprop="name">Sam Carter</span></span>
+        <time datetime="2022-11-03" itemprop="datePublished">3 November 2022</time></p></aside>
+        <footer><p>Copyright Harbour Gazette</p>
+        <script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"name": "Harbour Gazette"}}</script>
+        </footer></article></body></html>"#;
+    let document = parse_html(page, None).expect("parses");
+    assert_eq!(document.authors, ["Sam Carter"]);
+    assert_eq!(document.metadata_sources["authors"], "byline");
+    assert_eq!(document.published.as_deref(), Some("2022-11-03"));
+    assert_eq!(document.site.as_deref(), Some("Harbour Gazette"));
+    let text = render::to_text(&document);
+    assert!(text.starts_with("The harbour reopened on Thursday"), "{text}");
+    for absent in ["Home", "Weather", "Related", "Storm breaches", "Copyright", "Sam Carter"] {
+        assert!(!text.contains(absent), "{absent:?} is in:\n{text}");
+    }
+}
+
+#[test]
 fn the_standfirst_under_the_headline_is_the_dek() {
     let page = br#"<html><head><title>Harbour reopens after storm</title></head><body>
         <header><h1>Harbour reopens after storm</h1>

@@ -69,7 +69,9 @@ pub(crate) fn scan(html: &str) -> Shape {
 /// embedded media keep theirs). Code and drawings are often half a page's bytes
 /// and never article text; the HTML parser tokenises every byte it is given and
 /// copies every attribute into the tree, so what it is not given costs nothing.
-/// JSON scripts stay whole: JSON-LD is metadata.
+/// JSON scripts stay whole: JSON-LD is metadata. The content of `<nav>`, `<aside>`
+/// and `<footer>` elements is left out too, but for what the metadata pass reads
+/// in it (see [`Region`]).
 pub(crate) fn scan_without_code(html: &str) -> (Shape, Cow<'_, str>) {
     let mut code = Vec::new();
     let shape = scan_into(html, &mut code);
@@ -163,6 +165,204 @@ fn is_unread_attribute(name: &[u8]) -> bool {
     starts_with(b"data-") || (starts_with(b"on") && name[2..].iter().all(u8::is_ascii_alphabetic))
 }
 
+/// A tag's name, lower-cased into `buffer` when it fits (every name the scan tells
+/// apart is short; longer ones are plain elements and read as empty), after the
+/// length of the name as written.
+fn tag_name<'b>(tag: &[u8], buffer: &'b mut [u8; 9]) -> (usize, &'b [u8]) {
+    let length = tag.iter().position(|byte| !byte.is_ascii_alphanumeric()).unwrap_or(tag.len());
+    if length > buffer.len() {
+        return (length, &[]);
+    }
+    buffer[..length].copy_from_slice(&tag[..length]);
+    buffer[..length].make_ascii_lowercase();
+    (length, &buffer[..length])
+}
+
+/// Elements whose content is left out of the markup: navigation, asides and
+/// footers are never article text (`boilerplate` removes them whole), yet are a
+/// quarter of a news page's markup. What the metadata pass reads in them is kept:
+/// see [`Region::start_tag`].
+const REGIONS: [&[u8]; 3] = [b"nav", b"aside", b"footer"];
+
+/// An open element of [`REGIONS`], from its start tag to its end tag.
+struct Region {
+    name: &'static [u8],
+    /// Where its content begins: after its start tag.
+    start: usize,
+    /// How many elements of its name are open, itself included.
+    open: usize,
+    /// Other elements opened inside it and not yet closed, as far as the scan can tell.
+    inner: usize,
+    /// The elements inside it that are kept, in order.
+    kept: Vec<Range<usize>>,
+    /// The kept element being read.
+    keeping: Option<Keeping>,
+}
+
+/// An element being kept inside a [`Region`].
+struct Keeping {
+    /// Its name, lower case: `name[..length]`.
+    name: [u8; 9],
+    length: usize,
+    /// Where its start tag begins.
+    start: usize,
+    /// How many elements of its name are open, itself included.
+    open: usize,
+}
+
+/// What an end tag did to a [`Region`].
+enum RegionEnd {
+    Open,
+    /// It closed the region, whose content is this range.
+    Closed(Range<usize>),
+    /// It closes an element opened before the region, which the parser may end
+    /// the region with: nothing is left out, as the region's end is unknown.
+    Unsure,
+}
+
+impl Region {
+    /// The region an element named `name` opens, if any; its content begins at `start`.
+    fn open(name: &[u8], start: usize) -> Option<Region> {
+        let name = REGIONS.into_iter().find(|region| *region == name)?;
+        Some(Region { name, start, open: 1, inner: 0, kept: Vec::new(), keeping: None })
+    }
+
+    /// A start tag at `tag` inside the region; `attributes` are its bytes after the
+    /// name. The metadata pass reads, wherever they stand: `<meta>`, `<link>` and
+    /// `<time>` elements, top headings (the title is checked against them), and
+    /// elements whose attributes name an author, a byline, a dateline or the date
+    /// of publication. Those are kept whole, with their content.
+    fn start_tag(&mut self, name: &[u8], tag: Range<usize>, attributes: &[u8]) {
+        if name == self.name {
+            self.open += 1;
+        } else if nests_inside(name) {
+            self.inner += 1;
+        }
+        if let Some(keeping) = &mut self.keeping {
+            if name == &keeping.name[..keeping.length] {
+                keeping.open += 1;
+            }
+            return;
+        }
+        if !matches!(name, b"meta" | b"link" | b"time" | b"h1" | b"h2") && !names_metadata(attributes) {
+            return;
+        }
+        if is_void(name) || name.is_empty() {
+            self.kept.push(tag);
+        } else {
+            let mut keeping = Keeping { name: [0; 9], length: name.len(), start: tag.start, open: 1 };
+            keeping.name[..name.len()].copy_from_slice(name);
+            self.keeping = Some(keeping);
+        }
+    }
+
+    /// An end tag named `name` from `tag_start` to `tag_end` inside the region.
+    fn end_tag(&mut self, name: &[u8], tag_start: usize, tag_end: usize) -> RegionEnd {
+        if let Some(keeping) = &mut self.keeping
+            && name == &keeping.name[..keeping.length]
+        {
+            keeping.open -= 1;
+            if keeping.open == 0 {
+                self.kept.push(keeping.start..tag_end);
+                self.keeping = None;
+            }
+        }
+        if name == self.name {
+            self.open -= 1;
+            if self.open == 0 {
+                // An element kept and left open is kept to the region's end, where
+                // the parser closes it.
+                if let Some(keeping) = self.keeping.take() {
+                    self.kept.push(keeping.start..tag_start);
+                }
+                return RegionEnd::Closed(self.start..tag_start);
+            }
+        } else if nests_inside(name) {
+            if self.inner == 0 {
+                return RegionEnd::Unsure;
+            }
+            self.inner -= 1;
+        }
+        RegionEnd::Open
+    }
+
+    /// An element inside the region kept whole (a JSON-LD script).
+    fn keep(&mut self, element: Range<usize>) {
+        if self.keeping.is_none() {
+            self.kept.push(element);
+        }
+    }
+
+    /// Replaces the ranges `code` holds inside `content` with `content` less the
+    /// kept elements, which keep their own left-out ranges.
+    fn leave_out(&self, content: Range<usize>, code: &mut Vec<Range<usize>>) {
+        let split = code.partition_point(|range| range.start < content.start);
+        let inside = code.split_off(split);
+        let mut from = content.start;
+        let mut inside = inside.into_iter().peekable();
+        for kept in &self.kept {
+            if kept.start > from {
+                code.push(from..kept.start);
+            }
+            while let Some(range) = inside.next_if(|range| range.start < kept.end) {
+                if range.start >= kept.start && range.end <= kept.end {
+                    code.push(range);
+                }
+            }
+            from = from.max(kept.end);
+        }
+        if content.end > from {
+            code.push(from..content.end);
+        }
+    }
+}
+
+/// Elements whose end tag [`Region`] matches with a start tag inside it. Those
+/// of list items and table cells count too, although their end tags may be left
+/// out: such an end tag with no start inside may close the region, as the parser
+/// ends every element opened after the item or cell it closes.
+fn nests_inside(name: &[u8]) -> bool {
+    matches!(name, b"li" | b"td" | b"th" | b"tr" | b"dt" | b"dd") || !not_nesting(name)
+}
+
+/// Elements that are never open: they hold nothing (`name` is lower case).
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+            | b"keygen"
+    )
+}
+
+/// Whether a start tag's attributes hold, in any case and anywhere, a word the
+/// metadata pass looks for: `author`, `byline`, `dateline`, `writtenby` or
+/// `datepublished`. One pass; each candidate is told by its first letter.
+fn names_metadata(attributes: &[u8]) -> bool {
+    let at = |index: usize, word: &[u8]| {
+        attributes.get(index..index + word.len()).is_some_and(|window| window.eq_ignore_ascii_case(word))
+    };
+    (0..attributes.len()).any(|index| match attributes[index] | 0x20 {
+        b'a' => at(index, b"author"),
+        b'b' => at(index, b"byline"),
+        b'd' => at(index, b"dateline") || at(index, b"datepublished"),
+        b'w' => at(index, b"writtenby"),
+        _ => false,
+    })
+}
+
 /// The scan; the byte ranges of script and style code, comments and unread
 /// attributes that can be left out are pushed to `code`.
 fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
@@ -172,6 +372,8 @@ fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
     let mut index = 0;
     // Where the text of an element whose content is not markup ends.
     let mut verbatim_until = 0;
+    // The `<nav>`, `<aside>` or `<footer>` being read, whose content is left out.
+    let mut region: Option<Region> = None;
     while let Some(offset) = memchr(b'<', &bytes[index..]) {
         index += offset + 1;
         let rest = &bytes[index..];
@@ -188,26 +390,39 @@ fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
             index += end + 3;
             continue;
         }
-        if rest.starts_with(b"/") {
+        let mut buffer = [0u8; 9];
+        if let Some(closing) = rest.strip_prefix(b"/") {
             depth = depth.saturating_sub(1);
+            if index >= verbatim_until
+                && let Some(open) = &mut region
+            {
+                let name = tag_name(closing, &mut buffer).1;
+                let tag_end = memchr(b'>', rest).map_or(bytes.len(), |end| index + end + 1);
+                match open.end_tag(name, index - 1, tag_end) {
+                    RegionEnd::Open => {}
+                    RegionEnd::Closed(content) => {
+                        open.leave_out(content, code);
+                        region = None;
+                    }
+                    RegionEnd::Unsure => region = None,
+                }
+            }
             continue;
         }
-        let name_length = rest.iter().position(|byte| !byte.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        let (name_length, name) = tag_name(rest, &mut buffer);
         if name_length == 0 {
             continue;
         }
-        // Every name the scan tells apart is short: longer ones are plain elements.
-        let mut buffer = [0u8; 9];
-        let name = if name_length <= buffer.len() {
-            buffer[..name_length].copy_from_slice(&rest[..name_length]);
-            buffer[..name_length].make_ascii_lowercase();
-            &buffer[..name_length]
-        } else {
-            &[][..]
-        };
         shape.elements += 1;
         let tag_end = memchr(b'>', rest).unwrap_or(rest.len());
         let self_closing = tag_end > 0 && rest[tag_end - 1] == b'/';
+        if index >= verbatim_until && tag_end < rest.len() {
+            let tag = index - 1..index + tag_end + 1;
+            match &mut region {
+                Some(open) => open.start_tag(name, tag, &rest[name_length..tag_end]),
+                None => region = Region::open(name, tag.end),
+            }
+        }
         if index >= verbatim_until
             && rest[0].is_ascii_alphabetic()
             && tag_end < rest.len()
@@ -268,6 +483,11 @@ fn scan_into(html: &str, code: &mut Vec<Range<usize>>) -> Shape {
                 let escapes = name == b"script" && find(content, b"<!--").is_some();
                 if !is_json && !escapes {
                     code.push(start..end);
+                }
+                // JSON-LD is metadata wherever it stands.
+                if is_json && let Some(open) = &mut region {
+                    let element_end = memchr(b'>', &bytes[end..]).map_or(bytes.len(), |at| end + at + 1);
+                    open.keep(index - 1..element_end);
                 }
             }
             index += tag_end + close.unwrap_or(lower_search.len());
@@ -486,6 +706,46 @@ mod tests {
         let verbatim =
             "<xmp><b data-x=1><!-- c --></xmp><noscript><p data-y=2></noscript><plaintext><i data-z>";
         assert_eq!(scan_without_code(verbatim).1, verbatim);
+    }
+
+    #[test]
+    fn navigation_asides_and_footers_are_left_empty_but_for_their_metadata() {
+        let page = "<body><NAV class=menu><ul><li><a href=/>Home</a><li><a href=/sport>Sport</a></ul></NAV>\
+                    <h1>Headline</h1><p>Text</p>\
+                    <aside><p>Related <b>stories</b></p><nav>a</nav><aside>b</aside>\
+                    <p>By <span class=\"byline\"><a rel=author href=/jane>Jane</a></span>\
+                    on <time datetime=2024-04-02>2 April</time></p><!-- x --><meta itemprop=x content=y>\
+                    <script type=\"application/ld+json\">{\"@type\": \"NewsArticle\"}</script>\
+                    <script>track()</script></aside><p>More</p><footer data-x=1>© Outlet <h2>Site</h2></footer>";
+        let (shape, markup) = scan_without_code(page);
+        assert_eq!(
+            markup,
+            "<body><NAV class=menu></NAV><h1>Headline</h1><p>Text</p>\
+             <aside><span class=\"byline\"><a rel=author href=/jane>Jane</a></span>\
+             <time datetime=2024-04-02>2 April</time><meta itemprop=x content=y>\
+             <script type=\"application/ld+json\">{\"@type\": \"NewsArticle\"}</script></aside>\
+             <p>More</p><footer ><h2>Site</h2></footer>"
+        );
+        // The shape is the whole page's.
+        assert_eq!(shape, scan(page));
+    }
+
+    #[test]
+    fn a_navigation_whose_end_is_unsure_is_kept_whole() {
+        // The parser ends the `<nav>` at the `</div>` or `</li>` that closes an element
+        // opened before it: what follows is the page's, not the navigation's.
+        for page in [
+            "<div><nav><a>Home</a></div><p>Article text</p></nav>",
+            "<ul><li><nav><a>Home</a></li><p>Article text</p></nav></ul>",
+            // Never closed.
+            "<nav><a>Home</a><p>Article text</p>",
+            "<nav><nav><a>Home</a></nav><p>Article text</p>",
+        ] {
+            assert_eq!(scan_without_code(page).1, page);
+        }
+        // End tags the parser does not read as tags do not end it.
+        let page = "<nav><script>'</nav>'</script><noscript></nav></noscript><!-- </nav> -->a</nav>b";
+        assert_eq!(scan_without_code(page).1, "<nav></nav>b");
     }
 
     #[test]
