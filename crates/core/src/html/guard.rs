@@ -23,32 +23,7 @@ pub(crate) const MAX_ELEMENTS: usize = 400_000;
 /// Elements that never hold children, and ones the parser closes implicitly, which
 /// therefore do not deepen the tree when left open (`name` is lower case).
 fn not_nesting(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"area"
-            | b"base"
-            | b"br"
-            | b"col"
-            | b"embed"
-            | b"hr"
-            | b"img"
-            | b"input"
-            | b"link"
-            | b"meta"
-            | b"source"
-            | b"track"
-            | b"wbr"
-            | b"param"
-            | b"keygen"
-            | b"p"
-            | b"li"
-            | b"td"
-            | b"th"
-            | b"tr"
-            | b"option"
-            | b"dt"
-            | b"dd"
-    )
+    is_void(name) || matches!(name, b"p" | b"li" | b"td" | b"th" | b"tr" | b"option" | b"dt" | b"dd")
 }
 
 /// What the pre-scan found.
