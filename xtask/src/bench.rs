@@ -29,7 +29,7 @@ const USAGE: &str = "usage: cargo xtask bench [--quick] [--db postgres://…] [-
        cargo xtask bench import [--lines N] [--files N] [--words N] [--quick] [--dir DIR] [--report PATH]
        cargo xtask bench entities [--rounds N] [--quick] [--report PATH]
 
-Without a name, every benchmark runs at the size its issue names (--quick: a minute or two
+Without a name, every benchmark runs at the size its issue names (--quick: under a minute
 each) and BENCHMARKS.md is written from the reports (--quick: target/bench/quick/BENCHMARKS.md).
 `bench report` writes it again from the reports of the last runs.";
 

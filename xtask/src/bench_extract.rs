@@ -112,7 +112,7 @@ fn options(args: &[String]) -> anyhow::Result<Option<Options>> {
             "--peers" => options.peers = true,
             "--quick" => {
                 quick = true;
-                (options.limit, options.rounds) = (100, 3);
+                (options.limit, options.rounds) = (50, 2);
             }
             "--corpus" => options.corpus = Some(PathBuf::from(value("--corpus")?)),
             "--limit" => options.limit = value("--limit")?.parse().context("--limit takes a number")?,

@@ -9,8 +9,8 @@
 //! archive's pages SQLite maps read-only, which the kernel drops first).
 //!
 //! Options: `--lines N` (default 1,000,000), `--files N` (default 200,000),
-//! `--words N` mean words an article (default 150), `--quick` (20,000 lines,
-//! 5,000 files), `--dir DIR` (default a temporary folder), `--report PATH`.
+//! `--words N` mean words an article (default 150), `--quick` (4,000 lines,
+//! 1,000 files), `--dir DIR` (default a temporary folder), `--report PATH`.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
             "--lines" => options.lines = value("--lines")?.parse()?,
             "--files" => options.files = value("--files")?.parse()?,
             "--words" => options.words = value("--words")?.parse()?,
-            "--quick" => (quick, options.lines, options.files) = (true, 20_000, 5_000),
+            "--quick" => (quick, options.lines, options.files) = (true, 4_000, 1_000),
             "--dir" => options.folder = Some(PathBuf::from(value("--dir")?)),
             "--report" => report = Some(PathBuf::from(value("--report")?)),
             other => anyhow::bail!("unknown option {other:?}"),
@@ -73,15 +73,18 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let options = options(args)?;
     let root = crate::project_root();
     // The binary of xtask's own profile: a release xtask measures the release
-    // binary; a dev xtask (a smoke test, `cargo xtask bench --quick`) reuses the
-    // dev binary the tests built rather than building everything again.
-    let (profile, folder) = if cfg!(debug_assertions) { ("dev", "debug") } else { ("release", "release") };
-    println!("building the {profile} binary (cargo build --profile {profile} -p dossier-cli)");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&root)
-        .args(["build", "--profile", profile, "-p", "dossier-cli", "--bin", "dossier"])
-        .status()?;
-    anyhow::ensure!(status.success(), "the {profile} build failed");
+    // binary. A dev xtask (a smoke test, `cargo xtask bench --quick`) takes the dev
+    // binary `cargo test --workspace` builds for the command-line tests: built
+    // alone, `dossier` would resolve its dependencies' features without the tests'
+    // (insta's and proptest's regex features) and rebuild a dozen crates twice.
+    let (build, folder): (&[&str], _) = if cfg!(debug_assertions) {
+        (&["test", "--workspace", "--no-run"], "debug")
+    } else {
+        (&["build", "--release", "-p", "dossier-cli", "--bin", "dossier"], "release")
+    };
+    println!("building the binary (cargo {})", build.join(" "));
+    let status = crate::cargo().args(build).status()?;
+    anyhow::ensure!(status.success(), "cargo {} failed", build.join(" "));
     let binary = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| root.join("target"), PathBuf::from)
         .join(folder)

@@ -60,7 +60,7 @@ fn render(quick: bool, reports: &[(&str, Option<Value>)], kept: &str) -> String 
          ```sh\ncargo run --release -p xtask -- bench                 # everything, at the sizes the issues name\n\
          cargo run --release -p xtask -- bench storage --docs 1000000 --db postgres://…/empty   # one benchmark\n\
          cargo xtask bench report                               # this file again, from the last reports\n```\n\n\
-         `--quick` runs each benchmark at a small size in a minute or two and writes its report to \
+         `--quick` runs each benchmark at a small size in under a minute and writes its report to \
          `target/bench/quick/BENCHMARKS.md`; CI runs it as a smoke test."
     );
     if quick {

@@ -46,7 +46,7 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--quick" => (quick, options.documents) = (true, 10_000),
+            "--quick" => (quick, options.documents) = (true, 3_000),
             "--docs" => {
                 options.documents = args.next().context("--docs takes a number")?.replace('_', "").parse()?;
             }

@@ -13,10 +13,8 @@ use crate::project_root;
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     anyhow::ensure!(args.is_empty(), "usage: cargo xtask dist");
     let root = project_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
+    let status = crate::cargo()
         .args(["build", "--release", "--locked", "--package", "dossier-cli", "--bin", "dossier"])
-        .current_dir(&root)
         .status()
         .context("running cargo build")?;
     anyhow::ensure!(status.success(), "cargo build --release failed");

@@ -77,3 +77,30 @@ fn main() -> anyhow::Result<()> {
 fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_owned()
 }
+
+/// `cargo` run from the project's root, without the variables `cargo run` set for
+/// xtask itself (`CARGO_MANIFEST_DIR`, `CARGO_PKG_…`): cargo records what a build
+/// script's compilation read of them, and ring's reads `CARGO_MANIFEST_DIR`, so
+/// an inherited value would make ring and everything above it build again here and
+/// once more at the next `cargo test` from the shell.
+fn cargo() -> std::process::Command {
+    let mut command = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || matches!(
+                &*name,
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_MANIFEST_LINKS"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+            )
+        {
+            command.env_remove(&*name);
+        }
+    }
+    command.current_dir(project_root());
+    command
+}

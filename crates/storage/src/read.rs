@@ -130,6 +130,17 @@ pub(crate) fn revisions(id: i64, rows: Vec<(Vec<u8>, String)>) -> Result<Vec<Rev
         .collect()
 }
 
+/// A library row, in the order of the listing's columns: id, title, published,
+/// site, excerpt, word count, added at, first location.
+pub(crate) type SummaryRow =
+    (i64, String, Option<String>, Option<String>, String, i64, String, Option<String>);
+
+pub(crate) fn summary(
+    (id, title, published, site, excerpt, word_count, added_at, first_location): SummaryRow,
+) -> DocumentSummary {
+    DocumentSummary { id, title, published, site, first_location, excerpt, word_count, added_at }
+}
+
 /// An original row (compressed data, length) as the bytes that were imported.
 pub(crate) fn original((data, byte_length): (Vec<u8>, i64)) -> Result<Vec<u8>> {
     decompress(&data, byte_length as usize)

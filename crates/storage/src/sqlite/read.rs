@@ -6,25 +6,13 @@ use sqlx::{AssertSqlSafe, SqlitePool};
 use crate::read::{self as shared, DocumentSummary, Revision, SourceRow, StoredDocument};
 use crate::{Error, Result};
 
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
-    id: i64,
-    title: String,
-    published: Option<String>,
-    site: Option<String>,
-    first_location: Option<String>,
-    excerpt: String,
-    word_count: i64,
-    added_at: String,
-}
-
 /// Documents, most recently added first.
 pub(crate) async fn list_documents(
     pool: &SqlitePool,
     limit: u32,
     offset: u32,
 ) -> Result<Vec<DocumentSummary>> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(AssertSqlSafe(format!(
+    let rows: Vec<shared::SummaryRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT d.id, d.title, d.published, d.site, d.excerpt, d.word_count, d.added_at,
                 (SELECT s.location FROM sources s WHERE s.document_id = d.id ORDER BY s.id LIMIT 1) AS first_location
          FROM documents d
@@ -33,19 +21,7 @@ pub(crate) async fn list_documents(
     )))
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| DocumentSummary {
-            id: row.id,
-            title: row.title,
-            published: row.published,
-            site: row.site,
-            first_location: row.first_location,
-            excerpt: row.excerpt,
-            word_count: row.word_count,
-            added_at: row.added_at,
-        })
-        .collect())
+    Ok(rows.into_iter().map(shared::summary).collect())
 }
 
 pub(crate) async fn count_documents(pool: &SqlitePool) -> Result<i64> {
