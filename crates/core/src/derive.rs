@@ -2,6 +2,8 @@
 //! named entities, dated events, the language, word count, reading time and the
 //! content fingerprint used for exact deduplication.
 
+use std::cell::Cell;
+
 use sha2::{Digest, Sha256};
 
 use crate::model::{Document, WORDS_PER_MINUTE};
@@ -21,9 +23,11 @@ pub(crate) fn finish_with(document: &mut Document, extract_quotes: bool) {
         document.quotes = quotes;
         document.diagnostics.extend(diagnostics);
     }
-    document.entities = entities::find(document);
-    entities::link_speakers(&mut document.quotes, &document.entities, &document.title, &document.blocks);
-    document.events = events::find(document);
+    if !WITHOUT_ENTITIES_AND_EVENTS.get() {
+        document.entities = entities::find(document);
+        entities::link_speakers(&mut document.quotes, &document.entities, &document.title, &document.blocks);
+        document.events = events::find(document);
+    }
     if document.language.is_none()
         && let Some(language) = language::detect(document)
     {
@@ -35,6 +39,24 @@ pub(crate) fn finish_with(document: &mut Document, extract_quotes: bool) {
     document.reading_minutes =
         if document.word_count == 0 { 0 } else { document.word_count.div_ceil(WORDS_PER_MINUTE) };
     document.fingerprint = fingerprint(&document.title, &body);
+}
+
+thread_local! {
+    /// Set while [`without_entities_and_events`] runs: what finding entities and
+    /// events adds to parsing is measured against parsing without it.
+    static WITHOUT_ENTITIES_AND_EVENTS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `parse` with the entity and event stage left out on this thread.
+pub(crate) fn without_entities_and_events<T>(parse: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WITHOUT_ENTITIES_AND_EVENTS.set(self.0);
+        }
+    }
+    let _restore = Restore(WITHOUT_ENTITIES_AND_EVENTS.replace(true));
+    parse()
 }
 
 fn count_words(text: &str) -> usize {

@@ -277,6 +277,13 @@ pub fn find_entities_and_events(document: &Document) -> (Vec<Entity>, Vec<Event>
     (entities::find(document), events::find(document))
 }
 
+/// As [`parse`], without entities, speakers linked to them, or dated events: the
+/// baseline `cargo xtask bench entities` measures what that stage adds against.
+#[doc(hidden)]
+pub fn parse_without_entities_and_events(bytes: &[u8], format: Format) -> Result<Vec<Document>, ParseError> {
+    derive::without_entities_and_events(|| parse(bytes, format))
+}
+
 /// Parses one input into the documents it holds (one, except for NDJSON, JSON
 /// arrays and collections: feeds, exports, bookmark files, archives).
 ///

@@ -234,3 +234,24 @@ fn seed_entities_and_speakers() {
     assert_eq!(speaker_entity("allowed Netflix programmatic access"), None);
     assert_eq!(speaker_entity("custom partnerships and integrations"), None);
 }
+
+/// The baseline `bench entities` measures the stage against: the same document
+/// but for the stage's own output, and the stage back on for the next parse.
+#[test]
+fn parsing_without_the_entity_stage_leaves_out_only_what_the_stage_adds() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds/000_b389a61e5b667c13.txt");
+    let bytes = std::fs::read(path).expect("the seed is readable");
+    let mut without =
+        dossier_core::parse_without_entities_and_events(&bytes, Format::Text).unwrap().remove(0);
+    let with = seed();
+    assert!(without.entities.is_empty() && without.events.is_empty());
+    assert!(without.quotes.iter().all(|quote| quote.speaker_entity.is_none()));
+    assert!(with.entities.len() >= 9 && with.events.len() >= 4, "{:?}", with.entities);
+    assert!(with.quotes.iter().any(|quote| quote.speaker_entity.is_some()));
+    without.entities.clone_from(&with.entities);
+    without.events.clone_from(&with.events);
+    for (quote, linked) in without.quotes.iter_mut().zip(&with.quotes) {
+        quote.speaker_entity = linked.speaker_entity;
+    }
+    assert_eq!(without, with);
+}
