@@ -72,7 +72,7 @@ macro_rules! migrations {
     };
 }
 
-pub(crate) const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
+const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0001_initial.sql",
     "0002_reading.sql",
     "0003_source_sets_text.sql",
@@ -83,7 +83,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0008_fts_hashsize.sql",
 );
 
-pub(crate) const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":
+const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":
     "0001_initial.sql",
     "0002_reading.sql",
     "0003_source_sets_text.sql",
