@@ -59,8 +59,8 @@ impl SearchRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResults {
     pub hits: Vec<Hit>,
-    /// Matching documents: exact when `exhaustive`, else an estimate (on SQLite an
-    /// upper bound from term counts; on PostgreSQL extrapolated from the window).
+    /// Matching documents: exact when `exhaustive`, else an estimate extrapolated
+    /// from the matches in the ranking window (`extrapolate`).
     pub total: i64,
     /// Whether every match was considered for ranking and counting.
     pub exhaustive: bool,

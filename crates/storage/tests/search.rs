@@ -323,14 +323,11 @@ async fn very_common_words_rank_only_the_most_recent_matches(archive: Archive) {
     assert_eq!(by_date.total, 400);
 }
 
-/// SQLite scores a windowed phrase by its words, less those most documents hold
-/// (PostgreSQL ranks phrases with `ts_rank`, stop words left out).
-#[tokio::test]
-async fn phrases_of_common_words_find_the_same_documents_in_a_window() {
-    let archive = Archive::sqlite().await;
-    let store = archive.store.clone().with_ranking_window(50);
-    // Every document says "time"; one in three "lucky time", and the lucky ones
-    // say "lucky" once or three times.
+/// Imports reports 0 to 399 into `store`: every one says "story" and "the time";
+/// one in three "lucky", once (the number a multiple of 6) or three times (3 more
+/// than one); `more` adds to the report of a number. Returns the report number
+/// of a document id.
+async fn lucky_reports(store: &Store, more: impl Fn(usize) -> &'static str) -> impl Fn(i64) -> usize {
     let items = (0..400)
         .map(|number| {
             let luck = match number % 6 {
@@ -338,14 +335,24 @@ async fn phrases_of_common_words_find_the_same_documents_in_a_window() {
                 3 => "A lucky time, lucky, lucky.",
                 _ => "An ordinary time.",
             };
-            let text = format!("Report {number}\n\nThe story of {number} at the time. {luck}\n");
+            let more = more(number);
+            let text = format!("Report {number}\n\nThe story of {number} at the time.{more} {luck}\n");
             ImportItem::parse(format!("{number}.txt"), None, text.into_bytes())
         })
         .collect();
     let imported = store.import_batch(None, items).await.unwrap();
-    let number_of = |id: i64| {
+    move |id: i64| {
         imported.iter().position(|result| result.outcome.ids() == [id]).expect("an imported document")
-    };
+    }
+}
+
+/// SQLite scores a windowed phrase by its words, less those most documents hold
+/// (PostgreSQL ranks phrases with `ts_rank`, stop words left out).
+#[tokio::test]
+async fn phrases_of_common_words_find_the_same_documents_in_a_window() {
+    let archive = Archive::sqlite().await;
+    let store = archive.store.clone().with_ranking_window(50);
+    let number_of = lucky_reports(&store, |_| "").await;
 
     // 133 documents have both words: more than the window, so the newest are
     // ranked, by "lucky" alone ("time" is in every document and scores nothing):
@@ -373,6 +380,58 @@ async fn phrases_of_common_words_find_the_same_documents_in_a_window() {
     assert!(one.hits[0].score > 0.0);
     // And a phrase none holds finds nothing.
     assert!(store.search(&SearchRequest::new("\"lucky story\"")).await.unwrap().hits.is_empty());
+}
+
+/// SQLite leaves words most documents hold out of the scoring: the other words
+/// rank the matches as they would with them, and a window of such words alone
+/// lists its newest matches first.
+#[tokio::test]
+async fn words_most_documents_hold_are_not_scored() {
+    let archive = Archive::sqlite().await;
+    let store = archive.store.clone().with_ranking_window(50);
+    // Reports 0 to 9 say "story" four times more.
+    let number_of =
+        lucky_reports(&store, |number| if number < 10 { " Story, story, story, story." } else { "" }).await;
+    let ranked = |results: &dossier_storage::SearchResults| -> Vec<(usize, String)> {
+        results.hits.iter().map(|hit| (number_of(hit.id), format!("{:.12}", hit.score))).collect()
+    };
+
+    // "lucky time" ranks as "lucky" does, score for score: "time" adds nothing.
+    let mut request = SearchRequest::new("lucky time");
+    request.limit = 30;
+    let both = store.search(&request).await.unwrap();
+    let mut request = SearchRequest::new("lucky");
+    request.limit = 30;
+    let lucky = store.search(&request).await.unwrap();
+    assert!(!lucky.exhaustive && !both.exhaustive);
+    assert_eq!(ranked(&both), ranked(&lucky));
+    assert_eq!(both.total, lucky.total);
+    let numbers: Vec<usize> = lucky.hits.iter().map(|hit| number_of(hit.id)).collect();
+    let thrice = numbers.iter().take_while(|number| *number % 6 == 3).count();
+    assert!(thrice >= 10, "more of a rare word ranks higher: {numbers:?}");
+    assert!(lucky.hits.iter().all(|hit| hit.score > 0.0), "{:?}", lucky.hits);
+
+    // An excluded word takes only its documents out of such a ranking.
+    let mut request = SearchRequest::new("lucky time -393");
+    request.limit = 29;
+    let excluding = store.search(&request).await.unwrap();
+    let kept: Vec<(usize, String)> =
+        ranked(&lucky).into_iter().filter(|(number, _)| *number != 393).collect();
+    assert_eq!(ranked(&excluding), kept[..29]);
+
+    // More matches than the window, of words every document holds: newest first.
+    let plain = store.search(&SearchRequest::new("time story")).await.unwrap();
+    assert!(!plain.exhaustive);
+    let numbers: Vec<usize> = plain.hits.iter().map(|hit| number_of(hit.id)).collect();
+    assert_eq!(numbers, (380..400).rev().collect::<Vec<_>>(), "{:?}", plain.hits);
+    // Ranked exactly (a window wider than the archive), the same words keep BM25's
+    // order: the documents that say "story" most come first.
+    let wide = archive.store.clone().with_ranking_window(1_000);
+    let exact = wide.search(&SearchRequest::new("story")).await.unwrap();
+    assert!(exact.exhaustive);
+    let mut first: Vec<usize> = exact.hits.iter().take(10).map(|hit| number_of(hit.id)).collect();
+    first.sort_unstable();
+    assert_eq!(first, (0..10).collect::<Vec<_>>(), "{:?}", exact.hits);
 }
 
 /// On PostgreSQL, words are stemmed in the language of their document: an

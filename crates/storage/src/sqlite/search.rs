@@ -22,13 +22,20 @@
 //! word's count reads its whole document list (`the`: 6 ms at 100,000 documents,
 //! 70 ms at a million), and a word in more than half of the documents adds
 //! nothing to a BM25 score (its inverse document frequency is negative, which
-//! FTS5 raises to 10⁻⁶). So those words are left out of the scoring: how many of
-//! the newest `SAMPLED_DOCUMENTS` documents hold each word is counted first (each
-//! count reads the end of the word's list only, under a millisecond), and a word
-//! in more than half of them is not scored. When every word is such a word
-//! (`"of the"`), the phrase's matches are listed newest first, as their scores
-//! would all be nearly zero. A phrase scored by its words is matched once, and
-//! its documents' ids serve both the ranking and the facets.
+//! FTS5 raises to 10⁻⁶). So those words are left out of the scoring of a query
+//! with a phrase, with several words, or with more matches than the window: how
+//! many of the newest `SAMPLED_DOCUMENTS` documents hold each word is counted
+//! first (each count reads the end of the word's list only, under a
+//! millisecond), and a word in more than half of them is not scored — the
+//! others rank the matches as they would with it (`said Zuckerberg` by
+//! `Zuckerberg`), without counting it over the archive. When every word is such
+//! a word (`"of the"`, or `the` at 100,000 documents), the matches are listed
+//! newest first: their scores would all be nearly zero. (A query of such words
+//! that is ranked exactly keeps BM25's order, by how often each document says
+//! them: in a small archive about one story, `Zuckerberg` may be in most
+//! documents and still rank them.) A query scored by fewer words than it
+//! matches is matched once, and its documents' ids serve both the ranking and
+//! the facets.
 
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -47,10 +54,10 @@ pub(crate) async fn search(
 ) -> Result<SearchResults> {
     let plan = plan(pool, ranking_window, query, request.sort).await?;
     let scoring = plan.scoring_plan();
-    // A phrase scored by its words: its matches, found once for both the ranking
-    // and the facets (each would match it again: at a million documents, 6 ms for
-    // a common word before a rare one).
-    let phrase_matches = if scoring.is_some() { Some(plan_matches(pool, &plan).await?) } else { None };
+    // A query scored by fewer words than it matches: its matches, found once for
+    // both the ranking and the facets (each would match it again: at a million
+    // documents, 6 ms for a phrase of a common word before a rare one).
+    let matches = if scoring.is_some() { Some(plan_matches(pool, &plan).await?) } else { None };
 
     // The page is chosen first, from ids and scores alone, and only its rows are
     // read whole: the sorter never carries the stored models of every match.
@@ -72,7 +79,7 @@ pub(crate) async fn search(
             sql.push_str(FROM_MATCHES_TO_DOCUMENTS);
             sql.push_str(&where_clause(query, scoring.as_ref().unwrap_or(&plan), &mut arguments));
         }
-        if let Some(matches) = &phrase_matches {
+        if let Some(matches) = &matches {
             // The query's own matches among the documents scored. The `+` keeps
             // SQLite from looking each of them up in the index instead, which
             // would restart `bm25()`'s counting for each.
@@ -102,7 +109,7 @@ pub(crate) async fn search(
     let rows: Vec<HitRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(pool).await?;
     let hits = search::hits(rows, query)?;
 
-    let (total, facets) = count_and_facets(pool, query, &plan, phrase_matches).await?;
+    let (total, facets) = count_and_facets(pool, query, &plan, matches).await?;
     Ok(SearchResults { hits, total, exhaustive: plan.window_start.is_none(), facets })
 }
 
@@ -165,20 +172,26 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
     }
     let has_phrase =
         query.required.iter().flatten().any(|term| matches!(term, Term::Phrase(words) if words.len() > 1));
-    if has_phrase {
+    let windowed = plan.window_start.is_some();
+    // A lone word of a query ranked exactly is scored as it is: its share of the
+    // archive changes only the scores' scale, not their order.
+    if has_phrase || windowed || query_words(query).len() > 1 {
         let common = common_words(pool, query).await?;
-        plan.scoring = Some(match scoring_expression(query, &common) {
-            Some(expression) => Scoring::Words(expression),
-            None => Scoring::Recency,
-        });
+        plan.scoring = match scoring_expression(query, &common) {
+            Some(expression) if has_phrase || !common.is_empty() => Some(Scoring::Words(expression)),
+            Some(_) => None,
+            // Only words most documents hold. Ranked exactly, they keep BM25's order
+            // (by how often each document says them); in a window, the newest first.
+            None if has_phrase || windowed => Some(Scoring::Recency),
+            None => None,
+        };
     }
     Ok(plan)
 }
 
-/// Words of the query's phrases that more than half of the newest
-/// `SAMPLED_DOCUMENTS` documents hold (see the module documentation). At most
-/// `COUNTED_WORDS` words are counted; the others are scored.
-async fn common_words(pool: &SqlitePool, query: &Query) -> Result<HashSet<String>> {
+/// The words of the query's required clauses (phrases' words one by one), each
+/// once, at most `COUNTED_WORDS` of them.
+fn query_words(query: &Query) -> Vec<&str> {
     let mut words: Vec<&str> = Vec::new();
     for term in query.required.iter().flatten() {
         if let Term::Phrase(phrase) = term {
@@ -189,6 +202,14 @@ async fn common_words(pool: &SqlitePool, query: &Query) -> Result<HashSet<String
             }
         }
     }
+    words
+}
+
+/// Words of the query that more than half of the newest
+/// `SAMPLED_DOCUMENTS` documents hold (see the module documentation). At most
+/// `COUNTED_WORDS` words are counted; the others are scored.
+async fn common_words(pool: &SqlitePool, query: &Query) -> Result<HashSet<String>> {
+    let words = query_words(query);
     // The sample's size is written into the statement, not bound: see the module
     // documentation of `sqlite`.
     let mut sql = format!(
@@ -284,7 +305,8 @@ async fn count_and_facets(
 struct Plan {
     /// The FTS5 expression for the required and excluded terms, if any are required.
     match_expression: Option<String>,
-    /// With a phrase of several words: what the matches are scored by.
+    /// When not the match expression (a phrase of several words, words most
+    /// documents hold): what the matches are scored by.
     scoring: Option<Scoring>,
     /// Rank only documents with at least this id (the most recent ones).
     window_start: Option<i64>,
@@ -295,7 +317,8 @@ struct Plan {
     newest: i64,
 }
 
-/// How a query with a phrase is scored (see the module documentation).
+/// How a query is scored when not by BM25 over its own expression (see the
+/// module documentation).
 enum Scoring {
     /// By BM25 over these words: the required clauses with each phrase loosened to
     /// its words, less the words most documents hold (`scoring_expression`).
@@ -306,8 +329,9 @@ enum Scoring {
 
 impl Plan {
     /// The plan the page's statement scores by, when that is not this one: a
-    /// query with a phrase of several words is scored by its words (see the
-    /// module documentation), and the phrase is matched on its own.
+    /// query with a phrase of several words, or with words most documents hold,
+    /// is scored by its other words (see the module documentation), and the query
+    /// is matched on its own.
     fn scoring_plan(&self) -> Option<Plan> {
         let Some(Scoring::Words(words)) = &self.scoring else { return None };
         Some(Plan {
