@@ -149,6 +149,35 @@ fn a_byline_in_the_text_and_a_time_element_are_used_when_the_head_has_none() {
 }
 
 #[test]
+fn a_bylines_date_and_labels_are_not_part_of_the_authors_names() {
+    let page = |bylines: &str| {
+        format!(
+            r#"<html><head><title>Harbour reopens after storm</title></head><body>
+            <div class="story"><h1>Harbour reopens after storm</h1>{bylines}
+            <p>The harbour reopened on Thursday after a week of repairs to the sea wall that the storm had breached in two places.</p>
+            <p>Fishing boats were the first to leave, followed by the ferry to the islands, which had been cancelled since Friday.</p>
+            </div></body></html>"#
+        )
+    };
+    let authors = |bylines: &str| parse_html(page(bylines).as_bytes(), None).expect("parses").authors;
+    assert_eq!(
+        authors(r#"<span class="byline">Jörn Mecher am 08.12.2022, 13:36 Uhr</span>"#),
+        ["Jörn Mecher"]
+    );
+    assert_eq!(
+        authors(r#"<p class="author">Posted on September 21, 2020 by Adi Tzlil · in Travel</p>"#),
+        ["Adi Tzlil"]
+    );
+    // A byline element holding only a date names nobody: the next one is read.
+    assert_eq!(
+        authors(
+            r#"<p class="byline-date">17 April 2012 • 2:54pm</p><p class="byline">By Sam Carter and Ana Ruiz</p>"#
+        ),
+        ["Sam Carter", "Ana Ruiz"]
+    );
+}
+
+#[test]
 fn a_byline_and_date_in_an_aside_or_footer_are_read_though_their_other_text_is_not() {
     // The parser is given these elements without their content (see `html::guard`),
     // but for the metadata in them.

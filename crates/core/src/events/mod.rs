@@ -42,6 +42,12 @@ const TENSE_REACH: usize = 40;
 /// Tokens of a long sentence, which the buffers are sized for at first.
 const SENTENCE_TOKENS: usize = 64;
 
+/// Whether `word`, lowercased, names a month or a weekday in one of the
+/// languages dates are read in (`Oktober`, `Feb`, `samedi`).
+pub(crate) fn is_month_or_weekday(word: &str) -> bool {
+    lexicon::entry(word).is_some_and(|entry| entry.month.is_some() || entry.weekday.is_some())
+}
+
 /// The dated events of `document`'s body (paragraphs, headings, quotes and list
 /// items; not code), in reading order: one per date expression, except that a date
 /// met twice in one sentence is one event. Forms that count from the document's

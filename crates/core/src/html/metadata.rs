@@ -458,7 +458,7 @@ fn byline_in_markup(dom: &Dom) -> Option<Vec<String>> {
             .find(|child| child.attr("itemprop").is_some_and(|itemprop| itemprop.contains("name")))
             .unwrap_or(node);
         let text = collapse(&source.text());
-        let authors = split_authors(&text);
+        let authors = super::byline::names(&text);
         if !authors.is_empty() {
             return Some(authors);
         }
@@ -671,7 +671,7 @@ fn strip_by(text: &str) -> String {
 }
 
 /// Splits `Jane Doe and John Roe` or `Jane Doe, John Roe` into names.
-fn split_authors(text: &str) -> Vec<String> {
+pub(super) fn split_authors(text: &str) -> Vec<String> {
     let text = strip_by(text);
     let mut authors = Vec::new();
     for part in text.split([',', ';', '|']) {

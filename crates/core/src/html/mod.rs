@@ -9,6 +9,7 @@
 
 mod blocks;
 mod boilerplate;
+mod byline;
 mod decode;
 mod guard;
 mod metadata;
