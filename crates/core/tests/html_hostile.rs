@@ -123,6 +123,32 @@ proptest! {
     }
 
     #[test]
+    fn any_byline_gives_names_with_letters(words in proptest::collection::vec(prop_oneof![
+        Just("Posted"), Just("by"), Just("von"), Just("am"), Just("on"), Just("18."), Just("Oktober"), Just("2019,"),
+        Just("13:36"), Just("Uhr"), Just("2:54pm"), Just("Fr,"), Just("Mai"), Just("de"), Just("·"), Just("•"), Just("|"),
+        Just("/"), Just("-"), Just("//"), Just("»"), Just("Author:"), Just("Stand:"), Just("Jörn"), Just("Mecher"),
+        Just("ImhofQuelle:"), Just("Collignon22."), Just("SauerDo"), Just("user5105"), Just("é"), Just("\u{301}"),
+        Just(":"), Just(","), Just("and"), Just("Ωμέγα"), Just("日本"),
+    ], 0..16), glue in proptest::collection::vec(any::<bool>(), 16)) {
+        let mut byline = String::new();
+        for (index, word) in words.iter().enumerate() {
+            if index > 0 && !glue[index] {
+                byline.push(' ');
+            }
+            byline.push_str(word);
+        }
+        let page = format!(
+            "<html><body><article><h1>Harbour</h1><p class=byline>{byline}</p><p>The harbour reopened on \
+             Thursday after a week of repairs to the sea wall.</p></article></body></html>"
+        );
+        let document = parse_html(page.as_bytes(), None).expect("parses");
+        for author in &document.authors {
+            prop_assert!(author.chars().any(char::is_alphabetic), "{:?} from {:?}", author, byline);
+            prop_assert_eq!(author.trim(), author.as_str());
+        }
+    }
+
+    #[test]
     fn arbitrary_tag_soup_never_panics(pieces in proptest::collection::vec(prop_oneof![
         Just("<div>"), Just("</div>"), Just("<p>"), Just("</p>"), Just("<ul><li>"), Just("</li></ul>"),
         Just("<table><tr><td>"), Just("<blockquote>"), Just("<pre><code class=language-rs>"), Just("<figure><img src=a.jpg><figcaption>"),

@@ -670,14 +670,15 @@ fn strip_by(text: &str) -> String {
     text.to_owned()
 }
 
-/// Splits `Jane Doe and John Roe` or `Jane Doe, John Roe` into names.
+/// Splits `Jane Doe and John Roe` or `Jane Doe, John Roe` into names; a part
+/// without a letter (`2019`, `—`) names nobody.
 pub(super) fn split_authors(text: &str) -> Vec<String> {
     let text = strip_by(text);
     let mut authors = Vec::new();
     for part in text.split([',', ';', '|']) {
         for name in part.split(" and ") {
             let name = collapse(name);
-            if !name.is_empty() && !authors.contains(&name) {
+            if name.chars().any(char::is_alphabetic) && !authors.contains(&name) {
                 authors.push(name);
             }
         }
