@@ -175,8 +175,9 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
     let windowed = plan.window_start.is_some();
     // A lone word of a query ranked exactly is scored as it is: its share of the
     // archive changes only the scores' scale, not their order.
-    if has_phrase || windowed || query_words(query).len() > 1 {
-        let common = common_words(pool, query).await?;
+    let words = query_words(query);
+    if has_phrase || windowed || words.len() > 1 {
+        let common = common_words(pool, &words).await?;
         plan.scoring = match scoring_expression(query, &common) {
             Some(expression) if has_phrase || !common.is_empty() => Some(Scoring::Words(expression)),
             Some(_) => None,
@@ -190,7 +191,8 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
 }
 
 /// The words of the query's required clauses (phrases' words one by one), each
-/// once, at most `COUNTED_WORDS` of them.
+/// once, at most `COUNTED_WORDS` of them: the words counted by `common_words`;
+/// the others are scored.
 fn query_words(query: &Query) -> Vec<&str> {
     let mut words: Vec<&str> = Vec::new();
     for term in query.required.iter().flatten() {
@@ -205,11 +207,9 @@ fn query_words(query: &Query) -> Vec<&str> {
     words
 }
 
-/// Words of the query that more than half of the newest
-/// `SAMPLED_DOCUMENTS` documents hold (see the module documentation). At most
-/// `COUNTED_WORDS` words are counted; the others are scored.
-async fn common_words(pool: &SqlitePool, query: &Query) -> Result<HashSet<String>> {
-    let words = query_words(query);
+/// Which of a query's `words` (`query_words`) more than half of the newest
+/// `SAMPLED_DOCUMENTS` documents hold (see the module documentation).
+async fn common_words(pool: &SqlitePool, words: &[&str]) -> Result<HashSet<String>> {
     // The sample's size is written into the statement, not bound: see the module
     // documentation of `sqlite`.
     let mut sql = format!(
@@ -227,7 +227,7 @@ async fn common_words(pool: &SqlitePool, query: &Query) -> Result<HashSet<String
     }
     sql.push_str(" FROM sample");
     let mut arguments = SqliteArguments::default();
-    for word in &words {
+    for word in words {
         add(&mut arguments, format!("\"{word}\""));
     }
     let row = sqlx::query_with(AssertSqlSafe(sql), arguments).fetch_one(pool).await?;
