@@ -81,6 +81,7 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0006_images.sql",
     "0007_document_filters.sql",
     "0008_fts_hashsize.sql",
+    "0009_recent_sketch_keys.sql",
 );
 
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":

@@ -98,6 +98,8 @@ pub(crate) async fn ask(
         let rows: Vec<(i64, Option<String>)> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT k.value, (SELECT group_concat(document_id) FROM
                                  (SELECT document_id FROM sketch_keys WHERE key = k.value
+                                  UNION ALL
+                                  SELECT document_id FROM recent_sketch_keys WHERE key = k.value
                                   ORDER BY document_id DESC LIMIT {}))
              FROM json_each(?1) k",
             similarity::CANDIDATES_PER_KEY
@@ -241,13 +243,16 @@ pub(crate) async fn write(
     let keys: Vec<(i64, i64)> =
         sketched.iter().flat_map(|row| lookup_keys(&row.prepared.sketch).map(|key| (key, row.id))).collect();
     for keys in keys.chunks(ROWS_PER_STATEMENT) {
-        QueryBuilder::new("INSERT OR IGNORE INTO sketch_keys (key, document_id) ")
+        QueryBuilder::new("INSERT OR IGNORE INTO recent_sketch_keys (key, document_id) ")
             .push_values(keys, |mut values, (key, id)| {
                 values.push_bind(*key).push_bind(*id);
             })
             .build()
             .execute(&mut **transaction)
             .await?;
+    }
+    if !keys.is_empty() {
+        move_recent_sketch_keys(transaction, RECENT_SKETCH_KEYS).await?;
     }
     for sources in plan.sources.chunks(ROWS_PER_STATEMENT) {
         QueryBuilder::new(
@@ -354,9 +359,36 @@ pub(crate) async fn write(
     super::story::index(transaction, &written, &replaced).await
 }
 
+/// Lookup keys `recent_sketch_keys` holds before they are moved into
+/// `sketch_keys` (see migration 0009): about 11,000 documents' keys, some 120
+/// pages. A batch then changes at most those pages for its keys, and a move
+/// rewrites the pages of `sketch_keys` once for some forty batches of 256.
+pub(crate) const RECENT_SKETCH_KEYS: i64 = 131_072;
+
+/// Moves the recent lookup keys into `sketch_keys` once there are at least
+/// `limit`, in the transaction of the batch that wrote them. They are read in
+/// their primary key's order, so the move walks `sketch_keys` from its first
+/// page to its last and changes each page once.
+pub(crate) async fn move_recent_sketch_keys(transaction: &mut Transaction<'_>, limit: i64) -> Result<()> {
+    // Counting the small table reads its pages, which the batch has just written.
+    let (recent,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM recent_sketch_keys").fetch_one(&mut **transaction).await?;
+    if recent < limit {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT OR IGNORE INTO sketch_keys (key, document_id)
+         SELECT key, document_id FROM recent_sketch_keys ORDER BY key, document_id",
+    )
+    .execute(&mut **transaction)
+    .await?;
+    sqlx::query("DELETE FROM recent_sketch_keys").execute(&mut **transaction).await?;
+    Ok(())
+}
+
 /// Deletes a document's sketch lookup keys, found from its stored sketch: the
 /// keys' primary key starts with the key, so they are deleted by value rather
-/// than by a scan for the document.
+/// than by a scan for the document. They are in either table.
 async fn forget_sketch_keys(transaction: &mut Transaction<'_>, id: i64) -> Result<()> {
     let old: Option<(Vec<u8>,)> =
         sqlx::query_as("SELECT sketch FROM document_sketches WHERE document_id = ?")
@@ -365,11 +397,13 @@ async fn forget_sketch_keys(transaction: &mut Transaction<'_>, id: i64) -> Resul
             .await?;
     if let Some((old,)) = old {
         for key in lookup_keys(&similarity::decode(&old)) {
-            sqlx::query("DELETE FROM sketch_keys WHERE key = ? AND document_id = ?")
-                .bind(key)
-                .bind(id)
-                .execute(&mut **transaction)
-                .await?;
+            for table in ["sketch_keys", "recent_sketch_keys"] {
+                sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE key = ? AND document_id = ?")))
+                    .bind(key)
+                    .bind(id)
+                    .execute(&mut **transaction)
+                    .await?;
+            }
         }
     }
     Ok(())
@@ -434,5 +468,74 @@ impl PendingIndex {
             query.execute(&mut **transaction).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Backend, Store};
+
+    fn pool(store: &Store) -> &SqlitePool {
+        match &store.backend {
+            Backend::Sqlite(pool) => pool,
+            Backend::Postgres(_) => unreachable!("a SQLite store"),
+        }
+    }
+
+    async fn keys_in(store: &Store, table: &str) -> i64 {
+        let (count,): (i64,) = sqlx::query_as(AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+            .fetch_one(pool(store))
+            .await
+            .unwrap();
+        count
+    }
+
+    async fn import(store: &Store, name: &str, text: String) -> i64 {
+        let item = ImportItem::parse(name.to_owned(), Some(name), text.into_bytes());
+        let results = store.import_batch(None, vec![item]).await.unwrap();
+        match &results[0].outcome {
+            ItemOutcome::Stored(documents) => documents[0].id,
+            ItemOutcome::Failed(error) => panic!("{name} was not stored: {error}"),
+        }
+    }
+
+    async fn move_keys(store: &Store, limit: i64) {
+        let mut transaction = pool(store).begin().await.unwrap();
+        move_recent_sketch_keys(&mut transaction, limit).await.unwrap();
+        transaction.commit().await.unwrap();
+    }
+
+    /// Rewrites find the documents they rewrite whichever table holds their keys:
+    /// the recent one, or `sketch_keys` after a move.
+    #[tokio::test]
+    async fn rewrites_find_their_story_before_and_after_the_keys_move() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
+        let mut generator = dossier_synth::Generator::new(5, 2);
+        let original = generator.article(0, 500);
+        let first = import(&store, "original.txt", original.to_text()).await;
+        import(&store, "unrelated.txt", generator.article(1, 500).to_text()).await;
+        let keys = i64::try_from(similarity::KEYS).unwrap();
+        let tables =
+            async || (keys_in(&store, "recent_sketch_keys").await, keys_in(&store, "sketch_keys").await);
+        assert_eq!(tables().await, (2 * keys, 0));
+        let story = store.document(first).await.unwrap().story;
+
+        // Found through the recent keys.
+        let rewrite = import(&store, "rewrite.txt", generator.rewrite(&original, 0, 0.15).to_text()).await;
+        assert_eq!(store.document(rewrite).await.unwrap().story, story);
+        assert_eq!(tables().await, (3 * keys, 0));
+
+        // Below the limit nothing moves; at it, every key does, and none is lost.
+        move_keys(&store, 3 * keys + 1).await;
+        assert_eq!(tables().await, (3 * keys, 0));
+        move_keys(&store, 3 * keys).await;
+        assert_eq!(tables().await, (0, 3 * keys));
+
+        // Found through `sketch_keys`.
+        let again = import(&store, "again.txt", generator.rewrite(&original, 1, 0.15).to_text()).await;
+        assert_eq!(store.document(again).await.unwrap().story, story);
+        assert_eq!(store.story_members(story).await.unwrap(), [first, rewrite, again]);
     }
 }
