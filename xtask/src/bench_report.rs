@@ -739,6 +739,14 @@ fn storage_section(out: &mut String, value: &Value) {
             thousands(v)
         )),
     );
+    let _ = writeln!(
+        out,
+        "| written to storage a document (log, file and checkpoints) | {} | | |",
+        optional(number(value, &["import", "bytes_written_per_document"]), |v| format!(
+            "{:.0} KB",
+            v / 1000.0
+        )),
+    );
     let pg_rows: Vec<&Value> = postgres.into_iter().flat_map(|postgres| items(postgres, "search")).collect();
     for row in items(value, "search") {
         let class = text(row, &["class"]).unwrap_or("?");

@@ -284,21 +284,34 @@ async fn measure_import(
     let store = Store::open(db).await?;
     let started = Instant::now();
     let cpu_started = cpu_seconds();
+    let written_before = bytes_written();
     import(&store, corpus).await?;
     let import_seconds = started.elapsed().as_secs_f64();
     let import_cpu = (cpu_seconds() - cpu_started) / corpus.texts.len() as f64;
     let import_rate = corpus.texts.len() as f64 / import_seconds;
     store.close().await;
+    // Closing checkpoints the log, so the bytes include the last batches' copy into the file.
+    let written = written_before.zip(bytes_written()).map(|(before, after)| after.saturating_sub(before));
+    let written_per_document = written.map(|bytes| bytes as f64 / corpus.texts.len() as f64);
     println!(
-        "dossier: import {import_rate:.0} documents/s ({:.2}× the peer's rate; {:.0} µs of CPU a document, all threads)",
+        "dossier: import {import_rate:.0} documents/s ({:.2}× the peer's rate; {:.0} µs of CPU a document, all threads); {}",
         import_rate / peer_rate,
         import_cpu * 1e6,
+        match (written, written_per_document) {
+            (Some(bytes), Some(per_document)) => format!(
+                "{:.0} MiB written to storage, {:.0} KB a document",
+                bytes as f64 / 1_048_576.0,
+                per_document / 1000.0
+            ),
+            _ => "bytes written: not available (no /proc/self/io)".to_owned(),
+        }
     );
     let report = serde_json::json!({
         "documents_per_second": import_rate,
         "peer_plain_inserts_per_second": peer_rate,
         "ratio_to_peer": import_rate / peer_rate,
         "cpu_microseconds_per_document": import_cpu * 1e6,
+        "bytes_written_per_document": written_per_document,
         "stages": {
             "parse_and_prepare_cpu_microseconds_per_document": prepare_cpu * 1e6,
             "write_cpu_microseconds_per_document": write_cpu * 1e6,
@@ -628,6 +641,14 @@ fn cpu_seconds() -> f64 {
     // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name.
     let ticks: f64 = [11, 12].iter().filter_map(|index| fields.get(*index)?.parse::<f64>().ok()).sum();
     ticks / 100.0
+}
+
+/// Bytes this process has caused to be written to storage (`write_bytes` of
+/// `/proc/self/io`: the log, the file and the checkpoints' copies, each page as
+/// often as it was written out), or `None` where the kernel does not say.
+fn bytes_written() -> Option<u64> {
+    let io = std::fs::read_to_string("/proc/self/io").ok()?;
+    io.lines().find_map(|line| line.strip_prefix("write_bytes:")).and_then(|value| value.trim().parse().ok())
 }
 
 fn file_size(path: &Path) -> u64 {
