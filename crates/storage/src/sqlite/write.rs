@@ -396,14 +396,16 @@ async fn forget_sketch_keys(transaction: &mut Transaction<'_>, id: i64) -> Resul
             .fetch_optional(&mut **transaction)
             .await?;
     if let Some((old,)) = old {
-        for key in lookup_keys(&similarity::decode(&old)) {
-            for table in ["sketch_keys", "recent_sketch_keys"] {
-                sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE key = ? AND document_id = ?")))
-                    .bind(key)
-                    .bind(id)
-                    .execute(&mut **transaction)
-                    .await?;
-            }
+        let keys: Vec<i64> = lookup_keys(&similarity::decode(&old)).collect();
+        let keys = json_list(&keys);
+        for table in ["sketch_keys", "recent_sketch_keys"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE key IN (SELECT value FROM json_each(?1)) AND document_id = ?2"
+            )))
+            .bind(&keys)
+            .bind(id)
+            .execute(&mut **transaction)
+            .await?;
         }
     }
     Ok(())
@@ -537,5 +539,30 @@ mod tests {
         let again = import(&store, "again.txt", generator.rewrite(&original, 1, 0.15).to_text()).await;
         assert_eq!(store.document(again).await.unwrap().story, story);
         assert_eq!(store.story_members(story).await.unwrap(), [first, rewrite, again]);
+    }
+
+    /// A revised document's old keys are forgotten from whichever table holds them.
+    #[tokio::test]
+    async fn a_revision_replaces_its_keys_in_either_table() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = Store::open(&folder.path().join("archive.db")).await.unwrap();
+        let mut generator = dossier_synth::Generator::new(7, 2);
+        let mut version = |number: usize| {
+            let article = generator.article(number, 300);
+            format!("url: https://news.example/story\n{}", article.to_text())
+        };
+        let (first, second, third) = (version(0), version(1), version(2));
+        let keys = i64::try_from(similarity::KEYS).unwrap();
+        let tables =
+            async || (keys_in(&store, "recent_sketch_keys").await, keys_in(&store, "sketch_keys").await);
+        let id = import(&store, "first.txt", first).await;
+        move_keys(&store, 1).await;
+        assert_eq!(tables().await, (0, keys));
+        // The old keys leave `sketch_keys`, the new ones wait in the recent table…
+        assert_eq!(import(&store, "second.txt", second).await, id);
+        assert_eq!(tables().await, (keys, 0));
+        // …and leave it in turn.
+        assert_eq!(import(&store, "third.txt", third).await, id);
+        assert_eq!(tables().await, (keys, 0));
     }
 }
