@@ -11,6 +11,7 @@
 mod export;
 mod library;
 mod links;
+mod rank;
 mod read;
 mod reading;
 mod reparse;
@@ -76,6 +77,7 @@ pub(crate) async fn open(path: &Path, mapped: bool) -> Result<SqlitePool> {
         // finds nothing: the database is a file in this process, not a server
         // that may have gone away.
         .test_before_acquire(false)
+        .after_connect(|connection, _| Box::pin(rank::register(connection)))
         .connect_with(options)
         .await
         .map_err(open_error)?;
