@@ -136,7 +136,12 @@ fn block_length(block: &Block) -> usize {
 /// and `the company` are the organisation named last, `the judge` the person last
 /// named with that title.
 pub(crate) fn link_speakers(quotes: &mut [Quote], entities: &[Entity], title: &str, blocks: &[Block]) {
-    let mut by_name: FastMap<&str, usize> = FastMap::default();
+    // Most documents quote no one: the map of names is not worth building for them.
+    if quotes.is_empty() {
+        return;
+    }
+    let names = entities.len() + entities.iter().map(|entity| entity.aliases.len()).sum::<usize>();
+    let mut by_name: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(names, Default::default());
     for (index, entity) in entities.iter().enumerate() {
         by_name.entry(entity.name.as_str()).or_insert(index);
         for alias in &entity.aliases {
@@ -221,18 +226,16 @@ fn block_text(blocks: &[Block], index: usize) -> Option<&str> {
 /// The kind of entity a pronoun attribution (`she said`, `It said in a statement`)
 /// points to.
 fn pronoun_kind(attribution: &str) -> Option<EntityKind> {
-    // A pronoun and its verb (`she told reporters`); in a longer clause (`It says
-    // that …, Brandt told investors`) the pronoun is not the speaker.
     let mut words = attribution.split_whitespace();
-    let first = words.next()?;
-    if words.nth(3).is_some() {
-        return None;
-    }
-    lexicon::with_lowercase(first, |first| match first {
+    let kind = lexicon::with_lowercase(words.next()?, |first| match first {
         "he" | "she" => Some(EntityKind::Person),
         "it" => Some(EntityKind::Organization),
         _ => None,
-    })
+    })?;
+    // A pronoun and its verb (`she told reporters`); in a longer clause (`It says
+    // that …, Brandt told investors`) the pronoun is not the speaker. Most
+    // attributions name someone, and their words are not counted.
+    words.nth(3).is_none().then_some(kind)
 }
 
 /// How many blocks before a quote's a pronoun or `the company` looks back for a name.
@@ -401,42 +404,60 @@ fn is_public_body_word(word: &str) -> bool {
 /// The noun of a speaker written as a common noun for an organisation: `company`
 /// in `the company`, `authority` in `a spokesperson for the authority`.
 fn generic_speaker(speaker: &str) -> Option<&str> {
-    let words: Vec<&str> = speaker.split_whitespace().collect();
-    if words.len() > 5 || words.iter().any(|word| word.chars().any(char::is_uppercase)) {
+    // At most five words, none with a capital.
+    if speaker.split_whitespace().nth(5).is_some() || speaker.chars().any(char::is_uppercase) {
         return None;
     }
-    words
-        .into_iter()
+    speaker
+        .split_whitespace()
         .rev()
         .find(|word| lexicon::lower_lists(word) & (lower::ORGANIZATION_NOUN | lower::PERSON_TITLE) != 0)
 }
 
 fn speaker_entity(speaker: &str, entities: &[Entity], by_name: &FastMap<&str, usize>) -> Option<usize> {
-    let speaker = speaker.trim().replace('’', "'");
-    if let Some(entity) = by_name.get(speaker.as_str()) {
+    let speaker = speaker.trim();
+    let speaker = if !speaker.is_ascii() && speaker.contains('’') {
+        Cow::Owned(speaker.replace('’', "'"))
+    } else {
+        Cow::Borrowed(speaker)
+    };
+    if let Some(entity) = by_name.get(speaker.as_ref()) {
         return Some(*entity);
     }
-    // Words of the speaker, each with whether it was possessive (`Meta's`).
-    let words: Vec<(&str, bool)> = speaker
-        .split_whitespace()
-        .take(12)
-        .map(|word| {
-            let word = word.trim_matches(|character: char| !character.is_alphanumeric() && character != '\'');
-            match word.strip_suffix("'s") {
-                Some(stem) => (stem, true),
-                None => (word.trim_end_matches('\''), false),
+    // Words of the speaker, each with whether it was possessive (`Meta's`): at most
+    // twelve, kept on the stack.
+    let mut words = [("", false); 12];
+    let mut count = 0;
+    for word in speaker.split_whitespace().take(words.len()) {
+        let word = word.trim_matches(|character: char| !character.is_alphanumeric() && character != '\'');
+        words[count] = match word.strip_suffix("'s") {
+            Some(stem) => (stem, true),
+            None => (word.trim_end_matches('\''), false),
+        };
+        count += 1;
+    }
+    let words = &words[..count];
+    // Runs of words are looked up joined by single spaces, as names are written, in
+    // one buffer: no run is longer than the speaker.
+    let mut buffer = String::with_capacity(speaker.len());
+    let mut phrase = |run: &[(&str, bool)]| -> Option<usize> {
+        buffer.clear();
+        for (index, (word, _)) in run.iter().enumerate() {
+            if index > 0 {
+                buffer.push(' ');
             }
-        })
-        .collect();
+            buffer.push_str(word);
+        }
+        by_name.get(buffer.as_str()).copied()
+    };
     // `Saoirse Keane of the campaign group Open Rights Europe`: a person named first
     // is the speaker, whatever the description after.
     for end in (1..=words.len().min(5)).rev() {
-        let phrase = words[..end].iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" ");
-        if let Some(entity) = by_name.get(phrase.as_str())
-            && entities[*entity].kind == EntityKind::Person
+        if let Some(entity) = phrase(&words[..end])
+            && entities[entity].kind == EntityKind::Person
             && !words[end - 1].1
         {
-            return Some(*entity);
+            return Some(entity);
         }
     }
     // The longest run of words that names an entity.
@@ -446,9 +467,8 @@ fn speaker_entity(speaker: &str, entities: &[Entity], by_name: &FastMap<&str, us
             if best.is_some_and(|(best_start, best_end, _)| best_end - best_start >= end - start) {
                 break;
             }
-            let phrase = words[start..end].iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" ");
-            if let Some(entity) = by_name.get(phrase.as_str()) {
-                best = Some((start, end, *entity));
+            if let Some(entity) = phrase(&words[start..end]) {
+                best = Some((start, end, entity));
                 break;
             }
         }

@@ -181,8 +181,8 @@ pub(super) fn scan<'a>(text: &'a str, kind: TextKind, buffers: &mut Buffers, out
         let to = window_end(text, from);
         let window = &text[from..to];
         let tokens = &mut buffers.tokens;
-        tokenize(window, tokens);
-        if !is_shouting(tokens) {
+        let shapes = tokenize(window, tokens);
+        if !shapes.is_shouting(tokens.len()) {
             let title_case = kind == TextKind::Heading && is_title_case(window, tokens);
             let first = out.len();
             for memo in [&mut buffers.written, &mut buffers.lower] {
@@ -295,9 +295,10 @@ fn char_at(text: &str, position: usize) -> (char, usize) {
 }
 
 /// Splits `text` into words, each with its shape and what separates it from the
-/// word before.
-fn tokenize(text: &str, tokens: &mut Vec<Token>) {
+/// word before; returns how many of them are acronyms and not words at all.
+fn tokenize(text: &str, tokens: &mut Vec<Token>) -> Shapes {
     tokens.clear();
+    let mut shapes = Shapes::default();
     let bytes = text.as_bytes();
     let to = bytes.len();
     let mut position = 0;
@@ -360,6 +361,7 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
                 } else {
                     gap
                 };
+                shapes.acronyms += usize::from(shape == Shape::Acronym);
                 tokens.push(Token::new(position, end, shape, gap));
                 position = end;
                 gap_start = end;
@@ -481,6 +483,8 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
             } else {
                 gap
             };
+        shapes.acronyms += usize::from(shape == Shape::Acronym);
+        shapes.others += usize::from(shape == Shape::Other);
         tokens.push(Token {
             possessive,
             dotted: word.ends_with('.'),
@@ -490,6 +494,7 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) {
         position = scanned_end.max(end);
         gap_start = position;
     }
+    shapes
 }
 
 /// Whether a capitalised word after a dotted abbreviation (`U.S.`) opens a new
@@ -554,14 +559,23 @@ fn classify_gap(gap: &str, text: &str, previous: Option<&mut Token>) -> Gap {
     }
 }
 
-/// Mostly capitals: a shouted headline or a scraped menu, where case says nothing.
-fn is_shouting(tokens: &[Token]) -> bool {
-    let (mut words, mut acronyms) = (0, 0);
-    for token in tokens {
-        words += usize::from(token.shape != Shape::Other);
-        acronyms += usize::from(token.shape == Shape::Acronym);
+/// How many of a window's tokens have the shapes that say it is shouting, counted
+/// as they are read rather than in a second pass over the tokens. Lowercase words,
+/// the most common, are neither.
+#[derive(Default)]
+struct Shapes {
+    acronyms: usize,
+    /// Tokens that are not words: numbers, words in scripts without case.
+    others: usize,
+}
+
+impl Shapes {
+    /// Mostly capitals, of `tokens` tokens: a shouted headline or a scraped menu,
+    /// where case says nothing.
+    fn is_shouting(&self, tokens: usize) -> bool {
+        let words = tokens - self.others;
+        self.acronyms >= 3 && self.acronyms * 5 >= words * 3
     }
-    acronyms >= 3 && acronyms * 5 >= words * 3
 }
 
 /// A headline that capitalises every word but the minor ones.
