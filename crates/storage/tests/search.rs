@@ -310,6 +310,10 @@ async fn very_common_words_rank_only_the_most_recent_matches(archive: Archive) {
         excluding.hits.iter().map(|hit| (hit.id, format!("{:.9}", hit.score))).collect();
     assert_eq!(found, kept);
     assert!(excluding.hits.iter().all(|hit| hit.title != "Report 393"), "{:?}", excluding.hits);
+    // A word every match holds, excluded: nothing is left, in the window or out.
+    let none = store.search(&SearchRequest::new("common -word")).await.unwrap();
+    assert!(none.hits.is_empty(), "{:?}", none.hits);
+    assert_eq!(none.total, 0);
 
     // A rare term is ranked exactly, however old its documents.
     let rare = store.search(&SearchRequest::new("common 5")).await.unwrap();

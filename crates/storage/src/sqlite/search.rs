@@ -18,10 +18,10 @@
 //! its other words (about 90 ms for `"the of"` at 100,000 documents; 14 ms for
 //! `"the seltrean"` at a million, where matching it once takes 6 ms). So a
 //! relevance-ranked query with a phrase is scored by BM25 over the phrase's
-//! words, and the phrase itself only selects which documents are ranked. The
-//! same goes for an excluded term: it adds nothing to the score of a document
-//! that matches (none holds it), yet `bm25()` would count its documents too
-//! (`people -the`: 70 ms for `the` at a million documents). Even a
+//! words, and the phrase itself only selects which documents are ranked.
+//! Excluded terms are not written into the match (`excluding_expression`), so
+//! they are not counted either: `bm25()` would count `the` of `people -the`
+//! (70 ms at a million documents), though no match holds it. Even a
 //! word's count reads its whole document list (`the`: 6 ms at 100,000 documents,
 //! 70 ms at a million), and a word in more than half of the documents adds
 //! nothing to a BM25 score (its inverse document frequency is negative, which
@@ -153,6 +153,7 @@ async fn plan_matches(pool: &SqlitePool, plan: &Plan) -> Result<String> {
         sql.push_str(" AND rowid >= ?");
         add(&mut arguments, start);
     }
+    sql.push_str(&excluding_clause(plan, &mut arguments));
     let (ids,): (String,) = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_one(pool).await?;
     Ok(ids)
 }
@@ -180,7 +181,8 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
     };
     // Sorting by date reads matches in index order and stops early; only
     // relevance ranking needs every match scored.
-    let mut plan = Plan { match_expression: Some(match_expression), ..Plan::default() };
+    let excluding_expression = excluding_expression(query, &match_expression);
+    let mut plan = Plan { match_expression: Some(match_expression), excluding_expression, ..Plan::default() };
     if sort != SortOrder::Relevance {
         return Ok(plan);
     }
@@ -204,9 +206,7 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
     // A lone word of a query ranked exactly is scored as it is: its share of the
     // archive changes only the scores' scale, not their order.
     let words = query_words(query);
-    // Excluded terms are never scored (see the module documentation).
-    let excludes = !query.excluded.is_empty();
-    if has_phrase || windowed || excludes || words.len() > 1 {
+    if has_phrase || windowed || words.len() > 1 {
         let sample = Sample::count(pool, &phrases(&loose)).await?;
         let common: HashSet<String> = words
             .iter()
@@ -225,10 +225,6 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
             None if has_phrase || windowed => {
                 plan.scoring = Some(Scoring::Recency);
                 None
-            }
-            None if excludes => {
-                plan.scoring = Some(Scoring::Words(loose.clone()));
-                Some(loose)
             }
             None => plan.match_expression.clone(),
         };
@@ -385,7 +381,9 @@ pub(crate) async fn matching_ids(pool: &SqlitePool, query: &Query) -> Result<Vec
     let match_expression = match_expression(query);
     let from = if match_expression.is_some() { FROM_MATCHES } else { "FROM documents d" };
     let excluded_expression = if match_expression.is_none() { excluded(query) } else { None };
-    let plan = Plan { match_expression, excluded_expression, ..Plan::default() };
+    let excluding_expression =
+        match_expression.as_ref().and_then(|required| excluding_expression(query, required));
+    let plan = Plan { match_expression, excluded_expression, excluding_expression, ..Plan::default() };
     let mut arguments = SqliteArguments::default();
     let sql = format!("SELECT d.id {from}{} ORDER BY d.id", where_clause(query, &plan, &mut arguments));
     let rows: Vec<(i64,)> = sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(pool).await?;
@@ -433,8 +431,11 @@ async fn count_and_facets(
 
 #[derive(Default)]
 struct Plan {
-    /// The FTS5 expression for the required and excluded terms, if any are required.
+    /// The FTS5 expression for the required terms, if there are any.
     match_expression: Option<String>,
+    /// With required and excluded terms: the FTS5 expression for the matches that
+    /// hold an excluded term, which are left out (`excluding_expression`).
+    excluding_expression: Option<String>,
     /// When not the match expression (a phrase of several words, words most
     /// documents hold): what the matches are scored by.
     scoring: Option<Scoring>,
@@ -494,6 +495,7 @@ fn where_clause(query: &Query, plan: &Plan, arguments: &mut SqliteArguments) -> 
         sql.push_str(" AND documents_fts.rowid >= ?");
         add(arguments, start);
     }
+    sql.push_str(&excluding_clause(plan, arguments));
     if let Some(expression) = &plan.excluded_expression {
         sql.push_str(" AND d.id NOT IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)");
         add(arguments, expression.clone());
@@ -542,17 +544,39 @@ fn where_clause(query: &Query, plan: &Plan, arguments: &mut SqliteArguments) -> 
     sql
 }
 
-/// The FTS5 expression for the required clauses, minus the excluded terms.
+/// The FTS5 expression for the required clauses. The excluded terms are left out
+/// by `excluding_expression`, not by FTS5's `NOT`.
 fn match_expression(query: &Query) -> Option<String> {
-    let mut expression = required_expression(query, |term| {
+    required_expression(query, |term| {
         let mut written = String::new();
         push_term(&mut written, term);
         Some(written)
-    })?;
-    if let Some(excluded) = excluded(query) {
-        let _ = write!(expression, " NOT ({excluded})");
+    })
+}
+
+/// The FTS5 expression for the documents that match `required` (the match
+/// expression) and hold an excluded term: those left out of its matches. FTS5's
+/// own `NOT` finds its first match from the archive's first document, whatever
+/// the window: when the newest documents with `people` all hold `the`, `people
+/// NOT the` read both words' documents back to the oldest (67 ms at a million
+/// documents), where `people AND the` in the window is found by seeking (1 ms).
+fn excluding_expression(query: &Query, required: &str) -> Option<String> {
+    excluded(query).map(|excluded| format!("({required}) AND ({excluded})"))
+}
+
+/// ` AND … NOT IN (…)` for the plan's excluded matches, in its window, if it has any.
+fn excluding_clause(plan: &Plan, arguments: &mut SqliteArguments) -> String {
+    let Some(expression) = &plan.excluding_expression else { return String::new() };
+    let mut sql = String::from(
+        " AND documents_fts.rowid NOT IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?",
+    );
+    add(arguments, expression.clone());
+    if let Some(start) = plan.window_start {
+        sql.push_str(" AND rowid >= ?");
+        add(arguments, start);
     }
-    Some(expression)
+    sql.push(')');
+    sql
 }
 
 /// The required clauses with each phrase of several words loosened to all of its
@@ -635,9 +659,10 @@ mod tests {
     #[test]
     fn phrases_are_listed_in_the_order_fts5_numbers_them() {
         let query = crate::query::parse("the \"quick fox\" OR jumps* -lazy").unwrap();
+        assert_eq!(phrases(&match_expression(&query).unwrap()), ["\"the\"", "\"quick fox\"", "\"jumps\" *"]);
         assert_eq!(
-            phrases(&match_expression(&query).unwrap()),
-            ["\"the\"", "\"quick fox\"", "\"jumps\" *", "\"lazy\""]
+            excluding_expression(&query, &match_expression(&query).unwrap()).unwrap(),
+            "((\"the\") AND (\"quick fox\" OR \"jumps\" *)) AND (\"lazy\")"
         );
         assert_eq!(
             phrases(&scoring_expression(&query, &common(&["the"])).unwrap()),
