@@ -7,7 +7,7 @@
 //! million documents that is most of a query's time (`people`: 23 ms of the 30 ms
 //! its ranking statement takes), whatever the number of rows ranked. The search
 //! planner already knows how many of the newest documents hold each word (see
-//! `search::sample_counts`), and a share of them is as good an estimate as BM25
+//! `search::Sample`), and a share of them is as good an estimate as BM25
 //! needs: a phrase's inverse document frequency only weighs it against the
 //! query's other phrases.
 //!
