@@ -42,8 +42,8 @@
 //!
 //! The words that are scored are still counted over the archive by `bm25()`:
 //! 23 ms for `people`, in a third of a million documents. So any query the
-//! sample was taken for (a phrase, an exclusion, several words, or more matches
-//! than the window) is scored by `rank::NAME` instead, BM25 itself with each
+//! sample was taken for (a phrase, several words, or more matches than the
+//! window) is scored by `rank::NAME` instead, BM25 itself with each
 //! phrase's number of documents given: the sample's share for a phrase at least
 //! `ESTIMATED_FROM` of its documents hold, and for a rarer one its count over the
 //! archive, which its short document list makes cheap. Only a lone word or
@@ -81,16 +81,12 @@ pub(crate) async fn search(
     if plan.match_expression.is_some() {
         if matches!(plan.scoring, Some(Scoring::Recency)) {
             sql.push_str("SELECT documents_fts.rowid AS id, 0.0 AS score FROM documents_fts");
-        } else if plan.holding.is_empty() {
-            sql.push_str(
-                "SELECT documents_fts.rowid AS id, -bm25(documents_fts, ?, 1.0) AS score FROM documents_fts",
-            );
-            add(&mut arguments, TITLE_WEIGHT);
         } else {
+            // FTS5's own BM25 when no document counts are given (see the module documentation).
+            let function = if plan.holding.is_empty() { "bm25" } else { rank::NAME };
             let _ = write!(
                 sql,
-                "SELECT documents_fts.rowid AS id, -{}(documents_fts, ?, 1.0{}) AS score FROM documents_fts",
-                rank::NAME,
+                "SELECT documents_fts.rowid AS id, -{function}(documents_fts, ?, 1.0{}) AS score FROM documents_fts",
                 ", ?".repeat(plan.holding.len())
             );
             add(&mut arguments, TITLE_WEIGHT);
