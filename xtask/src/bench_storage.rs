@@ -100,24 +100,18 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     std::fs::create_dir_all(&folder)?;
     println!("storage benchmark: {} documents, in {}", options.documents, folder.display());
 
-    let started = Instant::now();
-    let corpus = generate(options.documents);
-    let raw_bytes: usize = corpus.texts.iter().map(String::len).sum();
-    println!(
-        "generated {} articles, {:.1} MB of text, in {:.1} s",
-        corpus.texts.len(),
-        raw_bytes as f64 / 1e6,
-        started.elapsed().as_secs_f64()
-    );
-
     let db = folder.join("archive.db");
     let kept = kept_archive(&db, options.documents).await?;
+    let Corpus { texts, words } =
+        if kept { Corpus::kept(&folder, options.documents)? } else { Corpus::generated(options.documents) };
+    let raw_bytes = words.raw_text_bytes;
     // A run on a kept archive measures no import: its report is kept apart from
     // the full run's, which `BENCHMARKS.md` is written from.
     let report_path = options.report.clone().unwrap_or_else(|| {
         crate::bench::report_path(if kept { "storage-search" } else { "storage" }, options.quick)
     });
     let (import_report, sqlite_version) = if kept {
+        drop(texts);
         println!(
             "the archive at {} already holds {} documents: the import is not measured, the search is",
             db.display(),
@@ -125,7 +119,10 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         );
         (serde_json::Value::Null, None)
     } else {
-        let (report, version) = measure_import(&folder, &db, &corpus).await?;
+        // The import takes the texts, and they are gone before the queries are timed
+        // (a PostgreSQL run generates them anew): the archive's pages get the memory.
+        let (report, version) = measure_import(&folder, &db, texts).await?;
+        words.save(&folder)?;
         (report, Some(version))
     };
     let store = Store::open(&db).await?;
@@ -138,7 +135,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
 
     // Search.
     let peer = PeerSearch::open(&db).await?;
-    let classes = query_classes(&peer, &corpus).await?;
+    let classes = query_classes(&peer, &words).await?;
     // The whole mix once first: an archive in use has its connections open and
     // its pages read, and the first queries of a run would otherwise pay for that.
     for query in classes.iter().flat_map(|(_, queries)| queries) {
@@ -193,7 +190,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     store.close().await;
 
     let postgres = match &options.postgres {
-        Some(url) => Some(postgres(url, &corpus, &classes).await?),
+        Some(url) => Some(postgres(url, options.documents, &classes).await?),
         None => None,
     };
 
@@ -204,7 +201,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     );
 
     let report = serde_json::json!({
-        "documents": corpus.texts.len(),
+        "documents": words.documents,
         "raw_text_bytes": raw_bytes,
         "sqlite_version": sqlite_version,
         "import": import_report,
@@ -238,19 +235,19 @@ async fn bench(options: Options) -> anyhow::Result<()> {
 async fn measure_import(
     folder: &Path,
     db: &Path,
-    corpus: &Corpus,
+    texts: Vec<String>,
 ) -> anyhow::Result<(serde_json::Value, String)> {
     // Peer: plain inserts of the same texts.
     let peer_path = folder.join("peer.db");
-    let (peer_seconds, sqlite_version) = plain_inserts(&peer_path, &corpus.texts).await?;
-    let peer_rate = corpus.texts.len() as f64 / peer_seconds;
+    let (peer_seconds, sqlite_version) = plain_inserts(&peer_path, &texts).await?;
+    let peer_rate = texts.len() as f64 / peer_seconds;
     println!("peer: plain SQLite inserts: {peer_rate:.0} documents/s");
 
     // Where the time goes: parsing and preparing alone, on one core.
-    let sample = corpus.texts.len().min(2000);
+    let sample = texts.len().min(2000);
     let started = Instant::now();
     let cpu_started = cpu_seconds();
-    let prepared: Vec<ImportItem> = corpus.texts[..sample]
+    let prepared: Vec<ImportItem> = texts[..sample]
         .iter()
         .enumerate()
         .map(|(index, text)| {
@@ -285,14 +282,15 @@ async fn measure_import(
     let started = Instant::now();
     let cpu_started = cpu_seconds();
     let written_before = bytes_written();
-    import(&store, corpus).await?;
+    let documents = texts.len();
+    import(&store, texts).await?;
     let import_seconds = started.elapsed().as_secs_f64();
-    let import_cpu = (cpu_seconds() - cpu_started) / corpus.texts.len() as f64;
-    let import_rate = corpus.texts.len() as f64 / import_seconds;
+    let import_cpu = (cpu_seconds() - cpu_started) / documents as f64;
+    let import_rate = documents as f64 / import_seconds;
     store.close().await;
     // Closing checkpoints the log, so the bytes include the last batches' copy into the file.
     let written = written_before.zip(bytes_written()).map(|(before, after)| after.saturating_sub(before));
-    let written_per_document = written.map(|bytes| bytes as f64 / corpus.texts.len() as f64);
+    let written_per_document = written.map(|bytes| bytes as f64 / documents as f64);
     println!(
         "dossier: import {import_rate:.0} documents/s ({:.2}× the peer's rate; {:.0} µs of CPU a document, all threads); {}",
         import_rate / peer_rate,
@@ -323,22 +321,23 @@ async fn measure_import(
 /// The same import and queries on PostgreSQL; returns the report's `postgres` part.
 async fn postgres(
     url: &str,
-    corpus: &Corpus,
+    documents: usize,
     classes: &[(&'static str, Vec<String>)],
 ) -> anyhow::Result<serde_json::Value> {
     let store = Store::connect(url).await.context("connecting to --db")?;
     anyhow::ensure!(store.count_documents().await? == 0, "--db must name an empty database");
+    let corpus = Corpus::generated(documents);
+    let raw_bytes = corpus.words.raw_text_bytes;
     let started = Instant::now();
-    let texts = corpus.texts.clone();
     store
         .import_all(
             None,
-            texts.into_iter().enumerate(),
+            corpus.texts.into_iter().enumerate(),
             |(index, text)| ImportItem::parse(format!("generated/{index}.txt"), None, text.into_bytes()),
             |_| {},
         )
         .await?;
-    let import_rate = corpus.texts.len() as f64 / started.elapsed().as_secs_f64();
+    let import_rate = documents as f64 / started.elapsed().as_secs_f64();
     println!("postgres: import {import_rate:.0} documents/s");
     let mut rows = Vec::new();
     for (class, queries) in classes {
@@ -387,7 +386,7 @@ async fn postgres(
         "server_version": server_version,
         "import": { "documents_per_second": import_rate },
         "database_bytes": database_bytes,
-        "database_to_raw_text": database_bytes as f64 / corpus.texts.iter().map(String::len).sum::<usize>() as f64,
+        "database_to_raw_text": database_bytes as f64 / raw_bytes as f64,
         "search": rows,
     }))
 }
@@ -424,18 +423,104 @@ struct SearchRow {
     peer_p99: f64,
 }
 
-/// The generated articles, and words, phrases and sites known to be in them for
-/// the query mix. Shared with `bench web`, which serves the same archive.
+/// The generated articles, and what the query mix and the report need of them.
+/// Shared with `bench web`, which serves the same archive.
 pub(crate) struct Corpus {
+    /// Empty for an archive an earlier run kept: its words were saved beside it.
     pub(crate) texts: Vec<String>,
+    pub(crate) words: CorpusWords,
+}
+
+/// Of a corpus, what a run on its kept archive needs: generating a million
+/// articles again takes minutes, and holding their gigabytes while queries are
+/// timed leaves the archive's pages less of the memory. Saved beside the archive
+/// as `corpus.json`.
+pub(crate) struct CorpusWords {
+    documents: usize,
+    raw_text_bytes: usize,
     /// Words known to be in the corpus, by how common they are.
     rare_words: Vec<String>,
     phrases: Vec<String>,
     sites: Vec<String>,
 }
 
+const CORPUS_WORDS: &str = "corpus.json";
+
+impl Corpus {
+    pub(crate) fn generated(documents: usize) -> Corpus {
+        let started = Instant::now();
+        let corpus = generate(documents);
+        println!(
+            "generated {} articles, {:.1} MB of text, in {:.1} s",
+            corpus.texts.len(),
+            corpus.words.raw_text_bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+        corpus
+    }
+
+    /// The corpus of the archive an earlier run kept in `folder`: its saved words,
+    /// or, for an archive kept without them, the corpus generated again and its
+    /// words saved for the next run.
+    pub(crate) fn kept(folder: &Path, documents: usize) -> anyhow::Result<Corpus> {
+        if let Some(words) = CorpusWords::load(folder, documents)? {
+            println!("the corpus's words are read from {}", folder.join(CORPUS_WORDS).display());
+            return Ok(Corpus { texts: Vec::new(), words });
+        }
+        let corpus = Corpus::generated(documents);
+        corpus.words.save(folder)?;
+        Ok(corpus)
+    }
+}
+
+impl CorpusWords {
+    pub(crate) fn save(&self, folder: &Path) -> anyhow::Result<()> {
+        let json = serde_json::json!({
+            "documents": self.documents,
+            "raw_text_bytes": self.raw_text_bytes,
+            "rare_words": self.rare_words,
+            "phrases": self.phrases,
+            "sites": self.sites,
+        });
+        let path = folder.join(CORPUS_WORDS);
+        std::fs::write(&path, serde_json::to_vec_pretty(&json)?)
+            .with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// The words saved in `folder`, if they are there and of a corpus of `documents`.
+    fn load(folder: &Path, documents: usize) -> anyhow::Result<Option<CorpusWords>> {
+        let path = folder.join(CORPUS_WORDS);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
+        };
+        let json: serde_json::Value =
+            serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
+        let number = |key: &str| {
+            json[key].as_u64().map(|n| n as usize).with_context(|| format!("{}: no {key}", path.display()))
+        };
+        let strings = |key: &str| -> anyhow::Result<Vec<String>> {
+            json[key]
+                .as_array()
+                .and_then(|values| values.iter().map(|value| value.as_str().map(str::to_owned)).collect())
+                .with_context(|| format!("{}: no list of {key}", path.display()))
+        };
+        if number("documents")? != documents {
+            return Ok(None);
+        }
+        Ok(Some(CorpusWords {
+            documents,
+            raw_text_bytes: number("raw_text_bytes")?,
+            rare_words: strings("rare_words")?,
+            phrases: strings("phrases")?,
+            sites: strings("sites")?,
+        }))
+    }
+}
+
 /// Nine in ten articles are new stories; one in ten rewrites a recent one.
-pub(crate) fn generate(documents: usize) -> Corpus {
+fn generate(documents: usize) -> Corpus {
     let topics = (documents / 250).max(8);
     let mut generator = Generator::new(42, topics);
     let mut rng = Rng::new(7);
@@ -472,12 +557,12 @@ pub(crate) fn generate(documents: usize) -> Corpus {
         }
         texts.push(article.to_text());
     }
-    Corpus { texts, rare_words, phrases, sites }
+    let raw_text_bytes = texts.iter().map(String::len).sum();
+    Corpus { texts, words: CorpusWords { documents, raw_text_bytes, rare_words, phrases, sites } }
 }
 
 /// Imports the corpus through Dossier's whole import pipeline, as `dossier import` does.
-pub(crate) async fn import(store: &Store, corpus: &Corpus) -> anyhow::Result<()> {
-    let texts = corpus.texts.clone();
+pub(crate) async fn import(store: &Store, texts: Vec<String>) -> anyhow::Result<()> {
     let mut failed = 0;
     store
         .import_all(
@@ -496,15 +581,19 @@ pub(crate) async fn import(store: &Store, corpus: &Corpus) -> anyhow::Result<()>
 /// in the most documents.
 pub(crate) async fn query_classes(
     peer: &PeerSearch,
-    corpus: &Corpus,
+    corpus: &CorpusWords,
 ) -> anyhow::Result<Vec<(&'static str, Vec<String>)>> {
-    let documents = corpus.texts.len() as i64;
+    let documents = corpus.documents as i64;
     let rare = peer.terms(documents / 2000, documents / 100, 60).await?;
     let common = peer.terms(documents / 4, documents, 8).await?;
     Ok(query_mix(corpus, rare, common))
 }
 
-fn query_mix(corpus: &Corpus, rare: Vec<String>, common: Vec<String>) -> Vec<(&'static str, Vec<String>)> {
+fn query_mix(
+    corpus: &CorpusWords,
+    rare: Vec<String>,
+    common: Vec<String>,
+) -> Vec<(&'static str, Vec<String>)> {
     let filtered: Vec<String> = corpus
         .sites
         .iter()
@@ -658,4 +747,30 @@ fn file_size(path: &Path) -> u64 {
         .filter_map(|path| std::fs::metadata(path).ok())
         .map(|metadata| metadata.len())
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_archives_query_mix_is_read_back_as_it_was_drawn() {
+        let folder = tempfile::tempdir().unwrap();
+        let corpus = generate(300);
+        corpus.words.save(folder.path()).unwrap();
+
+        let kept = Corpus::kept(folder.path(), 300).unwrap();
+        assert!(kept.texts.is_empty(), "the corpus was generated again instead of read");
+        let common = vec!["the".to_owned()];
+        assert_eq!(
+            query_mix(&kept.words, Vec::new(), common.clone()),
+            query_mix(&corpus.words, Vec::new(), common)
+        );
+        assert_eq!(kept.words.raw_text_bytes, corpus.texts.iter().map(String::len).sum::<usize>());
+        assert!(!kept.words.phrases.is_empty() && !kept.words.sites.is_empty());
+
+        // The words of another corpus size are not this archive's.
+        assert!(CorpusWords::load(folder.path(), 301).unwrap().is_none());
+        assert_eq!(Corpus::kept(folder.path(), 301).unwrap().texts.len(), 301);
+    }
 }

@@ -28,7 +28,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::bench::{Spread, quantile};
-use crate::bench_storage::{self, PeerSearch};
+use crate::bench_storage::{self, Corpus, PeerSearch};
 
 /// The reader page: at least this share of hello-world's requests per second…
 const READER_SHARE_TARGET: f64 = 0.25;
@@ -123,12 +123,10 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     let db = folder.join("archive.db");
     println!("web benchmark: {} documents, in {}", options.documents, folder.display());
 
-    // The corpus is generated even when the archive is reused: the query mix is
-    // drawn from it.
-    let started = Instant::now();
-    let corpus = bench_storage::generate(options.documents);
-    println!("generated {} articles in {:.1} s", corpus.texts.len(), started.elapsed().as_secs_f64());
+    // The query mix is drawn from the corpus: a kept archive's was saved beside it.
     let kept = bench_storage::kept_archive(&db, options.documents).await?;
+    let Corpus { texts, words } =
+        if kept { Corpus::kept(&folder, options.documents)? } else { Corpus::generated(options.documents) };
     let store = Store::open(&db).await?;
     if kept {
         println!(
@@ -138,13 +136,13 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         );
     } else {
         let started = Instant::now();
-        bench_storage::import(&store, &corpus).await?;
-        println!("imported {} documents in {:.1} s", corpus.texts.len(), started.elapsed().as_secs_f64());
+        bench_storage::import(&store, texts).await?;
+        words.save(&folder)?;
+        println!("imported {} documents in {:.1} s", options.documents, started.elapsed().as_secs_f64());
     }
     let peer = PeerSearch::open(&db).await?;
-    let classes = bench_storage::query_classes(&peer, &corpus).await?;
+    let classes = bench_storage::query_classes(&peer, &words).await?;
     peer.close().await;
-    drop(corpus);
 
     // A fixed spread of documents over the archive, newest to oldest.
     let total = store.count_documents().await?;
