@@ -329,14 +329,7 @@ async fn postgres(
     let corpus = Corpus::generated(documents);
     let raw_bytes = corpus.words.raw_text_bytes;
     let started = Instant::now();
-    store
-        .import_all(
-            None,
-            corpus.texts.into_iter().enumerate(),
-            |(index, text)| ImportItem::parse(format!("generated/{index}.txt"), None, text.into_bytes()),
-            |_| {},
-        )
-        .await?;
+    import(&store, corpus.texts).await?;
     let import_rate = documents as f64 / started.elapsed().as_secs_f64();
     println!("postgres: import {import_rate:.0} documents/s");
     let mut rows = Vec::new();

@@ -200,17 +200,8 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
     // words most documents hold (see the module documentation).
     let mut sampled =
         if has_phrase || words.len() > 1 { Some(Sample::count(pool, &phrases(&loose)).await?) } else { None };
-    let common = |sample: &Sample| -> HashSet<String> {
-        words
-            .iter()
-            .filter(|word| sample.most_hold(&format!("\"{word}\"")))
-            .map(|word| (*word).to_owned())
-            .collect()
-    };
-    let probe = match &sampled {
-        Some(sample) => probe_expression(query, &common(sample)),
-        None => loose.clone(),
-    };
+    let probe =
+        probe_expression(query, &sampled.as_ref().map(|sample| sample.common(&words)).unwrap_or_default());
     // The window is written into the statement, not bound: see the module documentation of `sqlite`.
     let (matches, oldest, newest): (i64, Option<i64>, Option<i64>) = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT count(*), min(id), (SELECT max(id) FROM documents) FROM
@@ -232,7 +223,7 @@ async fn plan(pool: &SqlitePool, ranking_window: i64, query: &Query, sort: SortO
             Some(sample) => sample,
             None => Sample::count(pool, &phrases(&loose)).await?,
         };
-        let common = common(&sample);
+        let common = sample.common(&words);
         let scored = match scoring_expression(query, &common) {
             // Scored as matched: no phrase loosened, no word left out.
             Some(expression) if Some(&expression) == plan.match_expression.as_ref() => Some(expression),
@@ -318,9 +309,15 @@ impl Sample {
         Ok(Sample { documents: row.try_get(0)?, holding })
     }
 
-    /// Whether more than half of the sample holds `phrase`.
-    fn most_hold(&self, phrase: &str) -> bool {
-        self.holding.get(phrase).is_some_and(|holding| holding * 2 > self.documents)
+    /// Which of `words` more than half of the sample holds.
+    fn common(&self, words: &[&str]) -> HashSet<String> {
+        words
+            .iter()
+            .filter(|word| {
+                self.holding.get(&format!("\"{word}\"")).is_some_and(|holding| holding * 2 > self.documents)
+            })
+            .map(|word| (*word).to_owned())
+            .collect()
     }
 
     /// How many documents hold each of `phrases` (the phrases of a scored
