@@ -37,6 +37,16 @@ pub(crate) use write::{begin_import, finish_import, import_batch};
 
 use crate::{Error, MIGRATOR, Result};
 
+/// How much of a database file a serving connection maps: all of it. Pages read
+/// through the map are the operating system's, shared by every connection; past
+/// the map, each connection copies the pages it reads into a page cache of its
+/// own, and a query that lands on a connection that has not read them yet pays
+/// for that (at a million documents, an 8.7 GB file: 20 ms against 55–65 ms for
+/// the facets of `zopool site:"…"` on a fresh connection, 6 ms on one that has).
+/// SQLite caps the map at its build's `SQLITE_MAX_MMAP_SIZE`, 2 GiB by default on
+/// Linux; `.cargo/config.toml` builds it with 1 TiB, and this asks for as much.
+pub(crate) const MAPPED_BYTES: i64 = 1 << 40;
+
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -66,8 +76,8 @@ pub(crate) async fn open(path: &Path, mapped: bool) -> Result<SqlitePool> {
         // (128 MiB) rather than SQLite's 1,000 copies each of them once for several
         // batches instead of once for each.
         .pragma("wal_autocheckpoint", "8192")
-        // Reads map the file rather than copy its pages (SQLite caps the map near 2 GiB).
-        .pragma("mmap_size", if mapped { "2147418112" } else { "0" })
+        // Reads map the file rather than copy its pages (see `MAPPED_BYTES`).
+        .pragma("mmap_size", if mapped { MAPPED_BYTES.to_string() } else { "0".to_owned() })
         // Keeps the query planner's statistics current, cheaply (`PRAGMA optimize`
         // reads at most 400 rows of an index), when a connection closes.
         .optimize_on_close(true, 400);
@@ -87,4 +97,26 @@ pub(crate) async fn open(path: &Path, mapped: bool) -> Result<SqlitePool> {
         tracing::info!(documents = indexed, "indexed the entities, quotes and events of stored documents");
     }
     Ok(pool)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A serving connection maps the whole file, and the build lets it: a SQLite
+    /// built without `.cargo/config.toml`'s flag quietly caps the map at 2 GiB.
+    #[tokio::test]
+    async fn serving_connections_map_the_whole_file_and_batch_jobs_none_of_it() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("archive.db");
+        for (mapped, expected) in [(true, MAPPED_BYTES), (false, 0)] {
+            let pool = open(&path, mapped).await.unwrap();
+            let (bytes,): (i64,) = sqlx::query_as("PRAGMA mmap_size").fetch_one(&pool).await.unwrap();
+            assert_eq!(bytes, expected, "mapped: {mapped}");
+            pool.close().await;
+        }
+        let direct = open_direct(&open(&path, true).await.unwrap()).unwrap().unwrap();
+        let bytes: i64 = direct.pragma_query_value(None, "mmap_size", |row| row.get(0)).unwrap();
+        assert_eq!(bytes, MAPPED_BYTES);
+    }
 }

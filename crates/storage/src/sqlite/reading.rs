@@ -74,7 +74,7 @@ pub(crate) fn open_direct(pool: &SqlitePool) -> Result<Option<rusqlite::Connecti
     // Mapped, as the pool's connections are when serving (see `sqlite::open`), with
     // a smaller page cache (a mapped file needs little), and no busy timeout: a
     // read that would wait for a lock is not made on the calling thread.
-    connection.pragma_update(None, "mmap_size", 2_147_418_112_i64)?;
+    connection.pragma_update(None, "mmap_size", super::MAPPED_BYTES)?;
     connection.pragma_update(None, "cache_size", -16_384_i64)?;
     Ok(Some(connection))
 }
