@@ -82,6 +82,7 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0007_document_filters.sql",
     "0008_fts_hashsize.sql",
     "0009_recent_sketch_keys.sql",
+    "0010_library_counts.sql",
 );
 
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":

@@ -19,6 +19,7 @@ on_every_backend!(
     tags_are_added_and_removed_on_one_document_or_many,
     read_state_and_reading_position_are_kept,
     neighbours_follow_the_library_order,
+    the_whole_librarys_counts_follow_imports_reads_and_revisions,
 );
 
 /// Imports (file name, text) articles in one batch and returns their ids in order.
@@ -314,4 +315,54 @@ async fn neighbours_follow_the_library_order(archive: Archive) {
         (Some(ids[3]), Some(ids[0]))
     );
     assert!(matches!(store.neighbours(&all, LibrarySort::Added, 9999).await, Err(Error::NotFound(9999))));
+}
+
+/// The library with no filter, or only "unread", reads counts kept as the
+/// archive changes (on SQLite); they must be what counting would give.
+async fn the_whole_librarys_counts_follow_imports_reads_and_revisions(archive: Archive) {
+    let store = &archive.store;
+    let version = |number: usize, site: Option<&str>, language: &str| {
+        let site = site.map(|site| format!("site: {site}\n")).unwrap_or_default();
+        let text = format!(
+            "title: Harbour works {number}\nurl: https://news.example/harbour/{number}\n{site}\
+             language: {language}\n\nThe breakwater works at the harbour began, report {number} says. {site}\n"
+        );
+        ImportItem::parse(format!("{number}.txt"), Some(&format!("{number}.txt")), text.into_bytes())
+    };
+    let counts = |page: &LibraryPage| (page.total, page.unread, page.sites.clone(), page.languages.clone());
+    let pair = |name: &str, count: i64| (name.to_owned(), count);
+    let items = vec![
+        version(0, Some("The Courier"), "en"),
+        version(1, Some("The Courier"), "en"),
+        version(2, Some("Harbour Weekly"), "de"),
+        version(3, None, "en"),
+    ];
+    let results = store.import_batch(None, items).await.unwrap();
+    let ids: Vec<i64> = results.iter().map(|result| result.outcome.ids()[0]).collect();
+    assert_eq!(
+        counts(&page(store, LibraryFilter::default()).await),
+        (4, 4, vec![pair("The Courier", 2), pair("Harbour Weekly", 1)], vec![pair("en", 3), pair("de", 1)])
+    );
+
+    store.set_read(&[ids[0], ids[2], ids[3]], true).await.unwrap();
+    store.set_read(&[ids[3]], false).await.unwrap();
+    let everything = page(store, LibraryFilter::default()).await;
+    assert_eq!((everything.total, everything.unread), (4, 2));
+    let unread = page(store, LibraryFilter { unread: true, ..Default::default() }).await;
+    assert_eq!(counts(&unread), (2, 2, vec![pair("The Courier", 1)], vec![pair("en", 2)]));
+
+    // A revision moves the read document of Harbour Weekly to The Courier, in
+    // English: Harbour Weekly has nothing left, and nothing unread moved.
+    let revised = store.import_batch(None, vec![version(2, Some("The Courier"), "en")]).await.unwrap();
+    assert_eq!(revised[0].outcome.as_str(), "revised", "{revised:?}");
+    assert_eq!(
+        counts(&page(store, LibraryFilter::default()).await),
+        (4, 2, vec![pair("The Courier", 3)], vec![pair("en", 4)])
+    );
+    store.set_read(&[ids[2]], false).await.unwrap();
+    let unread = page(store, LibraryFilter { unread: true, ..Default::default() }).await;
+    assert_eq!(counts(&unread), (3, 3, vec![pair("The Courier", 2)], vec![pair("en", 3)]));
+    // The same counts as a filtered library's, which counts its matches.
+    let courier = page(store, LibraryFilter { site: Some("The Courier".into()), ..Default::default() }).await;
+    assert_eq!((courier.total, courier.unread), (3, 2));
 }
