@@ -12,6 +12,7 @@
 //! `cargo run --release -p xtask -- bench …` for figures worth quoting.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -199,13 +200,28 @@ pub fn write_report(path: &Path, command: &str, mut report: Value) -> anyhow::Re
     Ok(())
 }
 
-fn run_facts(command: &str) -> Value {
+/// The commit the working tree was at when the task started, with whether it had
+/// uncommitted changes (`note_commit`).
+static COMMIT: OnceLock<Option<String>> = OnceLock::new();
+
+/// Notes the working tree's commit as a task starts: `cargo xtask` builds the task
+/// from it just before, and a run may last an hour, during which what is
+/// committed is not what is being measured.
+pub fn note_commit() {
+    COMMIT.get_or_init(working_tree_commit);
+}
+
+fn working_tree_commit() -> Option<String> {
     let commit = command_output("git", &["rev-parse", "--short=12", "HEAD"]);
     let dirty = command_output("git", &["status", "--porcelain", "--untracked-files=no"])
         .is_some_and(|status| !status.is_empty());
+    commit.map(|commit| if dirty { format!("{commit} (with uncommitted changes)") } else { commit })
+}
+
+fn run_facts(command: &str) -> Value {
     json!({
         "finished": jiff::Timestamp::now().round(jiff::Unit::Second).map(|time| time.to_string()).ok(),
-        "commit": commit.map(|commit| if dirty { format!("{commit} (with uncommitted changes)") } else { commit }),
+        "commit": COMMIT.get_or_init(working_tree_commit),
         "profile": if cfg!(debug_assertions) { "dev" } else { "release" },
         "command": format!("cargo xtask {command}"),
         "load_average": std::fs::read_to_string("/proc/loadavg").ok()

@@ -60,6 +60,9 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let task = args.next();
     let rest: Vec<String> = args.collect();
+    if matches!(task.as_deref(), Some("bench" | "eval")) {
+        bench::note_commit();
+    }
     match task.as_deref() {
         Some("seed") => seed::run(&rest),
         Some("dist") => dist::run(&rest),
