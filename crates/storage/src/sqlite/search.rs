@@ -212,7 +212,7 @@ async fn plan(
     let words = query_words(query);
     // A query of several words is sampled before the probe, which leaves out the
     // words most documents hold (see the module documentation).
-    let mut sampled = if has_phrase || words.len() > 1 {
+    let sampled = if has_phrase || words.len() > 1 {
         Some(Sample::count(connection, &phrases(&loose)).await?)
     } else {
         None
@@ -236,7 +236,7 @@ async fn plan(
     // A lone word of a query ranked exactly is scored as it is: its share of the
     // archive changes only the scores' scale, not their order.
     if has_phrase || windowed || words.len() > 1 {
-        let sample = match sampled.take() {
+        let sample = match sampled {
             Some(sample) => sample,
             None => Sample::count(connection, &phrases(&loose)).await?,
         };
