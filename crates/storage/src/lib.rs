@@ -83,6 +83,7 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0008_fts_hashsize.sql",
     "0009_recent_sketch_keys.sql",
     "0010_library_counts.sql",
+    "0011_unused_indexes.sql",
 );
 
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":

@@ -107,12 +107,18 @@ impl Sql {
         }
     }
 
+    /// ` ORDER BY …` for `sort`, reversed when `backwards`. SQLite sorts NULL below
+    /// every value, so undated documents come after the dated ones newest first
+    /// (and before them when reversed) without a term of their own — which would
+    /// keep the planner from reading `documents_by_published` in order: the
+    /// library by publication date sorted every document for each page (75 ms at
+    /// 100,000 documents, against under a millisecond).
     fn order(&mut self, sort: LibrarySort, backwards: bool) {
         self.push(match (sort, backwards) {
             (LibrarySort::Added, false) => " ORDER BY d.added_at DESC, d.id DESC",
             (LibrarySort::Added, true) => " ORDER BY d.added_at ASC, d.id ASC",
-            (LibrarySort::Published, false) => " ORDER BY d.published IS NULL, d.published DESC, d.id DESC",
-            (LibrarySort::Published, true) => " ORDER BY d.published IS NULL DESC, d.published ASC, d.id ASC",
+            (LibrarySort::Published, false) => " ORDER BY d.published DESC, d.id DESC",
+            (LibrarySort::Published, true) => " ORDER BY d.published ASC, d.id ASC",
         });
     }
 }
@@ -123,12 +129,8 @@ const FROM: &str = " FROM documents d LEFT JOIN reading_states r ON r.document_i
 const FROM_COUNTED: &str =
     " FROM document_filters d LEFT JOIN reading_states r ON r.document_id = d.id WHERE 1";
 
-/// A page of entries (one more than the limit, when there are more), the
-/// matches grouped for counting, and the most frequent tags among the matches.
-pub(crate) async fn library(
-    pool: &SqlitePool,
-    request: &LibraryRequest,
-) -> Result<(Vec<LibraryEntry>, Vec<CountGroup>, Vec<(String, i64)>)> {
+/// The statement of a page of entries: one more than the limit, when there are more.
+fn page(request: &LibraryRequest) -> Sql {
     let mut sql = Sql::default();
     sql.push(
         "SELECT d.id, d.title, d.published, d.site, d.language,
@@ -145,6 +147,16 @@ pub(crate) async fn library(
     sql.order(request.sort, false);
     let limit = sql.bind(i64::from(request.limit) + 1);
     sql.push(&format!(" LIMIT {limit}"));
+    sql
+}
+
+/// A page of entries (one more than the limit, when there are more), the
+/// matches grouped for counting, and the most frequent tags among the matches.
+pub(crate) async fn library(
+    pool: &SqlitePool,
+    request: &LibraryRequest,
+) -> Result<(Vec<LibraryEntry>, Vec<CountGroup>, Vec<(String, i64)>)> {
+    let sql = page(request);
     let rows: Vec<EntryRow> =
         sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?;
 
@@ -157,28 +169,44 @@ pub(crate) async fn library(
     .fetch_all(pool)
     .await?;
 
-    let groups: Vec<CountGroup> =
-        if request.filter == (LibraryFilter { unread: request.filter.unread, ..LibraryFilter::default() }) {
-            // The whole archive, or all of it unread: the counts kept as it changes
-            // (`migrations/sqlite/0010_library_counts.sql`).
-            let documents = if request.filter.unread { "unread" } else { "documents" };
-            sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT nullif(site, ''), nullif(language, ''), {documents}, unread
-             FROM library_counts WHERE {documents} > 0"
-            )))
-            .fetch_all(pool)
-            .await?
-        } else {
-            let mut sql = Sql::default();
-            sql.push(
-                "SELECT nullif(d.site, ''), nullif(d.language, ''), count(*),
+    let filter = &request.filter;
+    let kept = LibraryFilter {
+        unread: filter.unread,
+        site: filter.site.clone(),
+        language: filter.language.clone(),
+        ..LibraryFilter::default()
+    };
+    let groups: Vec<CountGroup> = if *filter == kept {
+        // The whole archive, or a site or language of it, read or not: the
+        // counts kept as it changes (`migrations/sqlite/0010_library_counts.sql`),
+        // a row a site and language, compared as the filter compares. A stored
+        // '' is no site or language, which no filter names.
+        let documents = if filter.unread { "unread" } else { "documents" };
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "SELECT nullif(site, ''), nullif(language, ''), {documents}, unread
+                 FROM library_counts WHERE {documents} > 0"
+        ));
+        if let Some(site) = &filter.site {
+            let site = sql.bind(site.clone());
+            sql.push(&format!(" AND site = {site} COLLATE NOCASE"));
+        }
+        if let Some(language) = &filter.language {
+            let language = sql.bind(language.clone());
+            sql.push(&format!(" AND language = {language}"));
+        }
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?
+    } else {
+        let mut sql = Sql::default();
+        sql.push(
+            "SELECT nullif(d.site, ''), nullif(d.language, ''), count(*),
                     coalesce(sum(CASE WHEN r.read_at IS NULL THEN 1 ELSE 0 END), 0)",
-            );
-            sql.push(FROM_COUNTED);
-            sql.filter(&request.filter);
-            sql.push(" GROUP BY d.site, d.language");
-            sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?
-        };
+        );
+        sql.push(FROM_COUNTED);
+        sql.filter(&request.filter);
+        sql.push(" GROUP BY d.site, d.language");
+        sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?
+    };
 
     let mut sql = Sql::default();
     sql.push("SELECT t.name, count(*)");
@@ -353,4 +381,55 @@ pub(crate) async fn reading_state(pool: &SqlitePool, id: i64) -> Result<ReadingS
 
 fn ids_json(ids: &[i64]) -> String {
     serde_json::to_string(ids).expect("a list of numbers is JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of the whole library is read in the order of an index, by either
+    /// sort and from any cursor, rather than by sorting every document: what the
+    /// planner does decides whether the first page of a million documents takes
+    /// a millisecond or seconds.
+    #[tokio::test]
+    async fn a_page_of_the_library_reads_an_index_in_order_whatever_the_sort() {
+        let folder = tempfile::tempdir().unwrap();
+        let pool = super::super::open(&folder.path().join("archive.db"), false).await.unwrap();
+        let cursors = [
+            None,
+            Some(LibraryCursor { key: Some("2024-04-02".to_owned()), id: 7 }),
+            Some(LibraryCursor { key: None, id: 7 }),
+        ];
+        for (sort, index) in
+            [(LibrarySort::Added, "documents_by_added"), (LibrarySort::Published, "documents_by_published")]
+        {
+            for after in &cursors {
+                let request = LibraryRequest {
+                    after: after.clone(),
+                    sort,
+                    ..LibraryRequest::new(LibraryFilter::default())
+                };
+                let sql = page(&request);
+                let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as_with(
+                    AssertSqlSafe(format!("EXPLAIN QUERY PLAN {}", sql.text)),
+                    sql.arguments,
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                // The statement's own steps: their parent is the root (0); the
+                // subqueries of each entry's columns have steps of their own.
+                let steps: Vec<&str> = plan
+                    .iter()
+                    .filter(|(_, parent, _, _)| *parent == 0)
+                    .map(|(.., detail)| detail.as_str())
+                    .collect();
+                assert!(steps.iter().any(|step| step.contains(index)), "{sort:?} after {after:?}: {steps:?}");
+                assert!(
+                    !steps.iter().any(|step| step.contains("TEMP B-TREE FOR ORDER BY")),
+                    "{sort:?} after {after:?} sorts: {steps:?}"
+                );
+            }
+        }
+    }
 }
