@@ -3,6 +3,8 @@
 //! Memory stays flat however many inputs there are: at most two batches are in
 //! flight, and inputs are pulled from the iterator only as they are needed.
 
+use std::sync::{Mutex, PoisonError};
+
 use crate::{ImportItem, ItemResult, Result, Store};
 
 /// Items committed in one transaction.
@@ -104,29 +106,87 @@ pub(crate) fn load_in_parallel<Input: Send, Output: Send, Load: Fn(Input) -> Out
 }
 
 /// Runs `load` over `inputs` on at most `workers` threads, keeping their order.
+/// Each thread takes the next input as soon as it is done with one, so that a
+/// few long articles in one part of a batch do not leave the other threads idle
+/// while one finishes them.
 pub fn parallel_map<Input: Send, Output: Send, Load: Fn(Input) -> Output + Sync>(
     inputs: Vec<Input>,
     workers: usize,
     load: &Load,
 ) -> Vec<Output> {
-    let workers = workers.clamp(1, inputs.len().max(1));
+    let count = inputs.len();
+    let workers = workers.clamp(1, count.max(1));
     if workers <= 1 {
         return inputs.into_iter().map(load).collect();
     }
-    let per_worker = inputs.len().div_ceil(workers);
-    let mut parts: Vec<Vec<Input>> = Vec::with_capacity(workers);
-    let mut inputs = inputs.into_iter().peekable();
-    while inputs.peek().is_some() {
-        parts.push(inputs.by_ref().take(per_worker).collect());
-    }
+    let queue = Mutex::new(inputs.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+    let mut outputs: Vec<Option<Output>> = std::iter::repeat_with(|| None).take(count).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .into_iter()
-            .map(|part| scope.spawn(move || part.into_iter().map(load).collect::<Vec<_>>()))
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    yield_to_the_writer();
+                    let mut done = Vec::new();
+                    while let Some((index, input)) = next() {
+                        done.push((index, load(input)));
+                    }
+                    done
+                })
+            })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    })
+        for handle in handles {
+            let done = handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (index, output) in done {
+                outputs[index] = Some(output);
+            }
+        }
+    });
+    outputs.into_iter().map(|output| output.expect("every input is loaded once")).collect()
+}
+
+/// How much lower than its caller's a parsing thread's priority is (a nice value
+/// added; 19 is the lowest).
+const PARSING_NICENESS: i32 = 10;
+
+/// Lowers the calling thread's priority, so that the writer, whose pace is the
+/// import's, takes a core whenever it can run. The parsing threads are one batch
+/// ahead of it: on a machine with as many of them as cores, they took their share
+/// of the writer's core as well, and the writer waited for its turn with all the
+/// parsed documents it was to write in hand. Linux only, where a nice value is a
+/// thread's; a priority that cannot be changed is left as it is.
+fn yield_to_the_writer() {
+    #[cfg(target_os = "linux")]
+    if let Ok(nice) = rustix::process::getpriority_process(None) {
+        let _ = rustix::process::setpriority_process(None, (nice + PARSING_NICENESS).min(19));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+
+    use super::parallel_map;
+
+    /// While one thread is held up by a slow input, the other takes every input
+    /// left, and the outputs still come in the inputs' order.
+    #[test]
+    fn a_slow_input_does_not_hold_up_the_ones_after_it() {
+        let loaded = AtomicUsize::new(0);
+        let outputs = parallel_map((0..64).collect(), 2, &|input: usize| {
+            if input == 0 {
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while loaded.load(Ordering::SeqCst) < 63 && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                return (input, loaded.load(Ordering::SeqCst));
+            }
+            loaded.fetch_add(1, Ordering::SeqCst);
+            (input, 0)
+        });
+        let order: Vec<usize> = outputs.iter().map(|(input, _)| *input).collect();
+        assert_eq!(order, (0..64).collect::<Vec<_>>());
+        assert_eq!(outputs[0].1, 63, "the others were loaded while the first one was");
+    }
 }
