@@ -84,6 +84,7 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0009_recent_sketch_keys.sql",
     "0010_library_counts.sql",
     "0011_unused_indexes.sql",
+    "0012_language_in_order.sql",
 );
 
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":
