@@ -39,20 +39,13 @@ impl Sql {
     /// ` AND …` for each of the filter's conditions, on `documents d` joined to
     /// `reading_states r`.
     fn filter(&mut self, filter: &LibraryFilter) {
-        if let Some(site) = &filter.site {
-            let site = self.bind(site.clone());
-            self.push(&format!(" AND d.site = {site} COLLATE NOCASE"));
-        }
+        self.site_and_language(filter);
         if let Some(tag) = &filter.tag {
             let tag = self.bind(tag.clone());
             self.push(&format!(
                 " AND EXISTS (SELECT 1 FROM document_tags dt JOIN tags t ON t.id = dt.tag_id
                               WHERE dt.document_id = d.id AND t.name = {tag})"
             ));
-        }
-        if let Some(language) = &filter.language {
-            let language = self.bind(language.clone());
-            self.push(&format!(" AND d.language = {language}"));
         }
         if let Some(from) = &filter.published_from {
             let from = self.bind(from.clone());
@@ -69,6 +62,19 @@ impl Sql {
         if let Some(story) = filter.story {
             let story = self.bind(story);
             self.push(&format!(" AND d.story_id = {story}"));
+        }
+    }
+
+    /// ` AND …` for the filter's site and language, on `d`: a site compares
+    /// without regard to case.
+    fn site_and_language(&mut self, filter: &LibraryFilter) {
+        if let Some(site) = &filter.site {
+            let site = self.bind(site.clone());
+            self.push(&format!(" AND d.site = {site} COLLATE NOCASE"));
+        }
+        if let Some(language) = &filter.language {
+            let language = self.bind(language.clone());
+            self.push(&format!(" AND d.language = {language}"));
         }
     }
 
@@ -185,16 +191,9 @@ pub(crate) async fn library(
         let mut sql = Sql::default();
         sql.push(&format!(
             "SELECT nullif(site, ''), nullif(language, ''), {documents}, unread
-                 FROM library_counts WHERE {documents} > 0"
+                 FROM library_counts d WHERE {documents} > 0"
         ));
-        if let Some(site) = &filter.site {
-            let site = sql.bind(site.clone());
-            sql.push(&format!(" AND site = {site} COLLATE NOCASE"));
-        }
-        if let Some(language) = &filter.language {
-            let language = sql.bind(language.clone());
-            sql.push(&format!(" AND language = {language}"));
-        }
+        sql.site_and_language(filter);
         sqlx::query_as_with(AssertSqlSafe(sql.text), sql.arguments).fetch_all(pool).await?
     } else {
         let mut sql = Sql::default();
