@@ -478,7 +478,10 @@ const ORGANIZATION_NOUNS: &[&str] = &[
     "pollster", "consultancy", "carmaker", "automaker", "chipmaker", "drugmaker", "supermarket",
     "grocer", "magazine", "tabloid", "think-tank", "thinktank", "hospital", "college", "school",
     "academy", "exchange", "body", "cooperative", "co-operative", "collective", "consortium",
-    "league", "institution", "laboratory", "movement", "militia", "ngo",
+    "league", "institution", "laboratory", "movement", "militia", "ngo", "venture", "bookmaker",
+    "fintech", "miner", "supplier", "contractor", "provider", "distributor", "wholesaler",
+    "exporter", "importer", "housebuilder", "outfit", "partnership", "daily", "weekly", "paper",
+    "channel", "lab",
 ];
 
 /// Speech verbs after a name (`Okafor said`, `Meta told`): people speak, but so do
@@ -553,7 +556,8 @@ const ORGANIZATION_SUFFIXES: &[&str] = &[
 const LEGAL_SUFFIXES: &[&str] = &[
     "Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Co", "Co.", "Company", "Ltd",
     "Ltd.", "Limited", "LLC", "LLP", "PLC", "Plc", "plc", "GmbH", "AG", "SA", "SE", "NV", "BV",
-    "Holdings",
+    "Holdings", "SpA", "Srl", "SRL", "SAS", "SARL", "KG", "KGaA", "Oy", "Oyj", "AB", "ASA", "ApS",
+    "Pty", "Pvt", "Bhd", "Ltda", "PLLC", "LP",
 ];
 
 /// Other words a short form of an organisation's name leaves out.
@@ -574,7 +578,7 @@ const ORGANIZATION_HEADS: &[&str] = &[
     "Partido", "Parti", "Gobierno", "Ayuntamiento", "Junta", "Museo", "Musée", "Asamblea",
     "Assemblée", "Cámara", "Congreso", "Senado", "Corte", "Cour", "Fondation", "Fundación",
     "Fondazione", "Stiftung", "FC", "AFC", "AC", "SC", "SV", "CF", "Olympique", "Sporting",
-    "Atlético", "Dynamo", "Dinamo",
+    "Atlético", "Dynamo", "Dinamo", "Daily",
 ];
 
 /// The last word of a place's name (`Elm Street`, `Silicon Valley`, `Benin City`).
@@ -585,14 +589,15 @@ const PLACE_SUFFIXES: &[&str] = &[
     "Islands", "Isles", "Peninsula", "Coast", "Beach", "Bay", "Harbour", "Harbor", "Sea",
     "Ocean", "Gulf", "Strait", "Canal", "Desert", "Forest", "County", "Province", "Region",
     "District", "Territory", "City", "Town", "Village", "Borough", "Township", "Airport",
-    "Station", "House",
+    "Station", "House", "Park", "Market", "Stadium", "Arena", "Gardens", "Quay", "Wharf", "Pier",
+    "Palace", "Castle", "Cathedral", "Abbey", "Hauptbahnhof", "Bahnhof",
 ];
 
 /// The first word of a place's name (`Mount Everest`, `Place Saint-André`).
 #[rustfmt::skip]
 const PLACE_HEADS: &[&str] = &[
     "Mount", "Mt", "Lake", "Cape", "Fort", "Isle", "Gulf", "Place", "Rue", "Plaza", "Piazza",
-    "Calle", "Avenida", "Plaça", "San", "Santa", "São", "Port",
+    "Calle", "Avenida", "Plaça", "San", "Santa", "São", "Port", "River",
 ];
 
 /// Abbreviations followed by a full stop that does not end the sentence.
@@ -671,7 +676,7 @@ pub(super) enum HyphenCue {
 
 pub(super) fn hyphen_cue(suffix: &str) -> HyphenCue {
     match suffix {
-        "based" | "born" | "headquartered" => HyphenCue::Place,
+        "based" | "born" | "headquartered" | "registered" | "incorporated" | "domiciled" => HyphenCue::Place,
         "owned" | "backed" | "funded" | "listed" | "brokered" | "run" | "controlled" | "sponsored"
         | "affiliated" | "operated" | "linked" | "led" => HyphenCue::Organization,
         _ => HyphenCue::None,

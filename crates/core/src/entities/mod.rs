@@ -731,10 +731,14 @@ impl<'a> Names<'a> {
     /// initials it is.
     fn link_abbreviations(&mut self) {
         for (short, long) in std::mem::take(&mut self.abbreviations) {
+            // A word in brackets (`Unicef`, `Bundesnetzagentur`) is another name only
+            // for a body: `Jane Doe (Democrat)` gives her party, not her name.
+            let acronym = self.groups[short].name.chars().all(|character| !character.is_lowercase());
             if self.groups[short].words == 1
                 && !self.groups[short].never
                 && self.root(short) == short
                 && short != long
+                && (acronym || self.groups[self.root(long)].kind == Some(EntityKind::Organization))
             {
                 let kind = self.groups[self.root(long)].kind.unwrap_or(EntityKind::Organization);
                 self.join(short, long, kind);
@@ -945,6 +949,56 @@ impl People<'_> {
 
 /// The first word of a name, or the whole name: a name's words are parted by single
 /// ASCII spaces, so a byte search finds them without the machinery of `split`.
+/// Whether `word` has a capital after its first letter that opens a new part of it
+/// (`YouGov`, `PayPal`, `NBCUniversal`), other than the prefixes of family names
+/// (`McDonald`, `MacArthur`, `DeSantis`, `LaGuardia`, `O'Brien`) and plural
+/// acronyms (`MPs`, `CEOs`).
+fn is_brand_spelling(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    if bytes.len() < 4 || !bytes.iter().all(u8::is_ascii_alphanumeric) || !bytes[0].is_ascii_uppercase() {
+        return false;
+    }
+    // Where a lowercase letter is followed by a capital, or a run of capitals by a
+    // capital and a lowercase letter (`NBCUniversal`: the `U`).
+    let Some(inner) = (1..bytes.len()).find(|&at| {
+        bytes[at].is_ascii_uppercase()
+            && (bytes[at - 1].is_ascii_lowercase()
+                || (at >= 2
+                    && bytes[at - 1].is_ascii_uppercase()
+                    && bytes.get(at + 1..at + 3).is_some_and(|next| next.iter().all(u8::is_ascii_lowercase))))
+    }) else {
+        return false;
+    };
+    let prefix = &word[..inner];
+    !matches!(prefix, "Mc" | "Mac" | "De" | "Di" | "Da" | "Du" | "La" | "Le" | "Van" | "Von" | "Fitz" | "St")
+        && bytes[inner..].iter().any(u8::is_ascii_lowercase)
+}
+
+/// Whether `word` is a German compound naming an institution by its last part:
+/// `Bundeskartellamt` (office), `Landgericht` (court), `Bundesnetzagentur`
+/// (agency), `Commerzbank`.
+fn is_institution_compound(word: &str) -> bool {
+    const ENDINGS: [&str; 12] = [
+        "amt",
+        "ministerium",
+        "gericht",
+        "agentur",
+        "behörde",
+        "verband",
+        "kammer",
+        "polizei",
+        "bank",
+        "partei",
+        "gewerkschaft",
+        "stiftung",
+    ];
+    ENDINGS.iter().any(|ending| {
+        word.len() >= ending.len() + 4
+            && word.ends_with(ending)
+            && word.is_char_boundary(word.len() - ending.len())
+    })
+}
+
 fn first_word(name: &str) -> &str {
     name.as_bytes().iter().position(|byte| *byte == b' ').map_or(name, |space| &name[..space])
 }
@@ -1097,6 +1151,26 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         // names it.
         evidence.organization += evidence.person;
         evidence.person = 0;
+    }
+    if !known && name.split(' ').any(is_brand_spelling) {
+        // `YouGov`, `DataWorks Plus`, `NBCUniversal`: a capital inside a word is how
+        // companies and products spell their names, not people (`McDonald` and
+        // `DeSantis` are left out by `is_brand_spelling`).
+        evidence.organization += 2;
+        listed = true;
+    }
+    if group.words == 1 && !known && is_institution_compound(name) {
+        // `Bundeskartellamt`, `Oberlandesgericht`, `Commerzbank`
+        evidence.organization += 3;
+        listed = true;
+    }
+    if group.words >= 2
+        && !known
+        && matches!(first_word(name), "Der" | "Die" | "Das" | "El" | "Il" | "La" | "Le" | "Les" | "Het")
+    {
+        // `Der Spiegel`, `Le Monde`, `El País`: in an English text, a name that
+        // opens with another language's article is most often a title, an outlet's.
+        evidence.organization += 2;
     }
     if group.words == 1 && !known && name.len() > 6 && name.ends_with("shire") {
         // `Herefordshire`, `Lancashire`

@@ -687,6 +687,15 @@ impl<'a> Runs<'_, 'a> {
             while end < self.tokens.len() {
                 let previous = &self.tokens[end - 1];
                 let next = &self.tokens[end];
+                if next.gap == Gap::Comma
+                    && previous.cue == HyphenCue::None
+                    && !previous.possessive
+                    && let Some(last) = self.remit_list(start, end)
+                {
+                    end = last + 1;
+                    joined_and = true;
+                    continue;
+                }
                 if !matches!(next.gap, Gap::Space | Gap::Dot | Gap::Amp) || previous.cue != HyphenCue::None {
                     break;
                 }
@@ -803,12 +812,85 @@ impl<'a> Runs<'_, 'a> {
                 && institution()
                 && self.word(last).ends_with('s')
                 && self.written(last) & (written::ORGANIZATION | written::PLACE) == 0;
-            if ends_as_body || plural_in_institution {
+            if ends_as_body || plural_in_institution || self.ends_listing_remit(run_start, index, last) {
                 *joined_and = true;
                 return Some(index + 1);
             }
         }
         None
+    }
+
+    /// When the comma before `at` goes on listing what the body `run_start..at` is
+    /// for, up to its `and` and last word (`Ministry of Economy, Trade and
+    /// Industry`, `Department for Environment, Food and Rural Affairs`), the index
+    /// of that last word.
+    fn remit_list(&self, run_start: usize, mut at: usize) -> Option<usize> {
+        for _ in 0..3 {
+            let item = self.tokens.get(at)?;
+            if item.gap != Gap::Comma || item.shape != Shape::Capitalised || item.possessive {
+                return None;
+            }
+            let and = at + 1;
+            let next = self.tokens.get(and)?;
+            if next.gap == Gap::Comma && self.is_name_token(and) {
+                at = and;
+                continue;
+            }
+            if !matches!(next.gap, Gap::Space | Gap::Comma) || self.word(and) != "and" {
+                return None;
+            }
+            let mut last = and;
+            while last - and < 3
+                && self.tokens.get(last + 1).is_some_and(|token| token.gap == Gap::Space)
+                && self.is_name_token(last + 1)
+            {
+                last += 1;
+            }
+            // One word (`Industry`), or words ending as a body's remit does (`Rural
+            // Affairs`).
+            let remit_words = last > and + 1
+                && last - and <= 3
+                && self.lists_remit(run_start, and)
+                && matches!(
+                    self.word(last),
+                    "Affairs" | "Development" | "Services" | "Security" | "Protection"
+                );
+            return (self.ends_listing_remit(run_start, and, last) || remit_words).then_some(last);
+        }
+        None
+    }
+
+    /// Whether the one capitalised word after the `and` at `and` ends the list of
+    /// what a body of `run_start..and` is for: `Department of Mineral Resources and
+    /// Energy`, `Federal Ministry for Digital and Transport`. The word after `and`
+    /// must not be a name of its own (`Ministry of Defence and Google`, `Court of
+    /// Appeal and Parliament`, `University of Texas and Maria`).
+    fn ends_listing_remit(&self, run_start: usize, and: usize, last: usize) -> bool {
+        let alone = self
+            .tokens
+            .get(last + 1)
+            .is_none_or(|next| next.gap != Gap::Space || !self.is_name_token(last + 1));
+        last == and + 1
+            && alone
+            && self.lists_remit(run_start, and)
+            && self.tokens[last].shape == Shape::Capitalised
+            && self.written(last) & (written::ORGANIZATION | written::PLACE | written::GIVEN_NAME) == 0
+            && !matches!(
+                self.word(last),
+                "Parliament" | "Congress" | "Senate" | "Police" | "Army" | "Navy" | "Government" | "Court"
+            )
+    }
+
+    /// Whether `run_start..and` names a body by what it is for (`Ministry of
+    /// Economy`, `Federal Ministry for Digital`): an institution's word, then `of` or
+    /// `for`, and no listed name just before `and`.
+    fn lists_remit(&self, run_start: usize, and: usize) -> bool {
+        let Some(of) = (run_start + 1..and).find(|&at| matches!(self.word(at), "of" | "for")) else {
+            return false;
+        };
+        let body = written::TAKES_OF | written::ORGANIZATION_SUFFIX | written::ORGANIZATION_HEAD;
+        (run_start..of).any(|at| self.written(at) & body != 0)
+            && self.written(and - 1) & (written::ORGANIZATION | written::PLACE | written::GIVEN_NAME) == 0
     }
 
     /// Whether the name ending before `to` follows `the`.
@@ -1353,16 +1435,24 @@ impl<'a> Runs<'_, 'a> {
 
     /// An acronym in parentheses right after a candidate: the index of that
     /// candidate.
+    ///
+    /// A capitalised word in brackets after a name of two words or more is another
+    /// name for it as well: an acronym written as a word (`United Nations Children's
+    /// Fund (Unicef)`) or the name in another language (`Federal Network Agency
+    /// (Bundesnetzagentur)`) — unless the word is a name on the lists (`Reuters`).
     fn abbreviated(&self, from: usize, to: usize) -> Option<usize> {
         let token = &self.tokens[from];
-        if to - from != 1 || token.shape != Shape::Acronym || token.gap != Gap::Paren || from == 0 {
+        if to - from != 1 || token.gap != Gap::Paren || from == 0 {
             return None;
         }
-        if !self.text[token.end()..].starts_with(')') {
+        let word_name = token.shape == Shape::Capitalised
+            && self.written(from) & (written::ORGANIZATION | written::PLACE) == 0;
+        if !(token.shape == Shape::Acronym || word_name) || !self.text[token.end()..].starts_with(')') {
             return None;
         }
         let previous_end = self.base + self.tokens[from - 1].end();
         let last = self.out.len().checked_sub(1).filter(|last| *last >= self.first)?;
-        (self.out[last].end == previous_end).then_some(last)
+        (self.out[last].end == previous_end && (token.shape == Shape::Acronym || self.out[last].words >= 2))
+            .then_some(last)
     }
 }

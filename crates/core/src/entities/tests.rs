@@ -442,3 +442,97 @@ fn organisations_by_the_words_around_them() {
     assert_eq!(kind_of(&document, "Maria Lindqvist"), Some(EntityKind::Person), "{:?}", summary(&document));
     assert_mentions_are_names(&document);
 }
+
+#[test]
+fn a_bodys_remit_listed_with_and_or_commas_is_part_of_its_name() {
+    let document = parse(
+        "Ministers meet\n\n\
+         The Ministry of Economy, Trade and Industry (METI) approved the subsidy. The Department \
+         of Mineral Resources and Energy halted work on Thursday. A deal with the Federal Ministry \
+         for Digital and Transport was signed, and the Department for Environment, Food and Rural \
+         Affairs said it agreed.\n\n\
+         Separately, the Ministry of Defence and Google signed a contract, and the Court of Appeal \
+         and Parliament were both asked to act.",
+    );
+    assert_kinds(
+        &document,
+        &[
+            "Ministry of Economy, Trade and Industry",
+            "Department of Mineral Resources and Energy",
+            "Federal Ministry for Digital and Transport",
+            "Department for Environment, Food and Rural Affairs",
+            "Ministry of Defence",
+            "Google",
+            "Court of Appeal",
+        ],
+        EntityKind::Organization,
+    );
+    // A name of its own after `and` is not part of the body's.
+    assert_eq!(kind_of(&document, "Ministry of Defence and Google"), None, "{:?}", summary(&document));
+    assert_eq!(kind_of(&document, "Court of Appeal and Parliament"), None, "{:?}", summary(&document));
+    assert_mentions_are_names(&document);
+}
+
+#[test]
+fn how_a_name_is_spelled_and_what_it_ends_with_say_what_it_names() {
+    let document = parse(
+        "Results\n\n\
+         Polling by YouGov found support had fallen, and NBCUniversal declined to comment. \
+         Ecoservizi Lombardia SpA and Nordlys ASA were fined by the Bundeskartellamt last week, \
+         according to Der Spiegel and the Daily Nation. Spindle is owned by the Malta-registered \
+         Lucent Gaming Ltd.\n\n\
+         Fans gathered at Ashgrove Park and Balogun Market before walking along the River Thames. \
+         Three MPs and two CEOs met Ron DeSantis and Ann McDonald.",
+    );
+    assert_kinds(
+        &document,
+        &[
+            "YouGov",
+            "NBCUniversal",
+            "Ecoservizi Lombardia SpA",
+            "Nordlys ASA",
+            "Bundeskartellamt",
+            "Der Spiegel",
+            "Daily Nation",
+            "Lucent Gaming Ltd",
+        ],
+        EntityKind::Organization,
+    );
+    assert_kinds(&document, &["Malta", "Ashgrove Park", "Balogun Market", "River Thames"], EntityKind::Place);
+    assert_kinds(&document, &["Ron DeSantis", "Ann McDonald"], EntityKind::Person);
+    for not_names in ["MPs", "CEOs"] {
+        assert_eq!(kind_of(&document, not_names), None, "{:?}", summary(&document));
+    }
+    assert_mentions_are_names(&document);
+}
+
+#[test]
+fn a_word_for_a_business_next_to_a_name_says_it_is_one() {
+    let document = parse(
+        "Chips\n\n\
+         The money went to Rapidus, a venture backed by eight companies, and to the online \
+         bookmaker Spindle.",
+    );
+    assert_kinds(&document, &["Rapidus", "Spindle"], EntityKind::Organization);
+}
+
+#[test]
+fn a_word_in_brackets_after_a_body_is_another_name_for_it() {
+    let document = parse(
+        "Networks\n\n\
+         The Federal Network Agency (Bundesnetzagentur) and the United Nations Children's Fund \
+         (Unicef) both objected. Jane Doe (Democrat) voted against, and the Bundesnetzagentur said \
+         it would appeal.",
+    );
+    let entities = summary(&document);
+    for (name, alias) in
+        [("Federal Network Agency", "Bundesnetzagentur"), ("United Nations Children's Fund", "Unicef")]
+    {
+        let entity = (EntityKind::Organization, name.to_string(), vec![alias.to_string()]);
+        assert!(entities.contains(&entity), "{entities:?}");
+    }
+    assert!(
+        entities.iter().all(|(_, _, aliases)| !aliases.contains(&"Democrat".to_string())),
+        "{entities:?}"
+    );
+}
