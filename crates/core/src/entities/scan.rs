@@ -846,15 +846,14 @@ impl<'a> Runs<'_, 'a> {
             {
                 last += 1;
             }
-            // One word (`Industry`), or words ending as a body's remit does (`Rural
-            // Affairs`).
+            // One word (`Industry`), or a few after a list with commas, none a name of
+            // its own nor opening another body's (`Rural Affairs`, `Local Government`;
+            // not `Bank of England`).
+            let own = written::ORGANIZATION | written::PLACE | written::GIVEN_NAME;
             let remit_words = last > and + 1
-                && last - and <= 3
                 && self.lists_remit(run_start, and)
-                && matches!(
-                    self.word(last),
-                    "Affairs" | "Development" | "Services" | "Security" | "Protection"
-                );
+                && self.written(and + 1) & (written::ORGANIZATION_HEAD | written::PLACE_HEAD) == 0
+                && (and + 1..=last).all(|word| self.written(word) & own == 0);
             return (self.ends_listing_remit(run_start, and, last) || remit_words).then_some(last);
         }
         None
@@ -1439,15 +1438,16 @@ impl<'a> Runs<'_, 'a> {
     /// A capitalised word in brackets after a name of two words or more is another
     /// name for it as well: an acronym written as a word (`United Nations Children's
     /// Fund (Unicef)`) or the name in another language (`Federal Network Agency
-    /// (Bundesnetzagentur)`) — unless the word is a name on the lists (`Reuters`).
+    /// (Bundesnetzagentur)`); `Names::link_abbreviations` joins it only to a body's
+    /// name (not `Jane Doe (Democrat)` nor `New York (Reuters)`).
     fn abbreviated(&self, from: usize, to: usize) -> Option<usize> {
         let token = &self.tokens[from];
         if to - from != 1 || token.gap != Gap::Paren || from == 0 {
             return None;
         }
-        let word_name = token.shape == Shape::Capitalised
-            && self.written(from) & (written::ORGANIZATION | written::PLACE) == 0;
-        if !(token.shape == Shape::Acronym || word_name) || !self.text[token.end()..].starts_with(')') {
+        if !matches!(token.shape, Shape::Acronym | Shape::Capitalised)
+            || !self.text[token.end()..].starts_with(')')
+        {
             return None;
         }
         let previous_end = self.base + self.tokens[from - 1].end();
