@@ -732,12 +732,16 @@ impl<'a> Names<'a> {
     fn link_abbreviations(&mut self) {
         for (short, long) in std::mem::take(&mut self.abbreviations) {
             // A word in brackets (`Unicef`, `Bundesnetzagentur`) is another name only
-            // for a body: `Jane Doe (Democrat)` gives her party, not her name.
+            // for a body: `Jane Doe (Democrat)` gives her party, not her name. No
+            // name in brackets is another for a dateline's city: `LONDON (AP)`
+            // names the agency.
             let acronym = self.groups[short].name.chars().all(|character| !character.is_lowercase());
+            let dateline = self.groups[long].name.chars().all(|character| !character.is_lowercase());
             if self.groups[short].words == 1
                 && !self.groups[short].never
                 && self.root(short) == short
                 && short != long
+                && !dateline
                 && (acronym || self.groups[self.root(long)].kind == Some(EntityKind::Organization))
             {
                 let kind = self.groups[self.root(long)].kind.unwrap_or(EntityKind::Organization);
