@@ -548,7 +548,8 @@ const ORGANIZATION_SUFFIXES: &[&str] = &[
     "Management", "Advisors", "Advisers", "Properties", "Realty", "Homes", "Construction",
     "Engineering", "Automotive", "Beverages", "Brewing", "Brewery", "Markets", "Mutual",
     "Telecommunications", "Wireless", "Water", "Electric", "Railroad", "Workers", "Employees",
-    "Laboratory", "Observatory",
+    "Laboratory", "Observatory", "Inquirer", "Statesman", "Zeitung", "Posten", "Tidning", "Dagblad",
+    "Courant", "Examiner", "Observer", "Standard", "Mercury", "Sentinel", "Dispatch", "Bulletin",
 ];
 
 /// Legal forms, which a short name drops (`Meta Platforms Inc` is `Meta`).
@@ -557,7 +558,8 @@ const LEGAL_SUFFIXES: &[&str] = &[
     "Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Co", "Co.", "Company", "Ltd",
     "Ltd.", "Limited", "LLC", "LLP", "PLC", "Plc", "plc", "GmbH", "AG", "SA", "SE", "NV", "BV",
     "Holdings", "SpA", "Srl", "SRL", "SAS", "SARL", "KG", "KGaA", "Oy", "Oyj", "AB", "ASA", "ApS",
-    "Pty", "Pvt", "Bhd", "Ltda", "PLLC", "LP",
+    "Pty", "Pvt", "Bhd", "Ltda", "PLLC", "LP", "SAE", "DAC", "Tbk", "SL", "SLU", "SAU", "JSC", "PJSC",
+    "Pte", "Sdn", "KK", "Kft", "Zrt", "ULC",
 ];
 
 /// Other words a short form of an organisation's name leaves out.
@@ -578,7 +580,12 @@ const ORGANIZATION_HEADS: &[&str] = &[
     "Partido", "Parti", "Gobierno", "Ayuntamiento", "Junta", "Museo", "Musée", "Asamblea",
     "Assemblée", "Cámara", "Congreso", "Senado", "Corte", "Cour", "Fondation", "Fundación",
     "Fondazione", "Stiftung", "FC", "AFC", "AC", "SC", "SV", "CF", "Olympique", "Sporting",
-    "Atlético", "Dynamo", "Dinamo", "Daily",
+    "Atlético", "Dynamo", "Dinamo", "Daily", "Grupo", "Gruppo", "Groupe", "Secretaría", "Secretaria",
+    "Tribunal", "Tribunale", "Unión", "Unione", "Guardia", "Policía", "Polizia", "Fiscalía", "Procura",
+    "Agencia", "Agenzia", "Agence", "Autoridad", "Autorità", "Autorité", "Servicio", "Servizio",
+    "Sindicato", "Sindacato", "Syndicat", "Confederación", "Confederazione", "Confédération",
+    "Federación", "Federazione", "Fédération", "Asociación", "Associazione", "Compañía", "Compagnia",
+    "Compagnie", "Société", "Società", "Diario", "Gazeta", "Gazzetta", "Giornale", "Jornal",
 ];
 
 /// The last word of a place's name (`Elm Street`, `Silicon Valley`, `Benin City`).

@@ -687,6 +687,39 @@ impl<'a> Names<'a> {
                 longest.entry(tail).or_insert(long);
             }
         }
+        // `Central Bank` for the `Central Bank of Ireland`, `Arts Council` for `Arts
+        // Council England`, `Liffey Mutual` for `Liffey Mutual Bank DAC`: the first
+        // words of one longer organisation's name (two or more, not when two names
+        // share them); and `Bank Nusantara Makmur` for `PT Bank Nusantara Makmur
+        // Tbk`, a name without the legal form before it. Never a person's name
+        // (`Reed Hastings` of the `Reed Hastings Foundation`).
+        let mut by_head: FastMap<&str, (usize, bool)> =
+            FastMap::with_capacity_and_hasher(long_names.len() * 2, Default::default());
+        for &(index, stem) in &long_names {
+            let name = self.groups[index].name.as_ref();
+            let heads =
+                name.match_indices(' ').skip(1).map(|(at, _)| &name[..at]).filter(|head| {
+                    !head.ends_with(" of") && !head.ends_with(" for") && !head.ends_with(" and")
+                });
+            let without_legal_form = name
+                .split_once(' ')
+                .filter(|(first, _)| matches!(*first, "PT" | "CV" | "PJSC" | "OAO" | "OOO"))
+                .map(|_| stem.split_once(' ').map_or(stem, |(_, rest)| rest));
+            for head in heads.chain(without_legal_form) {
+                let entry = by_head.entry(head).or_insert((index, false));
+                entry.1 |= entry.0 != index;
+            }
+        }
+        for (head, (long, ambiguous)) in by_head {
+            let short = self.index.get(head).map(|short| &self.groups[*short]);
+            let of_a_body = short.is_some_and(|short| {
+                short.kind != Some(EntityKind::Person)
+                    && lexicon::written_lists(first_word(head)) & written::GIVEN_NAME == 0
+            });
+            if !ambiguous && of_a_body {
+                longest.entry(head).or_insert(long);
+            }
+        }
         // A word of a person's name is not an organisation's short form.
         let in_persons_name = |word: &str| {
             self.groups.iter().any(|group| {

@@ -320,6 +320,14 @@ fn tokenize(text: &str, tokens: &mut Vec<Token>) -> Shapes {
             let general = loop {
                 let end = lowercase_end(bytes, position + 1);
                 let stop = bytes.get(end).copied();
+                if end - position >= 3 && stop.is_some_and(|stop| stop.is_ascii_uppercase()) {
+                    // `lajornadaLa Jornada`, `cbcnewsCBC News`: a link's text glued to
+                    // the name after it by scraping. The name starts at its capital.
+                    tokens.push(Token::new(position, end, Shape::Lower, gap));
+                    gap_start = end;
+                    position = end;
+                    break false;
+                }
                 let plain = stop
                     .is_none_or(|stop| stop < 0x80 && !stop.is_ascii_alphanumeric() && !is_joiner(stop))
                     || !goes_on(text, position, end);

@@ -541,3 +541,60 @@ fn a_word_in_brackets_after_a_body_is_another_name_for_it() {
         "{entities:?}"
     );
 }
+
+#[test]
+fn a_link_glued_to_a_name_is_left_out_of_it() {
+    let document = parse(
+        "Artefacts\n\n\
+         \"We lose half of its story,\" she told lajornadaLa Jornada. The payments were first \
+         reported by gazetawyborczaGazeta Wyborcza, and Fraser told cbcnewsCBC News.",
+    );
+    assert_kinds(&document, &["La Jornada", "Gazeta Wyborcza", "CBC News"], EntityKind::Organization);
+    assert_mentions_are_names(&document);
+}
+
+#[test]
+fn the_first_words_of_a_bodys_name_are_a_short_form_of_it() {
+    let document = parse(
+        "Fines\n\n\
+         The Central Bank of Ireland fined Liffey Mutual Bank DAC on Tuesday, and Arts Council \
+         England cut its grant to PT Bank Nusantara Makmur Tbk. The Central Bank said Liffey Mutual \
+         had failed its customers; the Arts Council and Bank Nusantara Makmur declined to comment.\n\n\
+         The Reed Hastings Foundation gave money. Reed Hastings said he was pleased.",
+    );
+    let entities = summary(&document);
+    for (name, alias) in [
+        ("Central Bank of Ireland", "Central Bank"),
+        ("Liffey Mutual Bank DAC", "Liffey Mutual"),
+        ("Arts Council England", "Arts Council"),
+        ("PT Bank Nusantara Makmur Tbk", "Bank Nusantara Makmur"),
+    ] {
+        assert!(
+            entities.iter().any(|(kind, entity, aliases)| *kind == EntityKind::Organization
+                && entity == name
+                && aliases.iter().any(|form| form == alias)),
+            "{name} / {alias}: {entities:?}"
+        );
+    }
+    assert_eq!(kind_of(&document, "Reed Hastings"), Some(EntityKind::Person), "{entities:?}");
+}
+
+#[test]
+fn institutions_named_in_other_languages_by_their_first_word() {
+    let document = parse(
+        "Tower\n\n\
+         Grupo Hotelero Costa Azul SL appealed to the Tribunal Electoral, the Secretaría de Cultura \
+         objected, and the Guardia Civil raided the offices, Diario Sur reported.",
+    );
+    assert_kinds(
+        &document,
+        &[
+            "Grupo Hotelero Costa Azul SL",
+            "Tribunal Electoral",
+            "Secretaría de Cultura",
+            "Guardia Civil",
+            "Diario Sur",
+        ],
+        EntityKind::Organization,
+    );
+}
