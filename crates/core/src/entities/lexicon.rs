@@ -549,7 +549,8 @@ const ORGANIZATION_SUFFIXES: &[&str] = &[
     "Engineering", "Automotive", "Beverages", "Brewing", "Brewery", "Markets", "Mutual",
     "Telecommunications", "Wireless", "Water", "Electric", "Railroad", "Workers", "Employees",
     "Laboratory", "Observatory", "Inquirer", "Statesman", "Zeitung", "Posten", "Tidning", "Dagblad",
-    "Courant", "Examiner", "Observer", "Standard", "Mercury", "Sentinel", "Dispatch", "Bulletin",
+    "Courant", "Examiner", "Observer", "Standard", "Mercury", "Sentinel", "Dispatch", "Bulletin", "FF",
+    "IF", "BK", "FK", "SK", "IK", "AFC",
 ];
 
 /// Legal forms, which a short name drops (`Meta Platforms Inc` is `Meta`).
@@ -585,7 +586,9 @@ const ORGANIZATION_HEADS: &[&str] = &[
     "Agencia", "Agenzia", "Agence", "Autoridad", "Autorità", "Autorité", "Servicio", "Servizio",
     "Sindicato", "Sindacato", "Syndicat", "Confederación", "Confederazione", "Confédération",
     "Federación", "Federazione", "Fédération", "Asociación", "Associazione", "Compañía", "Compagnia",
-    "Compagnie", "Société", "Società", "Diario", "Gazeta", "Gazzetta", "Giornale", "Jornal",
+    "Compagnie", "Société", "Società", "Diario", "Gazeta", "Gazzetta", "Giornale", "Jornal", "IF",
+    "IFK", "BK", "FK", "SK", "IK", "VfB", "VfL", "TSG", "TSV", "FSV", "SpVgg", "CD", "UD", "RCD", "SD",
+    "NK", "HNK", "PFC",
 ];
 
 /// The last word of a place's name (`Elm Street`, `Silicon Valley`, `Benin City`).

@@ -1036,6 +1036,37 @@ fn is_institution_compound(word: &str) -> bool {
     })
 }
 
+/// A field a public body is named by, before the country or city it serves
+/// (`Health Canada`, `Historic England`, `Transport for London`).
+fn is_public_field(word: &str) -> bool {
+    matches!(
+        word,
+        "Health"
+            | "Sport"
+            | "Sports"
+            | "Tourism"
+            | "Transport"
+            | "Energy"
+            | "Heritage"
+            | "Housing"
+            | "Education"
+            | "Justice"
+            | "Trade"
+            | "Invest"
+            | "Visit"
+            | "Historic"
+            | "Natural"
+            | "Skills"
+            | "Statistics"
+            | "Fisheries"
+            | "Forestry"
+            | "Arts"
+            | "Innovation"
+            | "Creative"
+            | "Environment"
+    )
+}
+
 fn first_word(name: &str) -> &str {
     name.as_bytes().iter().position(|byte| *byte == b' ').map_or(name, |space| &name[..space])
 }
@@ -1166,12 +1197,18 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         // `NHS England`, `CoreMetrics Australia`, `GenePrivacy UK`: a name and the
         // country or city it serves is a body's, unless the first word is a given
         // name (`Kevin Jordan`), a place or an ordinary word (`South Australia`).
-        if last_flags & written::PLACE != 0 && !known {
+        // `Health New Zealand`, `Sport England`, `Tourism Australia`: a public body
+        // named by its field and the country it serves.
+        let rest = name.split_once(' ').map_or("", |(_, rest)| rest);
+        let place_after_first = last_flags & written::PLACE != 0
+            || (group.words >= 3 && lexicon::written_lists(rest) & written::PLACE != 0);
+        if place_after_first && !known {
             let first = first_word(name);
             let ordinary = first_flags
                 & (written::GIVEN_NAME | written::PLACE | written::PLACE_HEAD | written::NOT_A_NAME)
                 != 0
                 || (first_flags & written::ORGANIZATION == 0
+                    && !is_public_field(first)
                     && lexicon::lower_lists(first) & lower::COMMON != 0);
             if !ordinary {
                 evidence.organization += 3;

@@ -722,6 +722,11 @@ impl<'a> Runs<'_, 'a> {
                     end += 1;
                     continue;
                 }
+                if next.gap == Gap::Space && self.is_station_number(end) {
+                    // `BBC Radio 3`, `Channel 4`, `Antena 3`: the number is the name's.
+                    end += 1;
+                    break;
+                }
                 if next.gap == Gap::Space
                     && next.shape == Shape::Lower
                     && let Some(after) = self.particles_then_name(start, end, &mut joined_and)
@@ -737,6 +742,19 @@ impl<'a> Runs<'_, 'a> {
             }
             index = end;
         }
+    }
+
+    /// Whether the token at `index` is a number of one or two digits after a word
+    /// that names a broadcaster's station by number (`Radio 3`, `Channel 4`).
+    fn is_station_number(&self, index: usize) -> bool {
+        let token = &self.tokens[index];
+        token.shape == Shape::Other
+            && (1..=2).contains(&(token.end() - token.start()))
+            && self.word(index).bytes().all(|byte| byte.is_ascii_digit())
+            && matches!(
+                self.word(index - 1),
+                "Radio" | "Channel" | "Canal" | "Kanal" | "Antena" | "Antenna" | "Rai"
+            )
     }
 
     /// When the lowercase word at `index` and perhaps one more join the run to a

@@ -598,3 +598,21 @@ fn institutions_named_in_other_languages_by_their_first_word() {
         EntityKind::Organization,
     );
 }
+
+#[test]
+fn clubs_stations_and_public_bodies_by_their_words() {
+    let document = parse(
+        "Points deducted\n\n\
+         The federation said IF Nordstjärnan lost to Malmö FF on Saturday. Talks between the union and \
+         Health New Zealand failed, Sport England declined to comment, and the broadcaster BBC Radio 3 \
+         dropped the concert.\n\n\
+         The Health Secretary spoke in New Zealand.",
+    );
+    assert_kinds(
+        &document,
+        &["IF Nordstjärnan", "Malmö FF", "Health New Zealand", "Sport England", "BBC Radio 3"],
+        EntityKind::Organization,
+    );
+    assert_eq!(kind_of(&document, "New Zealand"), Some(EntityKind::Place), "{:?}", summary(&document));
+    assert_mentions_are_names(&document);
+}
