@@ -693,31 +693,41 @@ impl<'a> Names<'a> {
         // share them); and `Bank Nusantara Makmur` for `PT Bank Nusantara Makmur
         // Tbk`, a name without the legal form before it. Never a person's name
         // (`Reed Hastings` of the `Reed Hastings Foundation`).
-        let mut by_head: FastMap<&str, (usize, bool)> =
-            FastMap::with_capacity_and_hasher(long_names.len() * 2, Default::default());
-        for &(index, stem) in &long_names {
-            let name = self.groups[index].name.as_ref();
-            let heads =
-                name.match_indices(' ').skip(1).map(|(at, _)| &name[..at]).filter(|head| {
-                    !head.ends_with(" of") && !head.ends_with(" for") && !head.ends_with(" and")
-                });
-            let without_legal_form = name
-                .split_once(' ')
-                .filter(|(first, _)| matches!(*first, "PT" | "CV" | "PJSC" | "OAO" | "OOO"))
-                .map(|_| stem.split_once(' ').map_or(stem, |(_, rest)| rest));
-            for head in heads.chain(without_legal_form) {
-                let entry = by_head.entry(head).or_insert((index, false));
-                entry.1 |= entry.0 != index;
+        // Few names have two words or more, so each is compared with each long name
+        // rather than every head of every long name hashed.
+        for (short, group) in self.groups.iter().enumerate() {
+            let head = group.name.as_ref();
+            let may_be_short = group.words >= 2
+                && group.root == short
+                && !group.never
+                && group.kind != Some(EntityKind::Person)
+                && !longest.contains_key(head)
+                && !head.ends_with(" of")
+                && !head.ends_with(" for")
+                && !head.ends_with(" and");
+            if !may_be_short {
+                continue;
             }
-        }
-        for (head, (long, ambiguous)) in by_head {
-            let short = self.index.get(head).map(|short| &self.groups[*short]);
-            let of_a_body = short.is_some_and(|short| {
-                short.kind != Some(EntityKind::Person)
-                    && lexicon::written_lists(first_word(head)) & written::GIVEN_NAME == 0
-            });
-            if !ambiguous && of_a_body {
-                longest.entry(head).or_insert(long);
+            let mut found = None;
+            let mut ambiguous = false;
+            for &(index, stem) in &long_names {
+                let name = self.groups[index].name.as_ref();
+                let first_words = index != short
+                    && name.len() > head.len()
+                    && name.starts_with(head)
+                    && name.as_bytes()[head.len()] == b' ';
+                let without_legal_form = matches!(first_word(name), "PT" | "CV" | "PJSC" | "OAO" | "OOO")
+                    && stem.split_once(' ').is_some_and(|(_, rest)| rest == head);
+                if first_words || without_legal_form {
+                    ambiguous |= found.is_some_and(|found| found != index);
+                    found = Some(index);
+                }
+            }
+            if let Some(long) = found
+                && !ambiguous
+                && lexicon::written_lists(first_word(head)) & written::GIVEN_NAME == 0
+            {
+                longest.insert(head, long);
             }
         }
         // A word of a person's name is not an organisation's short form.
