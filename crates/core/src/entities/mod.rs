@@ -597,7 +597,7 @@ impl<'a> Names<'a> {
             .groups
             .iter()
             .enumerate()
-            .filter(|(index, group)| group.words == 1 && group.root == *index && !group.never)
+            .filter(|(index, group)| group.words <= 3 && group.root == *index && !group.never)
             .filter_map(|(index, group)| {
                 let form = capitalised_form(&group.name)?;
                 let other = *self.index.get(form.as_str())?;
@@ -1105,16 +1105,26 @@ fn organization_stem(name: &str) -> &str {
 }
 
 /// A word in capitals (`NAIROBI`, `BRUSSELS`) written as a name (`Nairobi`), when it
-/// is one of at least three letters.
-fn capitalised_form(word: &str) -> Option<String> {
-    let mut characters = word.chars();
-    let first = characters.next()?;
-    if word.len() < 3 || !word.bytes().all(|byte| byte.is_ascii_uppercase()) {
+/// is one of at least three letters. A dateline of two words or three (`NEW YORK`,
+/// `SÃO PAULO`) is written word by word the same way (`New York`, `São Paulo`).
+fn capitalised_form(name: &str) -> Option<String> {
+    let capitals = |word: &str| {
+        word.chars().nth(1).is_some()
+            && word.chars().all(|character| character.is_uppercase() || !character.is_alphabetic())
+            && word.chars().any(char::is_alphabetic)
+    };
+    if name.len() < 3 || !name.split(' ').all(capitals) {
         return None;
     }
-    let mut form = String::with_capacity(word.len());
-    form.push(first);
-    form.extend(characters.map(|character| character.to_ascii_lowercase()));
+    let mut form = String::with_capacity(name.len());
+    for (index, word) in name.split(' ').enumerate() {
+        if index > 0 {
+            form.push(' ');
+        }
+        let mut characters = word.chars();
+        form.extend(characters.next());
+        form.extend(characters.flat_map(char::to_lowercase));
+    }
     Some(form)
 }
 
@@ -1131,7 +1141,7 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
     let name = group.name.as_ref();
     let mut evidence = group.evidence;
     // A dateline's `NAIROBI` is the `Nairobi` of the lists.
-    let flags = if group.words == 1 { flags | dateline_flags(name) } else { flags };
+    let flags = if group.words <= 3 { flags | dateline_flags(name) } else { flags };
     let known_organization = flags & written::ORGANIZATION != 0;
     let known_place = flags & written::PLACE != 0;
     let mut listed = known_organization || known_place;

@@ -952,6 +952,10 @@ impl<'a> Runs<'_, 'a> {
         {
             return;
         }
+        if self.is_dateline(start, end) {
+            self.emit(start, end, initial, start, end, false, None);
+            return;
+        }
         if end - start == 1 {
             // Lists and the words a single name must not be are looked at once
             // per distinct name, not here per mention.
@@ -1212,6 +1216,9 @@ impl<'a> Runs<'_, 'a> {
         } else if to == run_end {
             self.evidence_after(to, &mut evidence);
         }
+        if from == run_start && to == run_end && self.is_dateline(from, to) {
+            evidence.place += 3;
+        }
         // `Procter & Gamble`, `Beaulieu & Grant`: firms.
         if self.tokens[from + 1..to].iter().any(|token| token.gap == Gap::Amp) {
             evidence.organization += 2;
@@ -1225,6 +1232,49 @@ impl<'a> Runs<'_, 'a> {
         let (start, end) = (self.base + self.tokens[from].start(), self.base + self.tokens[to - 1].end());
         let headline = self.title_case;
         self.out.push(Candidate { name, start, end, words, initial, headline, evidence, abbreviates });
+    }
+
+    /// A dateline: words in capitals opening a paragraph and followed by a dash,
+    /// a colon, a comma or a bracket (`INVERNESS —`, `NEW YORK (Reuters) -`,
+    /// `DELFT, Netherlands —`), not a label (`UPDATE:`, `BREAKING —`).
+    fn is_dateline(&self, start: usize, end: usize) -> bool {
+        if start != 0 || end - start > 3 || self.tokens[start].gap != Gap::Start {
+            return false;
+        }
+        if !(start..end).all(|index| self.tokens[index].shape == Shape::Acronym) {
+            return false;
+        }
+        let after = self.text[self.tokens[end - 1].end()..].trim_start_matches(' ');
+        if !after.starts_with(['—', '–', '-', ':', ',', '(']) {
+            return false;
+        }
+        if self.written(start) & written::PLACE != 0 {
+            return true;
+        }
+        // Labels open stories the same way (`UPDATE:`, `BREAKING —`): an ordinary
+        // word, or one of the few that are not on that list.
+        let label = end - start == 1
+            && (self.lower(start) & lower::COMMON != 0
+                || matches!(
+                    self.word(start),
+                    "UPDATE"
+                        | "UPDATED"
+                        | "BREAKING"
+                        | "EXCLUSIVE"
+                        | "WATCH"
+                        | "LISTEN"
+                        | "ANALYSIS"
+                        | "OPINION"
+                        | "EDITORIAL"
+                        | "CORRECTION"
+                        | "LIVE"
+                        | "VIDEO"
+                        | "EXPLAINER"
+                        | "REVIEW"
+                        | "INTERVIEW"
+                        | "SPONSORED"
+                ));
+        !label
     }
 
     /// `Share on Facebook`, `Follow us on Twitter`: scraped buttons, not text.

@@ -616,3 +616,20 @@ fn clubs_stations_and_public_bodies_by_their_words() {
     assert_eq!(kind_of(&document, "New Zealand"), Some(EntityKind::Place), "{:?}", summary(&document));
     assert_mentions_are_names(&document);
 }
+
+#[test]
+fn a_dateline_in_capitals_names_a_place() {
+    for (text, place) in [
+        ("Flood\n\nINVERNESS — The river burst its banks on Monday.", "INVERNESS"),
+        ("Markets\n\nNEW YORK (Reuters) - Shares fell. Traders in New York were calm.", "New York"),
+        ("Port\n\nGDAŃSK, Poland — The trial opened. Gdańsk prosecutors said little.", "Gdańsk"),
+    ] {
+        let document = parse(text);
+        assert_eq!(kind_of(&document, place), Some(EntityKind::Place), "{text}: {:?}", summary(&document));
+        assert_eq!(kind_of(&document, "YORK"), None, "{:?}", summary(&document));
+        assert_mentions_are_names(&document);
+    }
+    // A label in capitals is not a place.
+    let document = parse("Update\n\nUPDATE: The company said on Monday that it would appeal.");
+    assert_eq!(kind_of(&document, "UPDATE"), None, "{:?}", summary(&document));
+}
