@@ -408,10 +408,12 @@ fn generic_speaker(speaker: &str) -> Option<&str> {
     if speaker.split_whitespace().nth(5).is_some() || speaker.chars().any(char::is_uppercase) {
         return None;
     }
-    speaker
-        .split_whitespace()
-        .rev()
-        .find(|word| lexicon::lower_lists(word) & (lower::ORGANIZATION_NOUN | lower::PERSON_TITLE) != 0)
+    // `a company spokesperson`: the spokesperson speaks for the company, so the
+    // company is looked for, not a person titled spokesperson.
+    speaker.split_whitespace().rev().find(|word| {
+        !lexicon::is_spokes_word(word)
+            && lexicon::lower_lists(word) & (lower::ORGANIZATION_NOUN | lower::PERSON_TITLE) != 0
+    })
 }
 
 fn speaker_entity(speaker: &str, entities: &[Entity], by_name: &FastMap<&str, usize>) -> Option<usize> {

@@ -633,3 +633,13 @@ fn a_dateline_in_capitals_names_a_place() {
     let document = parse("Update\n\nUPDATE: The company said on Monday that it would appeal.");
     assert_eq!(kind_of(&document, "UPDATE"), None, "{:?}", summary(&document));
 }
+
+#[test]
+fn a_company_spokesperson_speaks_for_the_company_named_before() {
+    let document = parse(
+        "Recall\n\n\
+         Regulators ordered Sundaram Lifesciences Ltd to recall a cough syrup on Monday.\n\n\
+         \"We have recalled every bottle we could find,\" a company spokesperson said.",
+    );
+    assert_eq!(speaker_of(&document, "We have recalled"), Some("Sundaram Lifesciences Ltd"));
+}
