@@ -403,6 +403,8 @@ const PERSON_TITLES: &[&str] = &[
     "justice", "chancellor", "king", "queen", "prince", "princess", "pope", "rev", "reverend",
     "father", "bishop", "archbishop", "cardinal", "rabbi", "imam", "sheikh", "general", "gen",
     "colonel", "col", "captain", "capt", "lieutenant", "lt", "sergeant", "sgt", "admiral",
+    "corporal", "cpl", "maj", "det", "insp", "supt", "superintendent", "cst", "const",
+    "adm", "cmdr", "brig", "brigadier",
     "commander", "officer", "detective", "inspector", "constable", "chief", "executive", "ceo",
     "cfo", "coo", "cto", "chairman", "chairwoman", "chair", "chairperson", "director", "founder",
     "co-founder", "cofounder", "commissioner", "ambassador", "attorney", "coach", "councillor",
@@ -631,6 +633,16 @@ pub(super) fn is_dotted_abbreviation(word: &str) -> bool {
             | "Lt"
             | "Col"
             | "Sgt"
+            | "Cpl"
+            | "Maj"
+            | "Det"
+            | "Insp"
+            | "Supt"
+            | "Cst"
+            | "Const"
+            | "Adm"
+            | "Cmdr"
+            | "Brig"
             | "Capt"
             | "Rev"
             | "Hon"

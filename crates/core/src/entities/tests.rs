@@ -643,3 +643,15 @@ fn a_company_spokesperson_speaks_for_the_company_named_before() {
     );
     assert_eq!(speaker_of(&document, "We have recalled"), Some("Sundaram Lifesciences Ltd"));
 }
+
+#[test]
+fn police_and_military_ranks_are_titles_not_names() {
+    let document = parse(
+        "Fraud ring\n\n\
+         \"They built an app that did nothing,\" Superintendent Park Ji-hoon, who led the \
+         investigation, told a briefing. Cpl. Jennifer Boudreau and Det. Insp. Ravi Menon said \
+         the towers were down.",
+    );
+    assert_kinds(&document, &["Park Ji-hoon", "Jennifer Boudreau", "Ravi Menon"], EntityKind::Person);
+    assert_mentions_are_names(&document);
+}
