@@ -1,5 +1,6 @@
-//! The abbreviations every sentence splitter of the crate knows: titles and
-//! company words whose full stop does not end a sentence. Each splitter adds the
+//! The abbreviations every sentence splitter of the crate knows: titles (ranks
+//! too: `Cpl.`, `Det. Insp.`) and company words whose full stop does not end a
+//! sentence. Each splitter adds the
 //! few its own text needs (`quotes`, `artifacts`, `events`).
 
 /// Whether `lower` (lowercase, without its full stop) is one of them.
@@ -23,5 +24,20 @@ pub(crate) fn is_common(lower: &str) -> bool {
             | "sen"
             | "rep"
             | "prof"
+            | "lt"
+            | "col"
+            | "capt"
+            | "sgt"
+            | "cpl"
+            | "maj"
+            | "det"
+            | "insp"
+            | "supt"
+            | "cst"
+            | "cmdr"
+            | "adm"
+            | "brig"
+            | "rev"
+            | "hon"
     )
 }

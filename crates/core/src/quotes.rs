@@ -888,17 +888,29 @@ fn attribution_after(post: &str) -> Option<Attribution> {
                 return Some(Attribution { speaker, words: clause_words(&words) });
             }
             // `she said`, `Smith added`, `the company said in a statement`
-            if tokens[..index].iter().any(|token| token.ends_with(['.', '!', '?', ';'])) {
+            if tokens[..index]
+                .iter()
+                .any(|token| token.ends_with(['.', '!', '?', ';']) && !is_abbreviated_title(token))
+            {
                 return None;
             }
             let speaker = subject_head(&before.join(" ")).to_owned();
             return Some(Attribution { speaker, words: clause_words(&tokens[..=index]) });
         }
-        if token.ends_with(['.', '!', '?', ';', ':']) {
+        if token.ends_with(['.', '!', '?', ';', ':']) && !is_abbreviated_title(token) {
             return None;
         }
     }
     None
+}
+
+/// A capitalised title or rank shortened with a full stop (`Dr.`, `Cpl.`, `Det.`),
+/// which does not end the clause it stands in: `RCMP Cpl. Jennifer Boudreau told`.
+fn is_abbreviated_title(token: &str) -> bool {
+    token.strip_suffix('.').is_some_and(|word| {
+        word.starts_with(|character: char| character.is_ascii_uppercase())
+            && crate::abbreviation::is_common(&word.to_ascii_lowercase())
+    })
 }
 
 fn clause_words(tokens: &[&str]) -> String {
@@ -1003,6 +1015,12 @@ mod tests {
             Some("Claire Morel.")
         );
         assert_eq!(speaker_after(" in which the social network gave the site"), None);
+        // A rank's full stop does not end the clause; a sentence's does.
+        assert_eq!(
+            speaker_after(", RCMP Cpl. Jennifer Boudreau told reporters.").as_deref(),
+            Some("RCMP Cpl. Jennifer Boudreau")
+        );
+        assert_eq!(speaker_after(". Traders said the market was calm."), None);
     }
 
     #[test]
