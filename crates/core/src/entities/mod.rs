@@ -996,8 +996,6 @@ impl People<'_> {
     }
 }
 
-/// The first word of a name, or the whole name: a name's words are parted by single
-/// ASCII spaces, so a byte search finds them without the machinery of `split`.
 /// Whether `word` has a capital after its first letter that opens a new part of it
 /// (`YouGov`, `PayPal`, `NBCUniversal`), other than the prefixes of family names
 /// (`McDonald`, `MacArthur`, `DeSantis`, `LaGuardia`, `O'Brien`) and plural
@@ -1079,6 +1077,8 @@ fn is_public_field(word: &str) -> bool {
     )
 }
 
+/// The first word of a name, or the whole name: a name's words are parted by single
+/// ASCII spaces, so a byte search finds them without the machinery of `split`.
 fn first_word(name: &str) -> &str {
     name.as_bytes().iter().position(|byte| *byte == b' ').map_or(name, |space| &name[..space])
 }

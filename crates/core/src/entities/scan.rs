@@ -953,7 +953,11 @@ impl<'a> Runs<'_, 'a> {
             return;
         }
         if self.is_dateline(start, end) {
+            let emitted = self.out.len();
             self.emit(start, end, initial, start, end, false, None);
+            if let Some(dateline) = self.out.get_mut(emitted) {
+                dateline.evidence.place += 3;
+            }
             return;
         }
         if end - start == 1 {
@@ -1215,9 +1219,6 @@ impl<'a> Runs<'_, 'a> {
             }
         } else if to == run_end {
             self.evidence_after(to, &mut evidence);
-        }
-        if from == run_start && to == run_end && self.is_dateline(from, to) {
-            evidence.place += 3;
         }
         // `Procter & Gamble`, `Beaulieu & Grant`: firms.
         if self.tokens[from + 1..to].iter().any(|token| token.gap == Gap::Amp) {
