@@ -813,9 +813,7 @@ impl<'a> Names<'a> {
         for (index, group) in self.groups.iter().enumerate() {
             let institution = matches!(group.kind, Some(EntityKind::Organization | EntityKind::Place));
             if institution && group.words >= 2 && group.root == index {
-                let initials: String = group
-                    .name
-                    .split(' ')
+                let initials: String = words(&group.name)
                     .filter_map(|word| word.chars().next().filter(|first| first.is_uppercase()))
                     .collect();
                 if initials.chars().count() >= 2 {
@@ -1077,6 +1075,25 @@ fn is_public_field(word: &str) -> bool {
     )
 }
 
+/// The words of a name, as `name.split(' ')` gives them, by a byte search that costs
+/// less than `split`'s searcher on strings as short as names.
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(name);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.as_bytes().iter().position(|byte| *byte == b' ') {
+            Some(space) => {
+                rest = Some(&text[space + 1..]);
+                Some(&text[..space])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
 /// The first word of a name, or the whole name: a name's words are parted by single
 /// ASCII spaces, so a byte search finds them without the machinery of `split`.
 fn first_word(name: &str) -> &str {
@@ -1086,6 +1103,12 @@ fn first_word(name: &str) -> &str {
 /// The last word of a name, or the whole name (see [`first_word`]).
 fn last_word(name: &str) -> &str {
     split_last_word(name).map_or(name, |(_, last)| last)
+}
+
+/// A name of two words or more as its first word and the words after it.
+fn split_first_word(name: &str) -> Option<(&str, &str)> {
+    let space = name.as_bytes().iter().position(|byte| *byte == b' ')?;
+    Some((&name[..space], &name[space + 1..]))
 }
 
 /// A name of two words or more as the words before its last one and its last.
@@ -1115,11 +1138,12 @@ fn capitalised_form(name: &str) -> Option<String> {
             && word.chars().all(|character| character.is_uppercase() || !character.is_alphabetic())
             && word.chars().any(char::is_alphabetic)
     };
-    if name.len() < 3 || !name.split(' ').all(capitals) {
+    // Most names have a lowercase ASCII letter: refused by one pass over the bytes.
+    if name.len() < 3 || name.bytes().any(|byte| byte.is_ascii_lowercase()) || !words(name).all(capitals) {
         return None;
     }
     let mut form = String::with_capacity(name.len());
-    for (index, word) in name.split(' ').enumerate() {
+    for (index, word) in words(name).enumerate() {
         if index > 0 {
             form.push(' ');
         }
@@ -1161,7 +1185,7 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         // stands inside (`BBC Radio Bristol`).
         let (mut first_flags, mut last_flags, mut head_flags, mut inner_suffix) = (0, 0, None, false);
         let (mut previous, mut previous_flags) = ("", 0);
-        for (index, word) in name.split(' ').enumerate() {
+        for (index, word) in words(name).enumerate() {
             if matches!(word, "of" | "for") {
                 if head_flags.is_none() {
                     head_flags = Some((previous, previous_flags));
@@ -1221,7 +1245,7 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         // name (`Kevin Jordan`), a place or an ordinary word (`South Australia`).
         // `Health New Zealand`, `Sport England`, `Tourism Australia`: a public body
         // named by its field and the country it serves.
-        let rest = name.split_once(' ').map_or("", |(_, rest)| rest);
+        let rest = split_first_word(name).map_or("", |(_, rest)| rest);
         let place_after_first = last_flags & written::PLACE != 0
             || (group.words >= 3 && lexicon::written_lists(rest) & written::PLACE != 0);
         if place_after_first && !known {
@@ -1248,7 +1272,7 @@ fn kind_of(group: &Group, flags: u32, lower_flags: impl Fn() -> u32) -> Option<E
         evidence.organization += evidence.person;
         evidence.person = 0;
     }
-    if !known && name.split(' ').any(is_brand_spelling) {
+    if !known && words(name).any(is_brand_spelling) {
         // `YouGov`, `DataWorks Plus`, `NBCUniversal`: a capital inside a word is how
         // companies and products spell their names, not people (`McDonald` and
         // `DeSantis` are left out by `is_brand_spelling`).

@@ -655,3 +655,13 @@ fn police_and_military_ranks_are_titles_not_names() {
     assert_kinds(&document, &["Park Ji-hoon", "Jennifer Boudreau", "Ravi Menon"], EntityKind::Person);
     assert_mentions_are_names(&document);
 }
+
+proptest::proptest! {
+    /// `words` parts a name where `split(' ')` does, on any text.
+    #[test]
+    fn words_part_a_name_as_split_does(name in "[a-zA-Zé' ]{0,24}") {
+        let words: Vec<&str> = super::words(&name).collect();
+        let split: Vec<&str> = name.split(' ').collect();
+        proptest::prop_assert_eq!(words, split);
+    }
+}
