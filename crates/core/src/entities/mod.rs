@@ -38,13 +38,16 @@ pub(crate) fn find<'d>(document: &'d Document) -> Vec<Entity> {
     let length = document.title.len() + document.blocks.iter().map(block_length).sum::<usize>();
     let mut buffers = scan::Buffers::take();
     let mut candidates: Vec<Candidate<'d>> = Vec::with_capacity(length / 45);
-    // Where each candidate stands: its block (none for the title) and the offset
-    // of the scanned text in that block's `Block::text()`.
-    let mut places: Vec<(Option<usize>, usize)> = Vec::with_capacity(length / 45);
+    // Each candidate learns where it stands: its block (none for the title), and
+    // its range moved from the scanned text to that block's `Block::text()`.
     let mut scan_text = |text: &'d str, kind, block, base, candidates: &mut Vec<Candidate<'d>>| {
         let before = candidates.len();
         scan::scan(text, kind, &mut buffers, candidates);
-        places.extend(std::iter::repeat_n((block, base), candidates.len() - before));
+        for candidate in &mut candidates[before..] {
+            candidate.block = block;
+            candidate.start += base;
+            candidate.end += base;
+        }
     };
     scan_text(&document.title, TextKind::Heading, None, 0, &mut candidates);
     for (index, block) in document.blocks.iter().enumerate() {
@@ -72,50 +75,45 @@ pub(crate) fn find<'d>(document: &'d Document) -> Vec<Entity> {
         index: FastMap::with_capacity_and_hasher(candidates.len(), Default::default()),
         abbreviations: Vec::new(),
     };
-    let group_of: Vec<usize> =
-        candidates.iter().enumerate().map(|(index, candidate)| names.add(index, candidate)).collect();
-    for (index, candidate) in candidates.iter().enumerate() {
+    for (index, candidate) in candidates.iter_mut().enumerate() {
+        candidate.group = names.add(index, candidate);
+    }
+    for candidate in &candidates {
         if let Some(long) = candidate.abbreviates {
-            names.abbreviations.push((group_of[index], group_of[long]));
+            names.abbreviations.push((candidate.group, candidates[long].group));
         }
     }
     names.decide();
     names.link();
 
-    // Each candidate's root, and how many mentions each root has, so that every
-    // list is allocated once at its size.
-    let roots: Vec<usize> = group_of.iter().map(|group| names.root(*group)).collect();
-    let mut mentions_of_root = vec![0usize; names.groups.len()];
-    for root in &roots {
-        mentions_of_root[*root] += 1;
+    // How many mentions each root has, so that every list is allocated once at its
+    // size.
+    for candidate in &candidates {
+        let root = names.root(candidate.group);
+        names.groups[root].mentions += 1;
     }
-    let entity_count = (0..names.groups.len())
-        .filter(|root| mentions_of_root[*root] > 0 && names.groups[*root].kind.is_some())
-        .count();
+    let entity_count = names.groups.iter().filter(|group| group.mentions > 0 && group.kind.is_some()).count();
     let mut entities: Vec<Entity> = Vec::with_capacity(entity_count);
-    let mut entity_of_root = vec![usize::MAX; names.groups.len()];
-    for (index, candidate) in candidates.iter().enumerate() {
-        let group = group_of[index];
-        let root = roots[index];
+    for candidate in &candidates {
+        let root = names.root(candidate.group);
         let Some(kind) = names.groups[root].kind else {
             continue;
         };
-        if entity_of_root[root] == usize::MAX {
-            entity_of_root[root] = entities.len();
+        if names.groups[root].entity == usize::MAX {
+            names.groups[root].entity = entities.len();
             entities.push(Entity {
                 kind,
                 name: names.groups[root].name.clone().into_owned(),
                 aliases: Vec::new(),
-                mentions: Vec::with_capacity(mentions_of_root[root]),
+                mentions: Vec::with_capacity(names.groups[root].mentions),
             });
         }
-        let entity = &mut entities[entity_of_root[root]];
-        let name = &names.groups[group].name;
+        let entity = &mut entities[names.groups[root].entity];
+        let name = &names.groups[candidate.group].name;
         if *name != entity.name && !entity.aliases.iter().any(|alias| alias == name) {
             entity.aliases.push(name.clone().into_owned());
         }
-        let (block, base) = places[index];
-        entity.mentions.push(Mention { block, start: base + candidate.start, end: base + candidate.end });
+        entity.mentions.push(Mention { block: candidate.block, start: candidate.start, end: candidate.end });
     }
     entities
 }
@@ -515,6 +513,10 @@ struct Group<'a> {
     never: bool,
     /// The group this one is another name for (itself when it is not).
     root: usize,
+    /// Mentions of this group and of the groups linked to it, once linking is done.
+    mentions: usize,
+    /// The index of its entity in the output (`usize::MAX` until it has one).
+    entity: usize,
 }
 
 impl<'a> Names<'a> {
@@ -533,6 +535,8 @@ impl<'a> Names<'a> {
                 kind: None,
                 never: false,
                 root: group,
+                mentions: 0,
+                entity: usize::MAX,
             });
         }
         let entry = &mut self.groups[group];

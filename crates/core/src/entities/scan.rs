@@ -64,6 +64,11 @@ pub(super) struct Candidate<'a> {
     /// The candidate (index into the output) that this one abbreviates in
     /// parentheses: `Federal Trade Commission (FTC)`.
     pub abbreviates: Option<usize>,
+    /// The block the scanned text belongs to (none for the title), set by the
+    /// caller, which also moves `start` and `end` into the block's text.
+    pub block: Option<usize>,
+    /// The candidate's group of names (`Names::add`), set by the caller.
+    pub group: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1250,7 +1255,18 @@ impl<'a> Runs<'_, 'a> {
         let abbreviates = self.abbreviated(from, to);
         let (start, end) = (self.base + self.tokens[from].start(), self.base + self.tokens[to - 1].end());
         let headline = self.title_case;
-        self.out.push(Candidate { name, start, end, words, initial, headline, evidence, abbreviates });
+        self.out.push(Candidate {
+            name,
+            start,
+            end,
+            words,
+            initial,
+            headline,
+            evidence,
+            abbreviates,
+            block: None,
+            group: 0,
+        });
     }
 
     /// A dateline: words in capitals opening a paragraph and followed by a dash,
