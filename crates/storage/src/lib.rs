@@ -85,6 +85,7 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0010_library_counts.sql",
     "0011_unused_indexes.sql",
     "0012_language_in_order.sql",
+    "0013_fts_automerge.sql",
 );
 
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":

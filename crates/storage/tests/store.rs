@@ -174,6 +174,12 @@ async fn the_database_survives_reopening(archive: Archive) {
 
     if archive.is_sqlite() {
         assert_eq!(archive.rows("PRAGMA journal_mode").await, ["wal"]);
+        // The search index's settings are stored in the file: a batch is flushed
+        // once (`hashsize`), and segments merge sixteen at a time (`automerge`).
+        let settings = archive
+            .rows("SELECT k || '=' || v FROM documents_fts_config WHERE k <> 'version' ORDER BY k")
+            .await;
+        assert_eq!(settings, ["automerge=16", "hashsize=33554432"]);
     }
     let reopened = archive.reopen().await;
     assert_eq!(reopened.count_documents().await.unwrap(), 1);
