@@ -665,3 +665,11 @@ proptest::proptest! {
         proptest::prop_assert_eq!(words, split);
     }
 }
+
+proptest::proptest! {
+    /// `position_of` finds a separator where `str::find` does, on any name.
+    #[test]
+    fn position_of_finds_what_find_finds(name in "[a-zA-Z' ]{0,24}", needle in proptest::sample::select(vec![" of ", " for ", "'s "])) {
+        proptest::prop_assert_eq!(super::position_of(&name, needle), name.find(needle));
+    }
+}
