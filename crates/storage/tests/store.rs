@@ -216,7 +216,9 @@ async fn reparse_brings_documents_stored_by_an_older_parser_up_to_date(archive: 
 async fn readers_keep_working_during_an_import(archive: Archive) {
     let store = archive.store.clone();
     let mut generator = dossier_synth::Generator::new(11, 20);
-    let texts: Vec<String> = (0..800).map(|index| generator.article(index, 150).to_text()).collect();
+    // Three whole batches and part of a fourth.
+    let total = 3 * dossier_storage::BATCH_SIZE + 288;
+    let texts: Vec<String> = (0..total).map(|index| generator.article(index, 150).to_text()).collect();
     let writer = store.clone();
     let import = tokio::spawn(async move {
         writer
@@ -234,14 +236,17 @@ async fn readers_keep_working_during_an_import(archive: Archive) {
     while !import.is_finished() {
         let count = store.count_documents().await.expect("reading during an import");
         assert!(count >= last_count, "the archive never shrinks");
-        assert!(count % dossier_storage::BATCH_SIZE as i64 == 0 || count == 800, "a partial batch: {count}");
+        assert!(
+            count % dossier_storage::BATCH_SIZE as i64 == 0 || count == total as i64,
+            "a partial batch: {count}"
+        );
         store.search(&SearchRequest::new("the")).await.expect("searching during an import");
         last_count = count;
         reads += 1;
         tokio::task::yield_now().await;
     }
     import.await.unwrap().unwrap();
-    assert_eq!(store.count_documents().await.unwrap(), 800);
+    assert_eq!(store.count_documents().await.unwrap(), total as i64);
     assert!(reads > 1, "the reads overlapped the import ({reads})");
 }
 
