@@ -5,6 +5,12 @@
 
 /// Whether `lower` (lowercase, without its full stop) is one of them.
 pub(crate) fn is_common(lower: &str) -> bool {
+    is_title(lower) || matches!(lower, "inc" | "co" | "ltd" | "corp" | "vs" | "etc")
+}
+
+/// Whether `lower` (lowercase, without its full stop) is a title or rank shortened
+/// before a name: `Dr`, `Sen`, `Cpl`.
+pub(crate) fn is_title(lower: &str) -> bool {
     matches!(
         lower,
         "mr" | "mrs"
@@ -13,12 +19,6 @@ pub(crate) fn is_common(lower: &str) -> bool {
             | "st"
             | "jr"
             | "sr"
-            | "inc"
-            | "co"
-            | "ltd"
-            | "corp"
-            | "vs"
-            | "etc"
             | "gen"
             | "gov"
             | "sen"

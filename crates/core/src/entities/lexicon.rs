@@ -614,43 +614,19 @@ const PLACE_HEADS: &[&str] = &[
 
 /// Abbreviations followed by a full stop that does not end the sentence.
 pub(super) fn is_dotted_abbreviation(word: &str) -> bool {
-    matches!(
-        word,
-        "Mr" | "Mrs"
-            | "Ms"
-            | "Mx"
-            | "Dr"
-            | "Prof"
-            | "St"
-            | "Mt"
-            | "Ft"
-            | "Jr"
-            | "Sr"
-            | "Gen"
-            | "Sen"
-            | "Rep"
-            | "Gov"
-            | "Lt"
-            | "Col"
-            | "Sgt"
-            | "Cpl"
-            | "Maj"
-            | "Det"
-            | "Insp"
-            | "Supt"
-            | "Cst"
-            | "Const"
-            | "Adm"
-            | "Cmdr"
-            | "Brig"
-            | "Capt"
-            | "Rev"
-            | "Hon"
-            | "Mme"
-            | "Mlle"
-            | "Messrs"
-            | "Fr"
-    )
+    // The titles every sentence splitter knows, written as before a name (`Cpl`),
+    // and a few only names need.
+    let bytes = word.as_bytes();
+    let mut lower = [0u8; 4];
+    let titled = bytes.len() >= 2
+        && bytes[0].is_ascii_uppercase()
+        && bytes[1..].iter().all(u8::is_ascii_lowercase)
+        && lower.get_mut(..bytes.len()).is_some_and(|lower| {
+            lower.copy_from_slice(bytes);
+            lower[0] = lower[0].to_ascii_lowercase();
+            std::str::from_utf8(lower).is_ok_and(crate::abbreviation::is_title)
+        });
+    titled || matches!(word, "Mx" | "Mt" | "Ft" | "Const" | "Mme" | "Mlle" | "Messrs" | "Fr")
 }
 
 /// Words after a name that end it without being part of it: `Jr`, `III`.

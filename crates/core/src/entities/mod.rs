@@ -1102,7 +1102,7 @@ fn words(name: &str) -> impl Iterator<Item = &str> {
 /// The first word of a name, or the whole name: a name's words are parted by single
 /// ASCII spaces, so a byte search finds them without the machinery of `split`.
 fn first_word(name: &str) -> &str {
-    name.as_bytes().iter().position(|byte| *byte == b' ').map_or(name, |space| &name[..space])
+    split_first_word(name).map_or(name, |(first, _)| first)
 }
 
 /// The last word of a name, or the whole name (see [`first_word`]).

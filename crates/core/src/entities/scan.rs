@@ -176,6 +176,10 @@ impl Buffers {
     }
 }
 
+/// The lists of a word that is a name of its own, which a list of what a body is
+/// for does not hold (`Ministry of Defence and Google`).
+const OWN_NAME: u32 = written::ORGANIZATION | written::PLACE | written::GIVEN_NAME;
+
 /// No list has every flag: a list lookup not made yet.
 const UNKNOWN: u32 = u32::MAX;
 
@@ -898,11 +902,10 @@ impl<'a> Runs<'_, 'a> {
             // One word (`Industry`), or a few after a list with commas, none a name of
             // its own nor opening another body's (`Rural Affairs`, `Local Government`;
             // not `Bank of England`).
-            let own = written::ORGANIZATION | written::PLACE | written::GIVEN_NAME;
             let remit_words = last > and + 1
                 && self.lists_remit(run_start, and)
                 && self.written(and + 1) & (written::ORGANIZATION_HEAD | written::PLACE_HEAD) == 0
-                && (and + 1..=last).all(|word| self.written(word) & own == 0);
+                && (and + 1..=last).all(|word| self.written(word) & OWN_NAME == 0);
             return (self.ends_listing_remit(run_start, and, last) || remit_words).then_some(last);
         }
         None
@@ -922,7 +925,7 @@ impl<'a> Runs<'_, 'a> {
             && alone
             && self.lists_remit(run_start, and)
             && self.tokens[last].shape == Shape::Capitalised
-            && self.written(last) & (written::ORGANIZATION | written::PLACE | written::GIVEN_NAME) == 0
+            && self.written(last) & OWN_NAME == 0
             && !matches!(
                 self.word(last),
                 "Parliament" | "Congress" | "Senate" | "Police" | "Army" | "Navy" | "Government" | "Court"
@@ -937,8 +940,7 @@ impl<'a> Runs<'_, 'a> {
             return false;
         };
         let body = written::TAKES_OF | written::ORGANIZATION_SUFFIX | written::ORGANIZATION_HEAD;
-        (run_start..of).any(|at| self.written(at) & body != 0)
-            && self.written(and - 1) & (written::ORGANIZATION | written::PLACE | written::GIVEN_NAME) == 0
+        (run_start..of).any(|at| self.written(at) & body != 0) && self.written(and - 1) & OWN_NAME == 0
     }
 
     /// Whether the name ending before `to` follows `the`.

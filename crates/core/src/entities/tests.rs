@@ -673,3 +673,18 @@ proptest::proptest! {
         proptest::prop_assert_eq!(super::position_of(&name, needle), name.find(needle));
     }
 }
+
+#[test]
+fn dotted_abbreviations_are_titles_written_before_a_name() {
+    use super::lexicon::is_dotted_abbreviation;
+    for word in
+        ["Mr", "Dr", "Prof", "Sen", "Gov", "Cpl", "Det", "Insp", "Mx", "Mt", "Const", "Mme", "Messrs", "Fr"]
+    {
+        assert!(is_dotted_abbreviation(word), "{word}");
+    }
+    // A company word's full stop may end a sentence (`… bought Acme Inc. The deal`);
+    // so may a word in capitals or lowercase, and one not on the list.
+    for word in ["Inc", "Co", "Ltd", "MR", "dr", "Doctor", "Profs", "D", ""] {
+        assert!(!is_dotted_abbreviation(word), "{word}");
+    }
+}
