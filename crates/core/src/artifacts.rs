@@ -18,7 +18,7 @@ const MAX_FRAGMENT_WORDS: usize = 4;
 pub(crate) fn repair(document: &mut Document, block_lines: &[usize]) {
     // Counting words is the costly part: only do it when some token has the glued shape.
     let has_glued_shape = document.blocks.iter().any(|block| match block {
-        Block::Paragraph { text } => text.split_whitespace().any(|raw| split_glued(core_word(raw)).is_some()),
+        Block::Paragraph { text } => has_glued_word(text),
         _ => false,
     });
     let counts = if has_glued_shape { WordCounts::of(document) } else { WordCounts::empty() };
@@ -100,6 +100,20 @@ fn core_word(raw: &str) -> &str {
     word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word)
 }
 
+/// Whether a word of `text` has the glued shape (`split_glued`). Such a word has a
+/// lowercase letter just before an uppercase one, which most paragraphs do not:
+/// they are refused in one pass over their bytes.
+fn has_glued_word(text: &str) -> bool {
+    let lower_before_upper = if text.is_ascii() {
+        text.as_bytes().windows(2).any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
+    } else {
+        text.chars()
+            .zip(text.chars().skip(1))
+            .any(|(first, second)| first.is_lowercase() && second.is_uppercase())
+    };
+    lower_before_upper && text.split_whitespace().any(|raw| split_glued(core_word(raw)).is_some())
+}
+
 /// `dailymailMeta` → (`dailymail`, `Meta`): a lowercase run of three or more letters
 /// immediately followed by one capitalised word, and nothing else.
 fn split_glued(word: &str) -> Option<(&str, &str)> {
@@ -122,7 +136,7 @@ fn glued_words(
     line: Option<usize>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if !text.split_whitespace().any(|raw| split_glued(core_word(raw)).is_some()) {
+    if !has_glued_word(text) {
         return;
     }
     let mut words: Vec<String> = text.split(' ').map(str::to_owned).collect();
@@ -191,6 +205,36 @@ fn is_abbreviation(word: &str) -> bool {
     crate::abbreviation::is_common(&lower) || matches!(lower.as_str(), "no" | "approx")
 }
 
+/// Where the paragraph's last words start when they are a fragment: at most
+/// `MAX_FRAGMENT_WORDS` words after a sentence's end (not an abbreviation's), the
+/// first lowercase, none ending a sentence but the last. Words are parted at
+/// single spaces, so the fragment is the text's end.
+fn fragment_start(text: &str) -> Option<usize> {
+    // The last words, the last first, and the word before the fragment. When there
+    // are more, the last piece is the rest of the text.
+    let last: Vec<&str> = text.rsplitn(MAX_FRAGMENT_WORDS + 2, ' ').collect();
+    let all_words = last.len() < MAX_FRAGMENT_WORDS + 2;
+    if all_words && last.len() < 3 {
+        return None;
+    }
+    let longest = if all_words { MAX_FRAGMENT_WORDS.min(last.len() - 1) } else { MAX_FRAGMENT_WORDS };
+    let mut fragment_length = None;
+    for (count, previous) in last.iter().enumerate().take(longest + 1).skip(1) {
+        let previous = previous.trim_end_matches(['”', '"', '’', '»', ')']);
+        if previous.ends_with(['.', '!', '?']) {
+            if !is_abbreviation(previous) {
+                fragment_length = Some(count);
+            }
+            break;
+        }
+    }
+    let count = fragment_length?;
+    let start = text.len() - (last[..count].iter().map(|word| word.len()).sum::<usize>() + count - 1);
+    let starts_lowercase = text[start..].chars().next().is_some_and(char::is_lowercase);
+    let inner_sentence_end = last[1..count].iter().any(|word| word.ends_with(['.', '!', '?']));
+    (starts_lowercase && !inner_sentence_end).then_some(start)
+}
+
 fn repeated_fragment(
     text: &mut String,
     earlier: &[Block],
@@ -198,33 +242,9 @@ fn repeated_fragment(
     line: Option<usize>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let words: Vec<&str> = text.split(' ').collect();
-    if words.len() < 3 {
-        return;
-    }
-    // The fragment: the lowercase-initial words after the last sentence end.
-    let mut start = None;
-    for count in 1..=MAX_FRAGMENT_WORDS.min(words.len() - 1) {
-        let candidate = words.len() - count;
-        let previous = words[candidate - 1];
-        let ends_sentence = previous.trim_end_matches(['”', '"', '’', '»', ')']).ends_with(['.', '!', '?']);
-        if ends_sentence {
-            if !is_abbreviation(previous.trim_end_matches(['”', '"', '’', '»', ')'])) {
-                start = Some(candidate);
-            }
-            break;
-        }
-    }
-    let Some(start) = start else { return };
-    let fragment_words = &words[start..];
-    let fragment = fragment_words.join(" ");
-    let starts_lowercase = fragment.chars().next().is_some_and(char::is_lowercase);
-    let inner_sentence_end =
-        fragment_words[..fragment_words.len() - 1].iter().any(|word| word.ends_with(['.', '!', '?']));
-    if !starts_lowercase || inner_sentence_end {
-        return;
-    }
-    let kept = words[..start].join(" ");
+    let Some(fragment_start) = fragment_start(text) else { return };
+    let fragment = text[fragment_start..].to_owned();
+    let kept = text[..fragment_start - 1].to_owned();
     let fragment_normalized = normalized_words(&fragment);
     if fragment_normalized.is_empty() {
         return;
@@ -264,13 +284,67 @@ fn repeated_fragment(
 
 #[cfg(test)]
 mod tests {
-    use super::split_glued;
+    use super::*;
+
+    /// Where the fragment starts as first found, from every word of the paragraph.
+    fn reference_fragment_start(text: &str) -> Option<usize> {
+        let words: Vec<&str> = text.split(' ').collect();
+        if words.len() < 3 {
+            return None;
+        }
+        let mut start = None;
+        for count in 1..=MAX_FRAGMENT_WORDS.min(words.len() - 1) {
+            let candidate = words.len() - count;
+            let previous = words[candidate - 1].trim_end_matches(['”', '"', '’', '»', ')']);
+            if previous.ends_with(['.', '!', '?']) {
+                if !is_abbreviation(previous) {
+                    start = Some(candidate);
+                }
+                break;
+            }
+        }
+        let fragment_words = &words[start?..];
+        let fragment = fragment_words.join(" ");
+        let starts_lowercase = fragment.chars().next().is_some_and(char::is_lowercase);
+        let inner_sentence_end =
+            fragment_words[..fragment_words.len() - 1].iter().any(|word| word.ends_with(['.', '!', '?']));
+        (starts_lowercase && !inner_sentence_end).then(|| text.len() - fragment.len())
+    }
+
+    proptest::proptest! {
+        /// Reading only the paragraph's last words finds and repairs what splitting
+        /// all of it did.
+        #[test]
+        fn fragments_are_found_as_by_their_definition(
+            words in proptest::collection::vec(
+                "[a-z]{1,6}|[A-Z][a-z]{0,5}|[a-z]{1,5}[.!?]|Mr\\.|U\\.S\\.|[a-z]{1,4}[.?]”|[a-zé]{1,3}|.{1,2}|",
+                0..12,
+            ),
+        ) {
+            let text = words.join(" ");
+            proptest::prop_assert_eq!(fragment_start(&text), reference_fragment_start(&text));
+        }
+    }
 
     #[test]
     fn glued_shape() {
         assert_eq!(split_glued("dailymailMeta"), Some(("dailymail", "Meta")));
         for word in ["YouTube", "iPhone", "McDonald", "JavaScript", "eBay", "macOS", "Meta", "users"] {
             assert_eq!(split_glued(word), None, "{word}");
+        }
+        assert!(has_glued_word("Read more on “dailymailMeta’s” page."));
+        assert!(has_glued_word("über die straßeÄrger heute"));
+        assert!(!has_glued_word("Meta and YouTube, said McDonald. The macOS eBay iPhone"));
+    }
+
+    proptest::proptest! {
+        /// The one-pass refusal never refuses a text with a word of the glued shape.
+        #[test]
+        fn glued_words_are_found_in_any_text(
+            text in "(?s)([a-zA-Z]{1,8}|[äöüßÄÖÜǅΣσ]{1,3}|[ ,.’'“”\\n\\u{a0}]{1,2}|.){0,30}",
+        ) {
+            let expected = text.split_whitespace().any(|raw| split_glued(core_word(raw)).is_some());
+            proptest::prop_assert_eq!(has_glued_word(&text), expected);
         }
     }
 }

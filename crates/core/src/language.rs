@@ -109,7 +109,7 @@ pub(crate) fn detect(document: &Document) -> Option<String> {
             continue;
         }
         sample.push('\n');
-        sample.push_str(&block.text());
+        sample.push_str(&block.text_borrowed());
     }
     let cut = sample.char_indices().nth(SAMPLE_CHARS).map_or(sample.len(), |(offset, _)| offset);
     let sample = &sample[..cut];
@@ -148,7 +148,12 @@ fn by_function_words(sample: &str) -> Option<&'static str> {
         }
         words += 1;
         lowercase.clear();
-        lowercase.extend(token.chars().flat_map(char::to_lowercase));
+        if token.is_ascii() {
+            lowercase.push_str(token);
+            lowercase.make_ascii_lowercase();
+        } else {
+            lowercase.extend(token.chars().flat_map(char::to_lowercase));
+        }
         let Some(mut languages) = lists.get(lowercase.as_str()).copied() else { continue };
         while languages != 0 {
             hits[languages.trailing_zeros() as usize] += 1;

@@ -4,6 +4,7 @@
 //! every serde attribute here is a decision about that contract, so change
 //! them only together with the document and the snapshot tests.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -174,14 +175,21 @@ impl TryFrom<BlockFields> for Block {
 impl Block {
     /// The block's readable text; list items joined by newlines.
     pub fn text(&self) -> String {
+        self.text_borrowed().into_owned()
+    }
+
+    /// As [`Block::text`], borrowed but for a list's items, which are joined.
+    pub fn text_borrowed(&self) -> Cow<'_, str> {
         match self {
             Block::Heading { text, .. }
             | Block::Paragraph { text }
             | Block::Quote { text, .. }
-            | Block::Code { text, .. } => text.clone(),
-            Block::List { items, .. } => items.join("\n"),
-            Block::Image { caption, alt, .. } => caption.clone().or_else(|| alt.clone()).unwrap_or_default(),
-            Block::Rule => String::new(),
+            | Block::Code { text, .. } => Cow::Borrowed(text),
+            Block::List { items, .. } => Cow::Owned(items.join("\n")),
+            Block::Image { caption, alt, .. } => {
+                Cow::Borrowed(caption.as_deref().or(alt.as_deref()).unwrap_or_default())
+            }
+            Block::Rule => Cow::Borrowed(""),
         }
     }
 }

@@ -17,7 +17,6 @@
 //! J = 0.15, 0.92 at 0.3, 0.98 at 0.4; and members of a story connect through any
 //! of their pairs.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use dossier_core::Document;
@@ -47,39 +46,92 @@ const FUNCTION_WORDS: &[&str] = &[
 ];
 
 /// The sorted bottom-`SKETCH` hashes of the body's content-word pairs; empty when
-/// the body has fewer than two content words.
+/// the body has fewer than two content words. Words are the runs of alphanumeric
+/// characters, lowercased.
 pub fn sketch(document: &Document) -> Vec<u32> {
-    static FUNCTION_WORD_SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    let function_words = FUNCTION_WORD_SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect());
     let mut hashes = Vec::new();
     // The previous content word and the current one, lowercased, reused across words.
     let (mut previous, mut word) = (String::new(), String::new());
     let mut has_previous = false;
     for block in &document.blocks {
-        for token in block.text().split(|character: char| !character.is_alphanumeric()) {
-            if token.is_empty() {
-                continue;
-            }
+        let text = block.text_borrowed();
+        for_each_word(&text, |token, ascii| {
             word.clear();
-            if token.is_ascii() {
-                word.extend(token.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+            if ascii {
+                word.push_str(token);
+                word.make_ascii_lowercase();
             } else {
                 word.push_str(&token.to_lowercase());
             }
-            if function_words.contains(word.as_str()) {
-                continue;
+            if is_function_word(&word) {
+                return;
             }
             if has_previous {
                 hashes.push(hash_pair(&previous, &word));
             }
             std::mem::swap(&mut previous, &mut word);
             has_previous = true;
-        }
+        });
     }
     hashes.sort_unstable();
     hashes.dedup();
     hashes.truncate(SKETCH);
     hashes
+}
+
+/// Calls `each` with every run of alphanumeric characters in `text`, and whether
+/// the run is ASCII: what `text.split(|c: char| !c.is_alphanumeric())` gives less
+/// its empty pieces, read a byte at a time where the text is ASCII.
+fn for_each_word(text: &str, mut each: impl FnMut(&str, bool)) {
+    let bytes = text.as_bytes();
+    let (mut at, mut start, mut ascii) = (0, None, true);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let (alphanumeric, width) = if byte.is_ascii() {
+            (byte.is_ascii_alphanumeric(), 1)
+        } else {
+            let character = text[at..].chars().next().unwrap_or(' ');
+            (character.is_alphanumeric(), character.len_utf8())
+        };
+        match (alphanumeric, start) {
+            (true, None) => (start, ascii) = (Some(at), byte.is_ascii()),
+            (true, Some(_)) => ascii &= byte.is_ascii(),
+            (false, Some(from)) => {
+                each(&text[from..at], ascii);
+                start = None;
+            }
+            (false, None) => {}
+        }
+        at += width;
+    }
+    if let Some(from) = start {
+        each(&text[from..], ascii);
+    }
+}
+
+/// Whether `word` (lowercased) is one of `FUNCTION_WORDS`: each is at most seven
+/// bytes long, so a word is compared as one number.
+fn is_function_word(word: &str) -> bool {
+    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
+    let packed = PACKED.get_or_init(|| {
+        let mut packed: Vec<u64> = FUNCTION_WORDS.iter().filter_map(|word| pack(word)).collect();
+        packed.sort_unstable();
+        packed
+    });
+    pack(word).is_some_and(|key| packed.binary_search(&key).is_ok())
+}
+
+/// A word of at most seven bytes as one number: its bytes, and its length in the
+/// highest byte. `None` if longer.
+fn pack(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut buffer = [0u8; 8];
+    buffer[..bytes.len()].copy_from_slice(bytes);
+    buffer[7] = bytes.len() as u8;
+    Some(u64::from_le_bytes(buffer))
 }
 
 /// Estimates the Jaccard similarity of the sets behind two sketches: of the
@@ -109,9 +161,11 @@ pub fn similarity(left: &[u32], right: &[u32]) -> f64 {
 /// across versions and platforms, which matters because sketches are stored.
 fn hash_pair(first: &str, second: &str) -> u32 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in first.bytes().chain([0x1f]).chain(second.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    for part in [first.as_bytes(), &[0x1f], second.as_bytes()] {
+        for &byte in part {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
     hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -163,6 +217,49 @@ mod tests {
                 .expect("plain text parses")
                 .remove(0);
             assert_eq!(sketch(&document), reference_sketch(&document), "{text}");
+        }
+    }
+
+    /// Every function word is compared as one number; a longer one would never match.
+    #[test]
+    fn every_function_word_is_recognised() {
+        for word in FUNCTION_WORDS {
+            assert!(super::is_function_word(word), "{word}");
+        }
+        for word in ["the", "der", "y"] {
+            assert!(super::is_function_word(word));
+        }
+        for word in ["them2", "thee", "", "harbour", "authority", "a\u{0}"] {
+            assert!(!super::is_function_word(word), "{word:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text, in any script, gives the sketch the word-by-word definition gives.
+        #[test]
+        fn sketches_of_any_text_match_the_definition(
+            words in proptest::collection::vec(
+                proptest::string::string_regex("[a-zA-Z]{1,9}|the|of|Der|[0-9]{1,4}|[ÄÖÜäöüßİıΣσς]{1,4}|.{1,3}").unwrap(),
+                0..60,
+            ),
+            separators in proptest::collection::vec(
+                proptest::string::string_regex("[ ,.;:\n'’—-]{1,2}|.").unwrap(),
+                60,
+            ),
+        ) {
+            let mut text = String::new();
+            for (word, separator) in words.iter().zip(&separators) {
+                text.push_str(word);
+                text.push_str(separator);
+            }
+            let mut document = dossier_core::parse(b"A title", dossier_core::Format::Text)
+                .expect("plain text parses")
+                .remove(0);
+            document.blocks = vec![
+                dossier_core::Block::Paragraph { text: text.clone() },
+                dossier_core::Block::List { ordered: false, items: vec![text.clone(), text] },
+            ];
+            proptest::prop_assert_eq!(sketch(&document), reference_sketch(&document));
         }
     }
 
