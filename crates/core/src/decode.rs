@@ -97,7 +97,26 @@ pub fn split_lines(text: &str) -> Vec<&str> {
 pub fn clean_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
-    for character in line.chars() {
+    let mut rest = line;
+    while !rest.is_empty() {
+        // A run of ASCII letters, digits and punctuation is copied whole.
+        let printable = rest.bytes().take_while(|byte| matches!(byte, b'!'..=b'~')).count();
+        if printable > 0 {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push_str(&rest[..printable]);
+            rest = &rest[printable..];
+            continue;
+        }
+        if rest.starts_with(' ') {
+            pending_space = true;
+            rest = &rest[1..];
+            continue;
+        }
+        let Some(character) = rest.chars().next() else { break };
+        rest = &rest[character.len_utf8()..];
         match character {
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
             character if character.is_whitespace() => pending_space = true,
@@ -147,8 +166,9 @@ pub(crate) fn repair_mojibake_lines(lines: &mut [(usize, String)], diagnostics: 
 /// legitimate Latin-1 text (`Âge`, `café`) is left alone: a real `é` is never followed
 /// by a windows-1252 continuation byte character in ordinary prose.
 pub fn repair_mojibake(text: &str) -> Option<String> {
-    // Fast path: every mojibake sequence starts with one of these lead characters.
-    if !text.chars().any(|character| ('\u{c2}'..='\u{f4}').contains(&character)) {
+    // Fast path: every mojibake sequence starts with one of these lead characters,
+    // none of them ASCII.
+    if text.is_ascii() || !text.chars().any(|character| ('\u{c2}'..='\u{f4}').contains(&character)) {
         return None;
     }
     let characters: Vec<char> = text.chars().collect();
@@ -232,6 +252,38 @@ fn windows_1252_byte(character: char) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `clean_line` does, said another way: zero-width characters dropped,
+    /// spaces and controls made spaces, runs of them folded, the ends trimmed.
+    fn reference_clean_line(line: &str) -> String {
+        let spaced: String = line
+            .chars()
+            .filter(|character| {
+                !matches!(
+                    character,
+                    '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+                )
+            })
+            .map(
+                |character| if character.is_whitespace() || character.is_control() { ' ' } else { character },
+            )
+            .collect();
+        spaced.split(' ').filter(|word| !word.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+
+    proptest::proptest! {
+        /// Copying ASCII runs whole cleans any line as the definition says; an
+        /// ASCII line never reads as mojibake.
+        #[test]
+        fn lines_clean_as_by_their_definition(
+            line in "(?s)([a-zA-Z0-9.,;:!?'\"()~-]{1,8}|[ \t\r\u{b}\u{c}\u{0}\u{1f}\u{7f}\u{85}\u{a0}\u{2003}\u{200b}\u{200d}\u{feff}\u{ad}]{1,3}|[é’“ÃÂ€]{1,2}|.){0,24}",
+        ) {
+            proptest::prop_assert_eq!(clean_line(&line), reference_clean_line(&line));
+            if line.is_ascii() {
+                proptest::prop_assert_eq!(repair_mojibake(&line), None);
+            }
+        }
+    }
 
     #[test]
     fn repairs_common_mojibake() {
