@@ -119,4 +119,18 @@ mod tests {
         let bytes: i64 = direct.pragma_query_value(None, "mmap_size", |row| row.get(0)).unwrap();
         assert_eq!(bytes, MAPPED_BYTES);
     }
+
+    /// The build's SQLite takes no process-wide lock for each allocation and each
+    /// page fetched (`.cargo/config.toml`): a build without the flags still works,
+    /// only slower, so nothing else would notice it.
+    #[tokio::test]
+    async fn sqlite_is_built_without_process_wide_memory_locks() {
+        let folder = tempfile::tempdir().unwrap();
+        let pool = open(&folder.path().join("archive.db"), false).await.unwrap();
+        let options: Vec<String> =
+            sqlx::query_scalar("PRAGMA compile_options").fetch_all(&pool).await.unwrap();
+        assert!(options.iter().any(|option| option == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(!options.iter().any(|option| option == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+        pool.close().await;
+    }
 }
