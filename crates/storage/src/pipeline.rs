@@ -1,7 +1,8 @@
 //! The import pipeline: inputs are loaded and parsed on every core, one batch
 //! ahead of the single writer, which commits each batch in one transaction.
-//! Memory stays flat however many inputs there are: at most two batches are in
-//! flight, and inputs are pulled from the iterator only as they are needed.
+//! Memory stays flat however many inputs there are: at most three batches are in
+//! flight (the one being written, one parsed and waiting, one being parsed), and
+//! inputs are pulled from the iterator only as they are needed.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -12,7 +13,7 @@ use crate::{ImportItem, ItemResult, Result, Store};
 /// segment, the counts): at 300,000 generated articles a commit of 1,024 rather
 /// than 256 wrote 58 rather than 83 KB a document and imported 15 % faster
 /// (`cargo xtask bench storage --docs 300000`, two runs of each, alternated).
-/// Two batches at most are in memory at once.
+/// Three batches at most are in memory at once (see the module's documentation).
 pub const BATCH_SIZE: usize = 1024;
 
 impl Store {
@@ -43,7 +44,7 @@ impl Store {
     /// committed batch's results. The batches are made on a blocking thread, one
     /// batch ahead of the writer: a caller that loads inputs in its own way (fetching
     /// web addresses, streaming the lines of a large file) parses while the writer
-    /// writes, and memory holds at most two batches. The writer stops at the first
+    /// writes, and memory holds at most three batches. The writer stops at the first
     /// error, and no batch is made after it.
     pub async fn import_batches<Batches>(
         &self,
