@@ -5,8 +5,10 @@
 //! (`dossier_core::parse_without_entities_and_events`) — in alternating order;
 //! the added cost is with / without − 1. The stage is also timed alone
 //! (`find_entities_and_events` on parsed documents, without the speaker links),
-//! as a cross-check: stage / (with − stage). The texts are the annotated
-//! articles of `tests/entities/` (in the style of the seed) and the seeds.
+//! as a cross-check: stage / (with − stage), and so is each of its three parts
+//! (entities, speaker links, dated events), to show where a cut must come from.
+//! The texts are the annotated articles of `tests/entities/` (in the style of
+//! the seed) and the seeds.
 //!
 //! Options: `--rounds N` (default 15), `--quick` (5 rounds), `--report PATH`.
 
@@ -59,7 +61,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let bytes: usize = texts.iter().map(Vec::len).sum();
     println!("{} texts ({} kB), {rounds} rounds of {PASSES} passes", texts.len(), bytes / 1000);
 
-    let documents: Vec<_> = texts
+    let mut documents: Vec<_> = texts
         .iter()
         .map(|text| dossier_core::parse(text, Format::Text).map(|mut documents| documents.remove(0)))
         .collect::<Result<_, _>>()?;
@@ -82,6 +84,17 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     };
     let (mut parse_ms, mut baseline_ms, mut stage_ms) = (Vec::new(), Vec::new(), Vec::new());
     let (mut added, mut estimated) = (Vec::new(), Vec::new());
+    let (mut entities_ms, mut links_ms, mut events_ms) = (Vec::new(), Vec::new(), Vec::new());
+    // Times `part` over every document, `PASSES` times.
+    fn time_part<D>(documents: &mut [D], mut part: impl FnMut(&mut D)) -> f64 {
+        let started = Instant::now();
+        for _ in 0..PASSES {
+            for document in documents.iter_mut() {
+                part(black_box(document));
+            }
+        }
+        started.elapsed().as_secs_f64() * 1000.0
+    }
     for round in 0..rounds {
         // Which of the two runs first alternates, so that neither always meets the
         // machine warmer.
@@ -99,6 +112,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             }
         }
         let stage = started.elapsed().as_secs_f64() * 1000.0;
+        entities_ms.push(time_part(&mut documents, |document| {
+            black_box(dossier_core::find_entities(document));
+        }));
+        links_ms.push(time_part(&mut documents, dossier_core::link_quote_speakers));
+        events_ms.push(time_part(&mut documents, |document| {
+            black_box(dossier_core::find_events(document));
+        }));
         added.push(parse / baseline.max(f64::EPSILON) - 1.0);
         estimated.push(stage / (parse - stage).max(f64::EPSILON));
         parse_ms.push(parse);
@@ -117,6 +137,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     line("parse with entities and events:   ", &parse_ms);
     line("parse without them:               ", &baseline_ms);
     line("entities and events alone:        ", &stage_ms);
+    line("  entities alone:                 ", &entities_ms);
+    line("  speaker links alone:            ", &links_ms);
+    line("  dated events alone:             ", &events_ms);
     let median_added = quantile(&added, 0.5);
     println!(
         "added to parsing (with / without): median {:.1} % (p25 {:.1} %, p75 {:.1} %); target at most {:.0} %: {}",
@@ -138,6 +161,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "parse_us_per_text": per_text(quantile(&parse_ms, 0.5)),
         "baseline_us_per_text": per_text(quantile(&baseline_ms, 0.5)),
         "stage_us_per_text": per_text(quantile(&stage_ms, 0.5)),
+        "parts_us_per_text": {
+            "entities": per_text(quantile(&entities_ms, 0.5)),
+            "speaker_links": per_text(quantile(&links_ms, 0.5)),
+            "events": per_text(quantile(&events_ms, 0.5)),
+        },
         "added_fraction": { "median": median_added, "p25": quantile(&added, 0.25), "p75": quantile(&added, 0.75) },
         "stage_alone_fraction": {
             "median": quantile(&estimated, 0.5),

@@ -274,7 +274,30 @@ fn detect_collection(bytes: &[u8]) -> Option<Format> {
 /// `Document::entities` and `Document::events` (and the quotes' speakers' entities).
 /// Public so that benchmarks can time this stage on its own.
 pub fn find_entities_and_events(document: &Document) -> (Vec<Entity>, Vec<Event>) {
-    (entities::find(document), events::find(document))
+    (find_entities(document), find_events(document))
+}
+
+/// The stage's first part: the named entities of a parsed document, as parsing
+/// fills `Document::entities`. Public so that benchmarks can time each part.
+#[doc(hidden)]
+pub fn find_entities(document: &Document) -> Vec<Entity> {
+    entities::find(document)
+}
+
+/// The stage's last part: the dated events of a parsed document, as parsing fills
+/// `Document::events`.
+#[doc(hidden)]
+pub fn find_events(document: &Document) -> Vec<Event> {
+    events::find(document)
+}
+
+/// The stage's middle part: links each quote of `document` to its speaker among
+/// `document.entities`, as parsing does (`Quote::speaker_entity`, and the
+/// speaker's name for a pronoun). Linking a parsed document again gives the same
+/// links.
+#[doc(hidden)]
+pub fn link_quote_speakers(document: &mut Document) {
+    entities::link_speakers(&mut document.quotes, &document.entities, &document.title, &document.blocks);
 }
 
 /// As [`parse`], without entities, speakers linked to them, or dated events: the
