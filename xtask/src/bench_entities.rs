@@ -15,7 +15,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use dossier_core::Format;
+use dossier_core::{Document, Format};
 
 use crate::bench::quantile;
 
@@ -24,6 +24,17 @@ const TARGET: f64 = 0.30;
 /// Each round parses the texts this many times, so a round lasts long enough
 /// for the clock.
 const PASSES: usize = 20;
+
+/// Milliseconds to run `work` on each parsed document, `PASSES` times over.
+fn time_on_documents(documents: &mut [Document], mut work: impl FnMut(&mut Document)) -> f64 {
+    let started = Instant::now();
+    for _ in 0..PASSES {
+        for document in documents.iter_mut() {
+            work(black_box(document));
+        }
+    }
+    started.elapsed().as_secs_f64() * 1000.0
+}
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let command = format!("bench entities {}", args.join(" "));
@@ -85,16 +96,6 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let (mut parse_ms, mut baseline_ms, mut stage_ms) = (Vec::new(), Vec::new(), Vec::new());
     let (mut added, mut estimated) = (Vec::new(), Vec::new());
     let (mut entities_ms, mut links_ms, mut events_ms) = (Vec::new(), Vec::new(), Vec::new());
-    // Times `part` over every document, `PASSES` times.
-    fn time_part<D>(documents: &mut [D], mut part: impl FnMut(&mut D)) -> f64 {
-        let started = Instant::now();
-        for _ in 0..PASSES {
-            for document in documents.iter_mut() {
-                part(black_box(document));
-            }
-        }
-        started.elapsed().as_secs_f64() * 1000.0
-    }
     for round in 0..rounds {
         // Which of the two runs first alternates, so that neither always meets the
         // machine warmer.
@@ -105,18 +106,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             let baseline = time(&without)?;
             (time(&with)?, baseline)
         };
-        let started = Instant::now();
-        for _ in 0..PASSES {
-            for document in &documents {
-                black_box(dossier_core::find_entities_and_events(black_box(document)));
-            }
-        }
-        let stage = started.elapsed().as_secs_f64() * 1000.0;
-        entities_ms.push(time_part(&mut documents, |document| {
+        let stage = time_on_documents(&mut documents, |document| {
+            black_box(dossier_core::find_entities_and_events(document));
+        });
+        entities_ms.push(time_on_documents(&mut documents, |document| {
             black_box(dossier_core::find_entities(document));
         }));
-        links_ms.push(time_part(&mut documents, dossier_core::link_quote_speakers));
-        events_ms.push(time_part(&mut documents, |document| {
+        links_ms.push(time_on_documents(&mut documents, dossier_core::link_quote_speakers));
+        events_ms.push(time_on_documents(&mut documents, |document| {
             black_box(dossier_core::find_events(document));
         }));
         added.push(parse / baseline.max(f64::EPSILON) - 1.0);
