@@ -7,6 +7,9 @@
 //! (`find_entities_and_events` on parsed documents, without the speaker links),
 //! as a cross-check: stage / (with − stage), and so is each of its three parts
 //! (entities, speaker links, dated events), to show where a cut must come from.
+//! The stage alone runs on one document after another, its code and word tables
+//! kept warm; it is timed as well right after each text is parsed without it, as
+//! parsing meets it, and the difference is what it pays for starting cold.
 //! The texts are the annotated articles of `tests/entities/` (in the style of
 //! the seed) and the seeds.
 //!
@@ -34,6 +37,23 @@ fn time_on_documents(documents: &mut [Document], mut work: impl FnMut(&mut Docum
         }
     }
     started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Milliseconds the stage takes right after each text is parsed without it,
+/// `PASSES` times over: only the stage is timed.
+fn time_after_parsing(texts: &[Vec<u8>]) -> anyhow::Result<f64> {
+    let mut elapsed = std::time::Duration::ZERO;
+    for _ in 0..PASSES {
+        for text in texts {
+            let documents = dossier_core::parse_without_entities_and_events(black_box(text), Format::Text)?;
+            let started = Instant::now();
+            for document in &documents {
+                black_box(dossier_core::find_entities_and_events(black_box(document)));
+            }
+            elapsed += started.elapsed();
+        }
+    }
+    Ok(elapsed.as_secs_f64() * 1000.0)
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
@@ -96,6 +116,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let (mut parse_ms, mut baseline_ms, mut stage_ms) = (Vec::new(), Vec::new(), Vec::new());
     let (mut added, mut estimated) = (Vec::new(), Vec::new());
     let (mut entities_ms, mut links_ms, mut events_ms) = (Vec::new(), Vec::new(), Vec::new());
+    let mut after_parse_ms = Vec::new();
     for round in 0..rounds {
         // Which of the two runs first alternates, so that neither always meets the
         // machine warmer.
@@ -116,6 +137,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         events_ms.push(time_on_documents(&mut documents, |document| {
             black_box(dossier_core::find_events(document));
         }));
+        after_parse_ms.push(time_after_parsing(&texts)?);
         added.push(parse / baseline.max(f64::EPSILON) - 1.0);
         estimated.push(stage / (parse - stage).max(f64::EPSILON));
         parse_ms.push(parse);
@@ -134,6 +156,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     line("parse with entities and events:   ", &parse_ms);
     line("parse without them:               ", &baseline_ms);
     line("entities and events alone:        ", &stage_ms);
+    line("  the same, right after parsing:  ", &after_parse_ms);
     line("  entities alone:                 ", &entities_ms);
     line("  speaker links alone:            ", &links_ms);
     line("  dated events alone:             ", &events_ms);
@@ -158,6 +181,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "parse_us_per_text": per_text(quantile(&parse_ms, 0.5)),
         "baseline_us_per_text": per_text(quantile(&baseline_ms, 0.5)),
         "stage_us_per_text": per_text(quantile(&stage_ms, 0.5)),
+        "stage_after_parse_us_per_text": per_text(quantile(&after_parse_ms, 0.5)),
         "parts_us_per_text": {
             "entities": per_text(quantile(&entities_ms, 0.5)),
             "speaker_links": per_text(quantile(&links_ms, 0.5)),
