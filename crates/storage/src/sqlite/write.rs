@@ -251,8 +251,11 @@ pub(crate) async fn write(
             .execute(&mut **transaction)
             .await?;
     }
-    if !keys.is_empty() {
-        move_recent_sketch_keys(transaction, RECENT_SKETCH_KEYS, KEYS_A_MOVE_STATEMENT).await?;
+    // Ids are given in order and never reused: the newest one counts the
+    // archive's documents, deleted ones included.
+    if let Some(newest) = sketched.iter().map(|row| row.id).max() {
+        let limit = recent_sketch_keys_limit(newest);
+        move_recent_sketch_keys(transaction, limit, KEYS_A_MOVE_STATEMENT).await?;
     }
     for sources in plan.sources.chunks(ROWS_PER_STATEMENT) {
         QueryBuilder::new(
@@ -359,11 +362,31 @@ pub(crate) async fn write(
     super::story::index(transaction, &written, &replaced).await
 }
 
-/// Lookup keys `recent_sketch_keys` holds before they are moved into
+/// The fewest lookup keys `recent_sketch_keys` holds before they are moved into
 /// `sketch_keys` (see migration 0009): about 11,000 documents' keys, some 120
 /// pages. A batch then changes at most those pages for its keys, and a move
-/// rewrites the pages of `sketch_keys` once for some forty batches of 256.
+/// rewrites the pages of `sketch_keys` once for ten batches.
 pub(crate) const RECENT_SKETCH_KEYS: i64 = 131_072;
+
+/// How many recent lookup keys move into `sketch_keys` at once in an archive of
+/// `documents`: the number that writes the fewest pages a document.
+///
+/// A batch's keys (`KEYS` for each of `BATCH_SIZE` documents, some 12,000) land
+/// on every page of the recent table, so a batch rewrites all of it: `r / p`
+/// pages for `r` recent keys, `p` keys a page. A move rewrites every page of
+/// `sketch_keys`, `KEYS · d / p` pages for `d` documents, once for every
+/// `r / KEYS` documents. A document's share, `r / (p · BATCH_SIZE) + KEYS² · d /
+/// (p · r)`, is least at `r = KEYS · √(d · BATCH_SIZE)`, where both halves are
+/// equal. A fixed limit made the moves' half grow with the archive: at a million
+/// documents (`p` is about 1,100 on 16 KiB pages) the fixed 131,072 keys cost 1.1
+/// pages a document where this limit, 384,000, costs 0.7, and the gap widens as
+/// the archive grows (the cost grows with `√d` rather than `d`). Below about
+/// 120,000 documents the fixed minimum holds: there moves are cheap anyway.
+pub(crate) fn recent_sketch_keys_limit(documents: i64) -> i64 {
+    let keys = similarity::KEYS as f64;
+    let optimum = keys * (documents.max(0) as f64 * crate::BATCH_SIZE as f64).sqrt();
+    (optimum as i64).max(RECENT_SKETCH_KEYS)
+}
 
 /// Recent lookup keys moved by one statement. A statement inside a transaction
 /// keeps the original of every page it changes until it ends, so that it can be
@@ -573,6 +596,30 @@ mod tests {
         let again = import(&store, "again.txt", generator.rewrite(&original, 1, 0.15).to_text()).await;
         assert_eq!(store.document(again).await.unwrap().story, story);
         assert_eq!(store.story_members(story).await.unwrap(), [first, rewrite, again]);
+    }
+
+    /// The recent keys move at the size where a batch's rewrite of the recent
+    /// table and its share of a move's rewrite of `sketch_keys` cost the same, never
+    /// below the fixed minimum.
+    #[test]
+    fn recent_keys_move_at_the_size_that_writes_least() {
+        assert_eq!(recent_sketch_keys_limit(0), RECENT_SKETCH_KEYS);
+        assert_eq!(recent_sketch_keys_limit(10_000), RECENT_SKETCH_KEYS);
+        let keys = similarity::KEYS as f64;
+        // Keys rewritten a document (pages, times the keys a page holds).
+        let rewritten = |documents: f64, recent: f64| {
+            let batch = crate::BATCH_SIZE as f64;
+            recent / batch + keys * keys * documents / recent
+        };
+        for documents in [1_000_000_i64, 5_000_000] {
+            let limit = recent_sketch_keys_limit(documents);
+            let best = rewritten(documents as f64, limit as f64);
+            for other in [limit / 2, limit * 2, RECENT_SKETCH_KEYS] {
+                assert!(rewritten(documents as f64, other as f64) > best, "{documents}: {other}");
+            }
+        }
+        // A million documents: 12 keys each, √(1,000,000 · 1,024) = 32,000.
+        assert_eq!(recent_sketch_keys_limit(1_000_000), 384_000);
     }
 
     /// A revised document's old keys are forgotten from whichever table holds them.
