@@ -14,6 +14,7 @@ mod entities;
 mod entry;
 mod events;
 pub mod exports;
+mod fast_map;
 pub mod feeds;
 mod front_matter;
 pub mod html;

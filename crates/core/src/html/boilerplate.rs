@@ -8,11 +8,11 @@
 //! `docs/extraction.md`).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use dom_query::{Document as Dom, NodeData, NodeRef, local_name};
+
+use crate::fast_map::FastMap;
 
 /// Class or id words that mark boilerplate wherever they appear in a word
 /// (`article-comments`, `shareBar`, `cookieConsent`). These are strong: an element
@@ -213,32 +213,7 @@ struct Gathered<'a> {
     body: Option<usize>,
     /// What each class attribute value met so far names: pages repeat the same few
     /// class lists on hundreds of elements.
-    classes: HashMap<Box<str>, Names, BuildHasherDefault<FxHasher>>,
-}
-
-/// The multiply-rotate hash of rustc's `FxHasher`: the class cache hashes short
-/// strings it owns, where SipHash's resistance to chosen keys buys nothing and
-/// costs more than the lookup saves.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
-        }
-        for &byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    classes: FastMap<Box<str>, Names>,
 }
 
 impl<'a> Gathered<'a> {
@@ -319,11 +294,7 @@ enum Judgement {
 /// Elements that are never article text: scripts and styles, forms' controls,
 /// embedded frames, navigation, asides and footers, landmark roles other than the
 /// main one, hidden elements, and comments or author boxes marked up as such.
-fn judge(
-    element: &dom_query::Element,
-    in_body: bool,
-    classes: &mut HashMap<Box<str>, Names, BuildHasherDefault<FxHasher>>,
-) -> Judgement {
+fn judge(element: &dom_query::Element, in_body: bool, classes: &mut FastMap<Box<str>, Names>) -> Judgement {
     let name = &element.name.local;
     if matches!(
         &**name,
