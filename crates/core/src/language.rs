@@ -15,7 +15,6 @@
 use std::sync::OnceLock;
 
 use crate::fast_map::FastMap;
-
 use crate::model::{Block, Document};
 
 /// Characters of text the language detector looks at: enough prose for a reliable

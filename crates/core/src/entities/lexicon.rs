@@ -8,9 +8,8 @@
 
 use std::sync::LazyLock;
 
+use crate::fast_map::FastMap;
 use crate::word_key::WordKey as Key;
-
-pub(super) use crate::fast_map::FastMap;
 
 /// The lists a word as written is on.
 pub(super) mod written {

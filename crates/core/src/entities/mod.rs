@@ -25,8 +25,9 @@ mod scan;
 use std::borrow::Cow;
 use std::cell::Cell;
 
+use crate::fast_map::FastMap;
 use crate::model::{Block, Document, Entity, EntityKind, Mention, Quote};
-use lexicon::{FastMap, lower, written};
+use lexicon::{lower, written};
 use scan::{Candidate, Evidence, TextKind};
 
 /// The entities `document` names, in order of their first mention, each once with

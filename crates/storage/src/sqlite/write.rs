@@ -251,11 +251,11 @@ pub(crate) async fn write(
             .execute(&mut **transaction)
             .await?;
     }
-    // Ids are given in order and never reused: the newest one counts the
-    // archive's documents, deleted ones included.
-    if let Some(newest) = sketched.iter().map(|row| row.id).max() {
-        let limit = recent_sketch_keys_limit(newest);
-        move_recent_sketch_keys(transaction, limit, KEYS_A_MOVE_STATEMENT).await?;
+    if !keys.is_empty() {
+        // Ids are given in order and never reused: the newest one counts the
+        // archive's documents, deleted ones included.
+        let newest = sketched.iter().map(|row| row.id).max().unwrap_or(0);
+        move_recent_sketch_keys(transaction, recent_sketch_keys_limit(newest), KEYS_A_MOVE_STATEMENT).await?;
     }
     for sources in plan.sources.chunks(ROWS_PER_STATEMENT) {
         QueryBuilder::new(
