@@ -95,26 +95,26 @@ pub(crate) async fn ask(
         }
     }
     if !questions.keys.is_empty() {
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT k.value, (SELECT group_concat(document_id) FROM
-                                 (SELECT document_id FROM sketch_keys WHERE key = k.value
-                                  UNION ALL
-                                  SELECT document_id FROM recent_sketch_keys WHERE key = k.value
-                                  ORDER BY document_id DESC LIMIT {}))
-             FROM json_each(?1) k",
+        // One row for all the keys, `key ids;key ids;…` (`key_lists`): each result
+        // row crosses from the connection's thread to this one and wakes it, and a
+        // batch's twelve thousand keys, a row each, kept both threads switching
+        // rather than working (see `crate::sqlite::story::index`, which does the same).
+        let (found,): (Option<String>,) = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT group_concat(value || ' ' || ids, ';') FROM
+                 (SELECT k.value AS value,
+                         (SELECT group_concat(document_id) FROM
+                              (SELECT document_id FROM sketch_keys WHERE key = k.value
+                               UNION ALL
+                               SELECT document_id FROM recent_sketch_keys WHERE key = k.value
+                               ORDER BY document_id DESC LIMIT {})) AS ids
+                  FROM json_each(?1) k)
+             WHERE ids IS NOT NULL",
             similarity::CANDIDATES_PER_KEY
         )))
         .bind(json_list(&questions.keys))
-        .fetch_all(&mut **transaction)
+        .fetch_one(&mut **transaction)
         .await?;
-        for (key, ids) in rows {
-            let mut ids: Vec<i64> =
-                ids.unwrap_or_default().split(',').filter_map(|id| id.parse().ok()).collect();
-            if !ids.is_empty() {
-                ids.sort_unstable_by(|left, right| right.cmp(left));
-                answers.keys.insert(key, ids);
-            }
-        }
+        answers.keys = key_lists(found.as_deref().unwrap_or_default());
         let candidates = questions.candidate_ids(&answers.keys);
         if !candidates.is_empty() {
             let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
@@ -147,6 +147,22 @@ pub(crate) async fn ask(
         .await?;
     answers.next_id = next_id;
     Ok(answers)
+}
+
+/// The stored documents behind each lookup key, from `key ids;key ids;…` (ids
+/// comma-separated), newest first. Keys with no ids are left out.
+fn key_lists(found: &str) -> HashMap<i64, Vec<i64>> {
+    let mut keys = HashMap::new();
+    for entry in found.split(';') {
+        let Some((key, ids)) = entry.split_once(' ') else { continue };
+        let Ok(key) = key.parse() else { continue };
+        let mut ids: Vec<i64> = ids.split(',').filter_map(|id| id.parse().ok()).collect();
+        if !ids.is_empty() {
+            ids.sort_unstable_by(|left, right| right.cmp(left));
+            keys.insert(key, ids);
+        }
+    }
+    keys
 }
 
 /// Writes a batch's plan: one multi-row statement per table, but for the rare
@@ -596,6 +612,17 @@ mod tests {
         let again = import(&store, "again.txt", generator.rewrite(&original, 1, 0.15).to_text()).await;
         assert_eq!(store.document(again).await.unwrap().story, story);
         assert_eq!(store.story_members(story).await.unwrap(), [first, rewrite, again]);
+    }
+
+    /// The one row of key lookups reads back as each key's documents, newest
+    /// first; negative keys are keys, and a key without documents is none.
+    #[test]
+    fn key_lists_read_back_every_key_and_its_documents() {
+        let keys = key_lists("-9223372036854775808 3,17,5;42 8;7 ;x 1;55");
+        assert_eq!(keys.len(), 2, "{keys:?}");
+        assert_eq!(keys[&i64::MIN], vec![17, 5, 3]);
+        assert_eq!(keys[&42], vec![8]);
+        assert!(key_lists("").is_empty());
     }
 
     /// The recent keys move at the size where a batch's rewrite of the recent
