@@ -46,6 +46,13 @@ pub const STEPS: [(&str, &str); 7] = [
 ];
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
+    // `bench storage --help` as well as `bench --help` (`bench extract` says more).
+    if args.first().is_none_or(|first| first != "extract")
+        && args.iter().any(|arg| arg == "-h" || arg == "--help")
+    {
+        println!("{USAGE}");
+        return Ok(());
+    }
     match args.first().map(String::as_str) {
         Some("storage") => bench_storage::run(&args[1..]),
         Some("extract") => bench_extract::run(&args[1..]),
@@ -56,10 +63,6 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             let options = options(&args[1..])?;
             let written = bench_report::write(options.quick, &options.out)?;
             println!("{} written", written.display());
-            Ok(())
-        }
-        Some("-h" | "--help") => {
-            println!("{USAGE}");
             Ok(())
         }
         None => all(options(args)?),
