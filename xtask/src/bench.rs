@@ -46,7 +46,7 @@ pub const STEPS: [(&str, &str); 7] = [
 ];
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    // `bench storage --help` as well as `bench --help` (`bench extract` says more).
+    // `bench storage --help` as well as `bench --help`; `bench extract` prints its own line.
     if args.first().is_none_or(|first| first != "extract")
         && args.iter().any(|arg| arg == "-h" || arg == "--help")
     {

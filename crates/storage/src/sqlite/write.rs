@@ -99,16 +99,16 @@ pub(crate) async fn ask(
         // row crosses from the connection's thread to this one and wakes it, and a
         // batch's twelve thousand keys, a row each, kept both threads switching
         // rather than working (see `crate::sqlite::story::index`, which does the same).
+        // A key no document has gives NULL, which `group_concat` leaves out.
         let (found,): (Option<String>,) = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT group_concat(value || ' ' || ids, ';') FROM
-                 (SELECT k.value AS value,
-                         (SELECT group_concat(document_id) FROM
-                              (SELECT document_id FROM sketch_keys WHERE key = k.value
-                               UNION ALL
-                               SELECT document_id FROM recent_sketch_keys WHERE key = k.value
-                               ORDER BY document_id DESC LIMIT {})) AS ids
-                  FROM json_each(?1) k)
-             WHERE ids IS NOT NULL",
+            "SELECT group_concat(k.value || ' ' ||
+                        (SELECT group_concat(document_id) FROM
+                             (SELECT document_id FROM sketch_keys WHERE key = k.value
+                              UNION ALL
+                              SELECT document_id FROM recent_sketch_keys WHERE key = k.value
+                              ORDER BY document_id DESC LIMIT {})),
+                        ';')
+             FROM json_each(?1) k",
             similarity::CANDIDATES_PER_KEY
         )))
         .bind(json_list(&questions.keys))
