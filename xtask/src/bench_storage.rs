@@ -623,7 +623,7 @@ impl PeerSearch {
     pub(crate) async fn open(path: &Path) -> anyhow::Result<PeerSearch> {
         use sqlx::Connection;
         let connection =
-            sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", path.display())).await?;
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}-search?mode=ro", path.display())).await?;
         Ok(PeerSearch { connection: tokio::sync::Mutex::new(connection) })
     }
 
@@ -733,9 +733,10 @@ fn bytes_written() -> Option<u64> {
     io.lines().find_map(|line| line.strip_prefix("write_bytes:")).and_then(|value| value.trim().parse().ok())
 }
 
+/// The archive's bytes: its file, its search index's (`PATH-search`), and their logs.
 fn file_size(path: &Path) -> u64 {
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
-    [path.to_owned(), wal]
+    let file = |suffix: &str| PathBuf::from(format!("{}{suffix}", path.display()));
+    [file(""), file("-wal"), file("-search"), file("-search-wal")]
         .iter()
         .filter_map(|path| std::fs::metadata(path).ok())
         .map(|metadata| metadata.len())

@@ -282,13 +282,21 @@ impl Store {
     /// With a run, each item's outcome is recorded in the import history.
     pub async fn import_batch(&self, run_id: Option<i64>, items: Vec<ImportItem>) -> Result<Vec<ItemResult>> {
         let mut writer = self.writer().await?;
-        self.write_batch(&mut writer, run_id, items).await
+        let results = self.write_batch(&mut writer, run_id, items).await?;
+        writer.finish().await?;
+        Ok(results)
     }
 
     /// What an import writes its batches through.
     pub(crate) async fn writer(&self) -> Result<Writer<'_>> {
         Ok(match &self.backend {
-            Backend::Sqlite(pool) => Writer::Sqlite(pool.acquire().await?),
+            Backend::Sqlite(pool) => {
+                // A connection of its own, without the search index's file attached
+                // (see `sqlite::search_index`), which a task of its own writes.
+                let options = pool.connect_options();
+                let connection = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await?;
+                Writer::Sqlite(connection, Box::new(sqlite::search_index::IndexWriter::new(&options)))
+            }
             Backend::Postgres(database) => Writer::Postgres(database),
         })
     }
@@ -301,8 +309,8 @@ impl Store {
         items: Vec<ImportItem>,
     ) -> Result<Vec<ItemResult>> {
         match writer {
-            Writer::Sqlite(connection) => {
-                sqlite::import_batch(connection, self.story_threshold, run_id, items).await
+            Writer::Sqlite(connection, index) => {
+                sqlite::import_batch(connection, index, self.story_threshold, run_id, items).await
             }
             Writer::Postgres(database) => {
                 postgres::import_batch(database, self.story_threshold, run_id, items).await
@@ -312,13 +320,26 @@ impl Store {
 }
 
 /// What an import writes through, batch after batch. On SQLite, one connection
-/// kept for the whole import: each connection has a page cache of its own, and
+/// of its own kept for the whole import (and the search index's writer): each connection has a page cache of its own, and
 /// the pool hands its connections out in turn, so batches written through
 /// whichever one was free would find the pages the last batch read and wrote in
 /// another cache, and the import would hold several caches' worth of memory.
 pub(crate) enum Writer<'a> {
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    /// The connection, and the search index's writer (see `sqlite::search_index`).
+    Sqlite(sqlx::SqliteConnection, Box<sqlite::search_index::IndexWriter>),
     Postgres(&'a postgres::Database),
+}
+
+impl Writer<'_> {
+    /// Waits for what is still being written (on SQLite, the last batch's search
+    /// rows). A writer dropped without it leaves that to the archive's next opening.
+    pub(crate) async fn finish(self) -> Result<()> {
+        if let Writer::Sqlite(mut connection, index) = self {
+            index.finish(&mut connection).await?;
+            sqlite::search_index::close(connection).await;
+        }
+        Ok(())
+    }
 }
 
 /// The text the body column indexes: the dek and every block's text.

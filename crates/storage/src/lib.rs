@@ -86,6 +86,7 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0011_unused_indexes.sql",
     "0012_language_in_order.sql",
     "0013_fts_automerge.sql",
+    "0014_search_file.sql",
 );
 
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":

@@ -61,7 +61,7 @@ impl Store {
             on_results(self.write_batch(&mut writer, run_id, items).await?);
         }
         ahead.finish().await;
-        Ok(())
+        writer.finish().await
     }
 }
 

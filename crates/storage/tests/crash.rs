@@ -1,5 +1,6 @@
 //! A writer killed in the middle of an import leaves a consistent archive: whole
-//! batches or nothing, never a document without its source or search entry.
+//! batches or nothing, never a document without its source, nor one neither
+//! searchable nor listed to be indexed when the archive next opens.
 //!
 //! The test binary runs itself as the writer (selected by an environment variable),
 //! waits until that child reports committed batches, kills it with SIGKILL while it
@@ -94,12 +95,48 @@ fn a_writer_killed_mid_batch_leaves_no_partial_documents() {
         .await
         .unwrap();
         assert_eq!(orphan_sources, 0);
-        let (indexed,) = scalar("SELECT count(*) FROM documents_fts").fetch_one(&mut connection).await.unwrap();
-        assert_eq!(indexed, documents, "every document, and only those, is searchable");
+        // The search index is a file of its own, written after each commit: a
+        // document is in it or still listed to be indexed, and nothing else is in it.
+        attach_index(&mut connection, &db).await;
+        let (unfindable,) = scalar(
+            "SELECT count(*) FROM documents d WHERE d.id NOT IN (SELECT document_id FROM search_pending)
+             AND d.id NOT IN (SELECT rowid FROM search.documents_fts)",
+        )
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+        assert_eq!(unfindable, 0, "every document is indexed or listed to be");
+        let (strays,) =
+            scalar("SELECT count(*) FROM search.documents_fts WHERE rowid NOT IN (SELECT id FROM documents)")
+                .fetch_one(&mut connection)
+                .await
+                .unwrap();
+        assert_eq!(strays, 0, "only stored documents are indexed");
     });
-    // And the archive opens and takes more work.
+    // And the archive opens, catches its search index up and takes more work.
     runtime.block_on(async {
         let store = Store::open(&db).await.unwrap();
         store.import_batch(None, batch(999)).await.unwrap();
+        store.close().await;
+        use sqlx::Connection;
+        let mut connection =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        attach_index(&mut connection, &db).await;
+        let (documents, indexed, pending): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM search.documents_fts),
+                    (SELECT count(*) FROM search_pending)",
+        )
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+        assert_eq!((indexed, pending), (documents, 0), "every document, and only those, is searchable");
     });
+}
+
+async fn attach_index(connection: &mut sqlx::SqliteConnection, db: &Path) {
+    sqlx::query("ATTACH DATABASE ?1 AS search")
+        .bind(format!("{}-search", db.display()))
+        .execute(&mut *connection)
+        .await
+        .unwrap();
 }

@@ -177,7 +177,7 @@ async fn the_database_survives_reopening(archive: Archive) {
         // The search index's settings are stored in the file: a batch is flushed
         // once (`hashsize`), and segments merge sixteen at a time (`automerge`).
         let settings = archive
-            .rows("SELECT k || '=' || v FROM documents_fts_config WHERE k <> 'version' ORDER BY k")
+            .rows("SELECT k || '=' || v FROM search.documents_fts_config WHERE k <> 'version' ORDER BY k")
             .await;
         assert_eq!(settings, ["automerge=16", "hashsize=33554432"]);
     }

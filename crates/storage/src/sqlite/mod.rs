@@ -16,6 +16,7 @@ mod read;
 mod reading;
 mod reparse;
 mod search;
+pub(crate) mod search_index;
 pub(crate) mod story;
 mod write;
 
@@ -81,17 +82,32 @@ pub(crate) async fn open(path: &Path, mapped: bool) -> Result<SqlitePool> {
         // Keeps the query planner's statistics current, cheaply (`PRAGMA optimize`
         // reads at most 400 rows of an index), when a connection closes.
         .optimize_on_close(true, 400);
+    // The full-text index's file (see `search_index`), made before any connection
+    // attaches it.
+    let mut index = search_index::prepare(&options).await?;
+    let index_path = std::sync::Arc::new(search_index::path_of(path));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         // A check before lending a connection is a round trip to its thread, and
         // finds nothing: the database is a file in this process, not a server
         // that may have gone away.
         .test_before_acquire(false)
-        .after_connect(|connection, _| Box::pin(rank::register(connection)))
+        .after_connect(move |connection, _| {
+            let index_path = index_path.clone();
+            Box::pin(async move {
+                search_index::attach(connection, &index_path, mapped).await?;
+                rank::register(connection).await
+            })
+        })
         .connect_with(options)
         .await
         .map_err(open_error)?;
     MIGRATOR.run(&pool).await?;
+    let caught_up = search_index::catch_up(&pool, &mut index).await?;
+    search_index::close(index).await;
+    if caught_up > 0 {
+        tracing::info!(documents = caught_up, "brought the search index up to date");
+    }
     let indexed = story::index_backlog(&pool).await?;
     if indexed > 0 {
         tracing::info!(documents = indexed, "indexed the entities, quotes and events of stored documents");

@@ -3,6 +3,7 @@
 
 use sqlx::{AssertSqlSafe, SqlitePool};
 
+use super::search_index::IndexWriter;
 use super::write::{ask, write};
 use crate::Result;
 use crate::plan::{Plan, Questions};
@@ -34,7 +35,11 @@ pub(crate) async fn apply_reparse(
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let answers = ask(&mut transaction, &Questions::of_changes(changes), story_threshold).await?;
     let (plan, outcomes) = Plan::reparse(changes, answers, story_threshold);
-    write(&mut transaction, &plan, None).await?;
+    let rows = write(&mut transaction, &plan, None).await?;
     transaction.commit().await?;
+    // The page's search rows, written before the next page is read.
+    let mut index = IndexWriter::new(&pool.connect_options());
+    index.start(rows).await?;
+    index.finish(&mut *pool.acquire().await?).await?;
     Ok(outcomes)
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use sqlx::{AssertSqlSafe, Connection, QueryBuilder, SqliteConnection, SqlitePool};
 
+use super::search_index::{IndexRow, IndexWriter};
 use crate::import::{ImportItem, ItemOutcome, ItemResult, PreparedDocument};
 use crate::plan::{Answers, Plan, Questions, Row, lookup_keys};
 use crate::{Result, similarity};
@@ -32,15 +33,19 @@ pub(crate) async fn finish_import(pool: &SqlitePool, run_id: i64) -> Result<()> 
 /// plan is made from stay true until the commit (see `crate::plan`).
 pub(crate) async fn import_batch(
     connection: &mut SqliteConnection,
+    index: &mut IndexWriter,
     story_threshold: f64,
     run_id: Option<i64>,
     items: Vec<ImportItem>,
 ) -> Result<Vec<ItemResult>> {
     let mut transaction = connection.begin_with("BEGIN IMMEDIATE").await?;
+    index.forget_indexed(&mut transaction).await?;
     let answers = ask(&mut transaction, &Questions::of(&items), story_threshold).await?;
     let plan = Plan::new(&items, answers, story_threshold);
-    write(&mut transaction, &plan, run_id).await?;
+    let rows = write(&mut transaction, &plan, run_id).await?;
     transaction.commit().await?;
+    // Indexed while the next batch is stored (see `search_index`).
+    index.start(rows).await?;
     Ok(plan.results)
 }
 
@@ -167,11 +172,13 @@ fn key_lists(found: &str) -> HashMap<i64, Vec<i64>> {
 
 /// Writes a batch's plan: one multi-row statement per table, but for the rare
 /// revisions and story merges.
+/// Writes `plan` in `transaction`; returns the search index's rows for the
+/// documents whose text it wrote, listed in `search_pending` (see `search_index`).
 pub(crate) async fn write(
     transaction: &mut Transaction<'_>,
     plan: &Plan<'_>,
     run_id: Option<i64>,
-) -> Result<()> {
+) -> Result<Vec<IndexRow>> {
     for originals in plan.originals.chunks(ROWS_PER_STATEMENT) {
         QueryBuilder::new("INSERT INTO originals (sha256, byte_length, compression, data) ")
             .push_values(originals, |mut row, original| {
@@ -371,11 +378,12 @@ pub(crate) async fn write(
         }
     }
     for row in &plan.inserts {
-        index.add(row.id, row.prepared);
+        index.add(row.id, row.prepared, false);
     }
-    index.write(transaction).await?;
+    let rows = index.write(transaction).await?;
     let (written, replaced) = crate::story::written(plan);
-    super::story::index(transaction, &written, &replaced).await
+    super::story::index(transaction, &written, &replaced).await?;
+    Ok(rows)
 }
 
 /// The fewest lookup keys `recent_sketch_keys` holds before they are moved into
@@ -507,40 +515,33 @@ pub(crate) async fn replace_document(
     .bind(id)
     .execute(&mut **transaction)
     .await?;
-    sqlx::query("DELETE FROM documents_fts WHERE rowid = ?").bind(id).execute(&mut **transaction).await?;
-    index.add(id, prepared);
+    index.add(id, prepared, true);
     Ok(())
 }
 
-/// Search-index rows waiting to be written. FTS5 flushes its in-memory index at
-/// every statement savepoint, and every statement that may fail halfway opens
-/// one; rows inserted one at a time between other statements would each become
-/// a tiny index segment to merge later. So the rows of a batch are written at its
-/// end, in one statement.
+/// The search index's rows of a batch's documents, gathered as they are written.
 #[derive(Debug, Default)]
 pub(crate) struct PendingIndex {
-    rows: Vec<(i64, String, String)>,
+    rows: Vec<IndexRow>,
 }
 
 impl PendingIndex {
-    pub(crate) fn add(&mut self, id: i64, prepared: &PreparedDocument) {
-        self.rows.push((id, prepared.document.title.clone(), prepared.body.clone()));
+    /// `replaces`: the document was stored before, and its old rows go.
+    pub(crate) fn add(&mut self, id: i64, prepared: &PreparedDocument, replaces: bool) {
+        let (title, body) = (prepared.document.title.clone(), prepared.body.clone());
+        self.rows.push(IndexRow { id, title, body, replaces });
     }
 
-    pub(crate) async fn write(self, transaction: &mut Transaction<'_>) -> Result<()> {
-        // 3 parameters a row, well under SQLite's limit of 32,766 a statement.
-        for rows in self.rows.chunks(1000) {
-            let sql = format!(
-                "INSERT INTO documents_fts (rowid, title, body) VALUES {}",
-                vec!["(?, ?, ?)"; rows.len()].join(", ")
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (id, title, body) in rows {
-                query = query.bind(*id).bind(title.as_str()).bind(body.as_str());
-            }
-            query.execute(&mut **transaction).await?;
+    /// Lists the documents in `search_pending` and hands back their rows.
+    pub(crate) async fn write(self, transaction: &mut Transaction<'_>) -> Result<Vec<IndexRow>> {
+        if !self.rows.is_empty() {
+            let ids: Vec<i64> = self.rows.iter().map(|row| row.id).collect();
+            sqlx::query("INSERT OR IGNORE INTO search_pending (document_id) SELECT value FROM json_each(?1)")
+                .bind(json_list(&ids))
+                .execute(&mut **transaction)
+                .await?;
         }
-        Ok(())
+        Ok(self.rows)
     }
 }
 

@@ -113,6 +113,12 @@ impl Archive {
             Location::Sqlite { path, .. } => {
                 let mut connection =
                     sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+                // The search index's file, as the store's connections see it.
+                sqlx::query("ATTACH DATABASE ?1 AS search")
+                    .bind(format!("{}-search", path.display()))
+                    .execute(&mut connection)
+                    .await
+                    .unwrap();
                 let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&mut connection).await.unwrap();
                 rows.into_iter().map(|(value,)| value).collect()
             }
