@@ -171,9 +171,8 @@ fn key_lists(found: &str) -> HashMap<i64, Vec<i64>> {
 }
 
 /// Writes a batch's plan: one multi-row statement per table, but for the rare
-/// revisions and story merges.
-/// Writes `plan` in `transaction`; returns the search index's rows for the
-/// documents whose text it wrote, listed in `search_pending` (see `search_index`).
+/// revisions and story merges. Returns the search index's rows of the documents
+/// whose text it wrote, which it lists in `search_pending` (see `search_index`).
 pub(crate) async fn write(
     transaction: &mut Transaction<'_>,
     plan: &Plan<'_>,
