@@ -168,6 +168,8 @@ async fn forget_pending<'c>(executor: impl sqlx::SqliteExecutor<'c>, ids: &[i64]
 
 /// Documents read from the archive and indexed at a time when catching up.
 const CATCH_UP_PAGE: i64 = 500;
+/// Catching up on this many documents or more logs its progress, every as many.
+const CATCH_UP_REPORT: i64 = 50_000;
 
 /// Brings the index file up to date with the archive: rebuilds it when it is not
 /// this archive's (see the module's comment), then indexes every document listed
@@ -214,6 +216,16 @@ pub(crate) async fn catch_up(pool: &SqlitePool, index: &mut SqliteConnection) ->
     let Some(last) = last else {
         return Ok(0);
     };
+    // A whole archive's index (the first opening after an upgrade, a deleted index
+    // file) takes minutes at a million documents: say so, and how far it is.
+    let (listed,): (i64,) = sqlx::query_as("SELECT count(*) FROM search_pending WHERE document_id <= ?1")
+        .bind(last)
+        .fetch_one(pool)
+        .await?;
+    let long = listed >= CATCH_UP_REPORT;
+    if long {
+        tracing::info!(documents = listed, "building the search index");
+    }
     let mut indexed = 0;
     loop {
         let rows: Vec<(i64, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -255,7 +267,11 @@ pub(crate) async fn catch_up(pool: &SqlitePool, index: &mut SqliteConnection) ->
         }
         write_rows(index, &index_rows).await?;
         forget_pending(pool, &ids).await?;
+        let before = indexed;
         indexed += index_rows.len() as u64;
+        if long && before / CATCH_UP_REPORT as u64 != indexed / CATCH_UP_REPORT as u64 {
+            tracing::info!(documents = indexed, of = listed, "building the search index");
+        }
     }
 }
 
