@@ -266,6 +266,15 @@ impl Store {
         Store::open(Path::new(path.unwrap_or(location))).await
     }
 
+    /// The SQLite pool of a SQLite store, for the backend's unit tests.
+    #[cfg(test)]
+    pub(crate) fn sqlite_pool(&self) -> &sqlx::SqlitePool {
+        match &self.backend {
+            Backend::Sqlite(pool) => pool,
+            Backend::Postgres(_) => unreachable!("a SQLite store"),
+        }
+    }
+
     fn with_backend(backend: Backend) -> Store {
         Store { backend, ranking_window: RANKING_WINDOW, story_threshold: similarity::DEFAULT_THRESHOLD }
     }

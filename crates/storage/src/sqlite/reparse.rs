@@ -3,7 +3,7 @@
 
 use sqlx::{AssertSqlSafe, SqlitePool};
 
-use super::search_index::IndexWriter;
+use super::search_index;
 use super::write::{ask, write};
 use crate::Result;
 use crate::plan::{Plan, Questions};
@@ -38,8 +38,6 @@ pub(crate) async fn apply_reparse(
     let rows = write(&mut transaction, &plan, None).await?;
     transaction.commit().await?;
     // The page's search rows, written before the next page is read.
-    let mut index = IndexWriter::new(&pool.connect_options());
-    index.start(rows).await?;
-    index.finish(&mut *pool.acquire().await?).await?;
+    search_index::index_now(&mut *pool.acquire().await?, &rows).await?;
     Ok(outcomes)
 }

@@ -157,6 +157,18 @@ async fn write_rows(index: &mut SqliteConnection, rows: &[IndexRow]) -> Result<(
     Ok(())
 }
 
+/// Indexes `rows` at once through `connection`, a pooled one (the index's file
+/// attached), then takes them off `search_pending`: two transactions, in that
+/// order, as an import's writer and its index task do.
+pub(crate) async fn index_now(connection: &mut SqliteConnection, rows: &[IndexRow]) -> Result<()> {
+    write_rows(connection, rows).await?;
+    if !rows.is_empty() {
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        forget_pending(&mut *connection, &ids).await?;
+    }
+    Ok(())
+}
+
 /// Takes documents off `search_pending` once their rows are committed.
 async fn forget_pending<'c>(executor: impl sqlx::SqliteExecutor<'c>, ids: &[i64]) -> Result<()> {
     sqlx::query("DELETE FROM search_pending WHERE document_id IN (SELECT value FROM json_each(?1))")
@@ -287,9 +299,9 @@ pub(crate) async fn close(connection: SqliteConnection) {
 type Indexing = tokio::task::JoinHandle<Result<(SqliteConnection, Vec<i64>)>>;
 
 /// Indexes an import's batches on a task of its own, one batch behind the
-/// writer: [`IndexWriter::start`] hands it a committed batch's rows, and the ids
-/// it has indexed come back through [`IndexWriter::take_indexed`], for the
-/// writer's next transaction to take off `search_pending`.
+/// writer: [`IndexWriter::start`] hands it a committed batch's rows, and the
+/// writer's next transaction takes the ids it has indexed off `search_pending`
+/// ([`IndexWriter::forget_indexed`]).
 pub(crate) struct IndexWriter {
     options: SqliteConnectOptions,
     connection: Option<SqliteConnection>,
@@ -333,7 +345,7 @@ impl IndexWriter {
     }
 
     /// The documents indexed since last asked, to take off `search_pending`.
-    pub(crate) fn take_indexed(&mut self) -> Vec<i64> {
+    fn take_indexed(&mut self) -> Vec<i64> {
         std::mem::take(&mut self.indexed)
     }
 
@@ -369,13 +381,10 @@ impl IndexWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Backend, ImportItem, Store};
+    use crate::{ImportItem, Store};
 
     fn pool(store: &Store) -> &SqlitePool {
-        match &store.backend {
-            Backend::Sqlite(pool) => pool,
-            Backend::Postgres(_) => unreachable!("a SQLite store"),
-        }
+        store.sqlite_pool()
     }
 
     /// An archive of three documents, each with a word of its own.

@@ -547,13 +547,10 @@ impl PendingIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Backend, Store};
+    use crate::Store;
 
     fn pool(store: &Store) -> &SqlitePool {
-        match &store.backend {
-            Backend::Sqlite(pool) => pool,
-            Backend::Postgres(_) => unreachable!("a SQLite store"),
-        }
+        store.sqlite_pool()
     }
 
     async fn keys_in(store: &Store, table: &str) -> i64 {
