@@ -38,10 +38,11 @@ pub(crate) type DocumentRow = (
     i64,
     Vec<u8>,
     String,
+    Option<String>,
 );
 pub(crate) type SketchRow = (i64, Vec<u8>);
 pub(crate) type DocumentTagRow = (i64, i64);
-pub(crate) type RevisionRow = (i64, i64, String, Vec<u8>, String);
+pub(crate) type RevisionRow = (i64, i64, String, Vec<u8>, String, Option<String>);
 pub(crate) type ReadingRow = (i64, Option<String>, i64, String);
 pub(crate) type SourceRow = (i64, i64, String, String, i64, String, String, bool);
 pub(crate) type ImportItemRow = (i64, i64, String, String, Option<i64>, Option<String>);
@@ -55,7 +56,9 @@ const ORIGINALS: &str = "SELECT id, sha256, byte_length, compression, data FROM 
 const TAGS: &str = "SELECT id, name FROM tags";
 const RUNS: &str = "SELECT id, started_at, finished_at FROM import_runs";
 const DOCUMENTS: &str = "SELECT id, fingerprint, title, published, site, language, url, authors, excerpt, \
-                         word_count, story_id, model, added_at FROM documents";
+                         word_count, story_id, model, added_at, model_original FROM documents";
+const REVISIONS: &str =
+    "SELECT id, document_id, fingerprint, model, superseded_at, model_original FROM revisions";
 const SOURCES: &str = "SELECT id, document_id, location, format, position, original_sha256, imported_at, sets_text FROM sources";
 const ITEMS: &str = "SELECT id, run_id, location, outcome, document_id, error FROM import_items";
 const READING: &str = "SELECT document_id, read_at, position, updated_at FROM reading_states";
@@ -142,9 +145,7 @@ impl Store {
                 documents,
                 sketches: self.range("SELECT document_id, sketch FROM document_sketches", range).await?,
                 tags: self.range("SELECT document_id, tag_id FROM document_tags", range).await?,
-                revisions: self
-                    .range("SELECT id, document_id, fingerprint, model, superseded_at FROM revisions", range)
-                    .await?,
+                revisions: self.range(REVISIONS, range).await?,
                 reading: self.range(READING, range).await?,
             };
             written += page.documents.len() as i64;
@@ -200,15 +201,9 @@ impl Store {
                 },
             )
             .await?,
-            self.compare::<RevisionRow>(
-                target,
-                "revisions",
-                "SELECT id, document_id, fingerprint, model, superseded_at FROM revisions",
-                "id",
-                |row, hash| {
-                    hash.i64(row.0).i64(row.1).text(&row.2).bytes(&row.3).text(&row.4);
-                },
-            )
+            self.compare::<RevisionRow>(target, "revisions", REVISIONS, "id", |row, hash| {
+                hash.i64(row.0).i64(row.1).text(&row.2).bytes(&row.3).text(&row.4).optional(&row.5);
+            })
             .await?,
             self.compare::<ReadingRow>(target, "reading_states", READING, "document_id", |row, hash| {
                 hash.i64(row.0).optional(&row.1).i64(row.2).text(&row.3);
@@ -371,7 +366,7 @@ fn checksum_document(row: &DocumentRow, hash: &mut Checksum) {
         .optional(&row.4)
         .optional(&row.5)
         .optional(&row.6);
-    hash.text(&row.7).text(&row.8).i64(row.9).i64(row.10).bytes(&row.11).text(&row.12);
+    hash.text(&row.7).text(&row.8).i64(row.9).i64(row.10).bytes(&row.11).text(&row.12).optional(&row.13);
 }
 
 /// SHA-256 over length-prefixed fields, so that no two rows hash alike by accident

@@ -70,8 +70,9 @@ impl Store {
     }
 }
 
-/// A backend's document row for an export: id, compressed model, whether read.
-pub(crate) type ExportRow = (i64, Vec<u8>, bool);
+/// A backend's document row for an export: id, compressed model, the original
+/// it was compressed against, whether read.
+pub(crate) type ExportRow = (i64, Vec<u8>, Option<Vec<u8>>, bool);
 
 /// The documents of `rows` with their `tags` (document id, tag name), each
 /// document's tags in the order given.
@@ -81,10 +82,10 @@ fn exported(rows: Vec<ExportRow>, tags: Vec<(i64, String)>) -> Result<Vec<Export
         tags_by_document.entry(id).or_default().push(name);
     }
     rows.into_iter()
-        .map(|(id, model, read)| {
+        .map(|(id, model, original, read)| {
             Ok(ExportedDocument {
                 id,
-                document: decode_model(id, &model)?,
+                document: decode_model(id, &model, original.as_deref())?,
                 tags: tags_by_document.remove(&id).unwrap_or_default(),
                 read,
             })

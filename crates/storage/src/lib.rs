@@ -87,6 +87,7 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("sqlite":
     "0012_language_in_order.sql",
     "0013_fts_automerge.sql",
     "0014_search_file.sql",
+    "0015_model_original.sql",
 );
 
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":
@@ -96,6 +97,7 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres":
     "0004_highlights.sql",
     "0005_story.sql",
     "0006_images.sql",
+    "0007_model_original.sql",
 );
 
 /// Migrations as sqlx names them from their files: `0001_initial.sql` is version 1,

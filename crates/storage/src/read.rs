@@ -99,17 +99,17 @@ impl Store {
 /// A source as both backends select it: location, format, original's SHA-256, import time.
 pub(crate) type SourceRow = (String, String, String, String);
 
-/// A document row (model, added at, story) and its source rows, as a `StoredDocument`.
-pub(crate) fn stored_document(
-    id: i64,
-    row: (Vec<u8>, String, i64),
-    sources: Vec<SourceRow>,
-) -> Result<StoredDocument> {
-    let (model, added_at, story) = row;
+/// A document row as both backends select it: model, the original it was
+/// compressed against, added at, story.
+pub(crate) type DocumentRow = (Vec<u8>, Option<Vec<u8>>, String, i64);
+
+/// A document row and its source rows, as a `StoredDocument`.
+pub(crate) fn stored_document(id: i64, row: DocumentRow, sources: Vec<SourceRow>) -> Result<StoredDocument> {
+    let (model, original, added_at, story) = row;
     Ok(StoredDocument {
         id,
         story,
-        document: decode_model(id, &model)?,
+        document: decode_model(id, &model, original.as_deref())?,
         added_at,
         sources: sources
             .into_iter()
@@ -123,10 +123,16 @@ pub(crate) fn stored_document(
     })
 }
 
-/// Revision rows (model, superseded at) of document `id`.
-pub(crate) fn revisions(id: i64, rows: Vec<(Vec<u8>, String)>) -> Result<Vec<Revision>> {
+/// A revision row as both backends select it: model, the original it was
+/// compressed against, superseded at.
+pub(crate) type RevisionRow = (Vec<u8>, Option<Vec<u8>>, String);
+
+/// Revision rows of document `id`.
+pub(crate) fn revisions(id: i64, rows: Vec<RevisionRow>) -> Result<Vec<Revision>> {
     rows.into_iter()
-        .map(|(model, superseded_at)| Ok(Revision { document: decode_model(id, &model)?, superseded_at }))
+        .map(|(model, original, superseded_at)| {
+            Ok(Revision { document: decode_model(id, &model, original.as_deref())?, superseded_at })
+        })
         .collect()
 }
 

@@ -65,12 +65,14 @@ pub struct StoryMember {
     pub published: Option<String>,
 }
 
-/// The row both backends select: the document's model and story; its sources'
+/// The row both backends select: the document's model, the original it was
+/// compressed against and its story; its sources'
 /// (id, location) pairs, tags, highlights (each with its id first) and story members as JSON
 /// arrays; the read time and position; the previous and next ids; its entities
 /// and images as JSON arrays.
 pub(crate) type ReadingRow = (
     Vec<u8>,
+    Option<Vec<u8>>,
     i64,
     String,
     String,
@@ -160,6 +162,7 @@ type NumberedHighlight = (i64, Option<String>, Option<String>, Option<String>, S
 fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
     let (
         model,
+        original,
         story,
         sources,
         tags,
@@ -181,7 +184,7 @@ fn reading_page(id: i64, row: ReadingRow) -> Result<ReadingPage> {
     let mut highlights: Vec<NumberedHighlight> = from_json(id, &highlights)?;
     highlights.sort_unstable_by_key(|highlight| highlight.0);
     Ok(ReadingPage {
-        document: decode_model(id, &model)?,
+        document: decode_model(id, &model, original.as_deref())?,
         story,
         sources: sources.into_iter().map(|(_, location)| location).collect(),
         state: ReadingState { read_at, position },

@@ -28,26 +28,36 @@ pub(crate) struct Stored {
     pub(crate) fingerprint: String,
     pub(crate) story: i64,
     pub(crate) model: Vec<u8>,
+    /// The compressed original the stored model was compressed against, if it was.
+    pub(crate) model_original: Option<Vec<u8>>,
     pub(crate) format: String,
     pub(crate) position: usize,
-    /// The original bytes of the newest source that set its text, compressed as
-    /// stored, with their length; decompressed on the parsing cores.
+    /// The SHA-256 of the newest source that set its text, and its original
+    /// bytes, compressed as stored, with their length; decompressed on the
+    /// parsing cores.
+    pub(crate) original_sha256: String,
     pub(crate) original: Option<(Vec<u8>, i64)>,
 }
 
-/// A page row: id, fingerprint, story, model, format, position, and the
-/// original's compressed bytes and length (absent if the original is missing).
-pub(crate) type StoredRow = (i64, String, i64, Vec<u8>, String, i64, Option<Vec<u8>>, Option<i64>);
+/// A page row: id, fingerprint, story, model, the original the model was
+/// compressed against, format, position, the source's original's SHA-256, and
+/// that original's compressed bytes and length (absent if it is missing).
+pub(crate) type StoredRow =
+    (i64, String, i64, Vec<u8>, Option<Vec<u8>>, String, i64, String, Option<Vec<u8>>, Option<i64>);
 
 impl From<StoredRow> for Stored {
-    fn from((id, fingerprint, story, model, format, position, data, length): StoredRow) -> Stored {
+    fn from(
+        (id, fingerprint, story, model, model_original, format, position, original_sha256, data, length): StoredRow,
+    ) -> Stored {
         Stored {
             id,
             fingerprint,
             story,
             model,
+            model_original,
             format,
             position: position as usize,
+            original_sha256,
             original: data.zip(length),
         }
     }
@@ -128,20 +138,20 @@ fn parse_again(page: Vec<Stored>) -> Vec<(Stored, Result<PreparedDocument, Strin
             Some(Err(error)) => Err(format!("its original bytes cannot be read: {error}")),
             Some(Ok(bytes)) => Ok(bytes),
         };
-        let parsed = match original
-            .and_then(|bytes| dossier_core::parse(&bytes, format).map_err(|error| error.to_string()))
-        {
-            Err(reason) => Err(reason),
-            Ok(mut documents) if stored.position < documents.len() => {
-                Ok(PreparedDocument::new(documents.swap_remove(stored.position)))
+        let parsed = original.and_then(|bytes| {
+            let mut documents = dossier_core::parse(&bytes, format).map_err(|error| error.to_string())?;
+            if stored.position >= documents.len() {
+                return Err("the original no longer yields this document".to_owned());
             }
-            Ok(_) => Err("the original no longer yields this document".to_owned()),
-        };
+            let only = (documents.len() == 1).then_some((bytes.as_slice(), stored.original_sha256.as_str()));
+            Ok(PreparedDocument::new(documents.swap_remove(stored.position), only))
+        });
         (stored, parsed)
     })
 }
 
 /// Whether the new parse is exactly what is stored.
 fn unchanged(stored: &Stored, prepared: &PreparedDocument) -> bool {
-    crate::import::decode_model(stored.id, &stored.model).ok().as_ref() == Some(&prepared.document)
+    crate::import::decode_model(stored.id, &stored.model, stored.model_original.as_deref()).ok().as_ref()
+        == Some(&prepared.document)
 }

@@ -108,15 +108,16 @@ impl Store {
 }
 
 /// One row of a backend's result page: id, title, site, published, language,
-/// the compressed model and the score.
-pub(crate) type HitRow = (i64, String, Option<String>, Option<String>, Option<String>, Vec<u8>, f64);
+/// the compressed model, the original it was compressed against and the score.
+pub(crate) type HitRow =
+    (i64, String, Option<String>, Option<String>, Option<String>, Vec<u8>, Option<Vec<u8>>, f64);
 
 /// Hits with snippets cut from each document's model.
 pub(crate) fn hits(rows: Vec<HitRow>, query: &Query) -> Result<Vec<Hit>> {
     let highlight = query.highlight_tokens();
     let mut hits = Vec::with_capacity(rows.len());
-    for (id, title, site, published, language, model, score) in rows {
-        let document: Document = decode_model(id, &model)?;
+    for (id, title, site, published, language, model, original, score) in rows {
+        let document: Document = decode_model(id, &model, original.as_deref())?;
         hits.push(Hit {
             id,
             title,

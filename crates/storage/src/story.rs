@@ -198,13 +198,16 @@ impl<'a> StoryRows<'a> {
 }
 
 /// Decodes backlog models; a corrupt one is logged and left unindexed.
-pub(crate) fn decode_backlog(rows: Vec<(i64, Vec<u8>)>) -> Vec<(i64, Document)> {
+/// Each row is a document's id, model and the original it was compressed against.
+pub(crate) fn decode_backlog(rows: Vec<(i64, Vec<u8>, Option<Vec<u8>>)>) -> Vec<(i64, Document)> {
     rows.into_iter()
-        .filter_map(|(id, model)| match crate::import::decode_model(id, &model) {
-            Ok(document) => Some((id, document)),
-            Err(error) => {
-                tracing::warn!(%error, "document left out of the entity index");
-                None
+        .filter_map(|(id, model, original)| {
+            match crate::import::decode_model(id, &model, original.as_deref()) {
+                Ok(document) => Some((id, document)),
+                Err(error) => {
+                    tracing::warn!(%error, "document left out of the entity index");
+                    None
+                }
             }
         })
         .collect()

@@ -100,6 +100,9 @@ async fn the_seed_is_stored_and_read_back_whole(archive: Archive) {
     // The original bytes come back exactly, so the document can be parsed again.
     let original = store.original(&stored.sources[0].original_sha256).await.unwrap().unwrap();
     assert_eq!(original, std::fs::read(seed_path()).unwrap());
+    // The model is compressed against those bytes, and its row names them.
+    let named = archive.rows("SELECT model_original FROM documents").await;
+    assert_eq!(named, [stored.sources[0].original_sha256.as_str()]);
 
     let listed = store.list_documents(10, 0).await.unwrap();
     assert_eq!(listed.len(), 1);

@@ -2,6 +2,8 @@
 //! ids, each page lands in one transaction, and the search vectors and sketch
 //! lookup keys are built here as an import would build them.
 
+use std::collections::HashMap;
+
 use super::Database;
 use super::write::begin_writing;
 use crate::copy::{
@@ -89,12 +91,32 @@ pub(crate) async fn write_documents(database: &Database, page: DocumentPage) -> 
         story_id: Vec<i64>,
         model: Vec<Vec<u8>>,
         added_at: Vec<String>,
+        model_original: Vec<Option<String>>,
         config: Vec<String>,
         body: Vec<String>,
     }
+    // The originals models were compressed against, copied before the documents.
+    let wanted: Vec<&str> = page.documents.iter().filter_map(|row| row.13.as_deref()).collect();
+    let originals: HashMap<String, Vec<u8>> = if wanted.is_empty() {
+        HashMap::new()
+    } else {
+        sqlx::query_as("SELECT sha256, data FROM originals WHERE sha256 = ANY($1)")
+            .bind(&wanted)
+            .fetch_all(&database.pool)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let mut columns = Columns::default();
     for row in page.documents {
-        let document = decode_model(row.0, &row.11)?;
+        let original = match &row.13 {
+            None => None,
+            Some(sha256) => Some(originals.get(sha256).ok_or_else(|| Error::Corrupt {
+                id: row.0,
+                message: format!("the original its model was compressed against ({sha256}) is missing"),
+            })?),
+        };
+        let document = decode_model(row.0, &row.11, original.map(Vec::as_slice))?;
         columns.config.push(database.config_for(row.5.as_deref()).to_owned());
         columns.body.push(super::write::indexed_body(&searchable_body(&document)).to_owned());
         columns.id.push(row.0);
@@ -110,18 +132,20 @@ pub(crate) async fn write_documents(database: &Database, page: DocumentPage) -> 
         columns.story_id.push(row.10);
         columns.model.push(row.11);
         columns.added_at.push(row.12);
+        columns.model_original.push(row.13);
     }
     let mut transaction = begin_writing(&database.pool).await?;
     sqlx::query(
         "INSERT INTO documents (id, fingerprint, title, published, site, language, url, authors, excerpt, word_count,
-                                story_id, model, added_at, search_config, search_vector)
+                                story_id, model, added_at, model_original, search_config, search_vector)
          SELECT id, fingerprint, title, published, site, language, url, authors, excerpt, word_count,
-                story_id, model, added_at, config,
+                story_id, model, added_at, model_original, config,
                 setweight(to_tsvector(config::regconfig, title), 'A') || setweight(to_tsvector(config::regconfig, body), 'B')
          FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::text[], $10::int8[], $11::int8[], $12::bytea[], $13::text[], $14::text[], $15::text[])
+                     $9::text[], $10::int8[], $11::int8[], $12::bytea[], $13::text[], $14::text[], $15::text[],
+                     $16::text[])
              AS d (id, fingerprint, title, published, site, language, url, authors, excerpt, word_count,
-                   story_id, model, added_at, config, body)",
+                   story_id, model, added_at, config, body, model_original)",
     )
     .bind(columns.id)
     .bind(columns.fingerprint)
@@ -138,6 +162,7 @@ pub(crate) async fn write_documents(database: &Database, page: DocumentPage) -> 
     .bind(columns.added_at)
     .bind(columns.config)
     .bind(columns.body)
+    .bind(columns.model_original)
     .execute(&mut *transaction)
     .await?;
 
@@ -173,23 +198,25 @@ pub(crate) async fn write_documents(database: &Database, page: DocumentPage) -> 
     .execute(&mut *transaction)
     .await?;
 
-    let mut revisions = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (id, document_id, fingerprint, model, superseded_at) in page.revisions {
+    let mut revisions = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (id, document_id, fingerprint, model, superseded_at, model_original) in page.revisions {
         revisions.0.push(id);
         revisions.1.push(document_id);
         revisions.2.push(fingerprint);
         revisions.3.push(model);
         revisions.4.push(superseded_at);
+        revisions.5.push(model_original);
     }
     sqlx::query(
-        "INSERT INTO revisions (id, document_id, fingerprint, model, superseded_at)
-         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::bytea[], $5::text[])",
+        "INSERT INTO revisions (id, document_id, fingerprint, model, superseded_at, model_original)
+         SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::bytea[], $5::text[], $6::text[])",
     )
     .bind(revisions.0)
     .bind(revisions.1)
     .bind(revisions.2)
     .bind(revisions.3)
     .bind(revisions.4)
+    .bind(revisions.5)
     .execute(&mut *transaction)
     .await?;
 

@@ -13,7 +13,7 @@ type Exported = (Vec<ExportRow>, Vec<(i64, String)>);
 
 pub(crate) async fn export_page(pool: &PgPool, after: i64, limit: u32) -> Result<Exported> {
     let rows: Vec<ExportRow> = sqlx::query_as(
-        "SELECT d.id, d.model, r.read_at IS NOT NULL
+        "SELECT d.id, d.model, (SELECT data FROM originals WHERE sha256 = d.model_original), r.read_at IS NOT NULL
          FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id
          WHERE d.id > $1 ORDER BY d.id LIMIT $2",
     )
@@ -27,7 +27,7 @@ pub(crate) async fn export_page(pool: &PgPool, after: i64, limit: u32) -> Result
 
 pub(crate) async fn export_documents(pool: &PgPool, ids: &[i64]) -> Result<Exported> {
     let rows: Vec<ExportRow> = sqlx::query_as(
-        "SELECT d.id, d.model, r.read_at IS NOT NULL
+        "SELECT d.id, d.model, (SELECT data FROM originals WHERE sha256 = d.model_original), r.read_at IS NOT NULL
          FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id
          WHERE d.id = ANY($1::int8[]) ORDER BY d.id",
     )

@@ -8,7 +8,7 @@ use crate::reading::ReadingRow;
 
 pub(crate) async fn reading_row(pool: &PgPool, id: i64, coverage: i64) -> Result<Option<ReadingRow>> {
     Ok(sqlx::query_as(
-        "SELECT d.model, d.story_id,
+        "SELECT d.model, (SELECT data FROM originals WHERE sha256 = d.model_original), d.story_id,
                 (SELECT coalesce(json_agg(json_build_array(id, location) ORDER BY id), '[]')::text
                  FROM sources WHERE document_id = d.id),
                 (SELECT coalesce(json_agg(t.name ORDER BY t.name), '[]')::text

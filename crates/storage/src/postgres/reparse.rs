@@ -10,7 +10,9 @@ use crate::reparse::{Change, Stored, StoredRow, Updated};
 /// Up to `limit` documents after id `after`, in id order.
 pub(crate) async fn reparse_page(database: &Database, after: i64, limit: i64) -> Result<Vec<Stored>> {
     let rows: Vec<StoredRow> = sqlx::query_as(
-        "SELECT d.id, d.fingerprint, d.story_id, d.model, s.format, s.position, o.data, o.byte_length
+        "SELECT d.id, d.fingerprint, d.story_id, d.model,
+                (SELECT data FROM originals WHERE sha256 = d.model_original),
+                s.format, s.position, s.original_sha256, o.data, o.byte_length
          FROM documents d
          JOIN sources s ON s.id = coalesce(
              (SELECT max(id) FROM sources WHERE document_id = d.id AND sets_text),

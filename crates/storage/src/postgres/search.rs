@@ -91,7 +91,8 @@ pub(crate) async fn search(
     let limit = sql.bind(i64::from(request.limit.min(1000)));
     let offset = sql.bind(i64::from(request.offset));
     sql.text = format!(
-        "SELECT d.id, d.title, d.site, d.published, d.language, d.model, {score} AS score
+        "SELECT d.id, d.title, d.site, d.published, d.language, d.model,
+                (SELECT data FROM originals WHERE sha256 = d.model_original), {score} AS score
          FROM documents d WHERE {condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
     );
     let rows: Vec<HitRow> =

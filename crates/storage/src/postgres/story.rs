@@ -321,8 +321,9 @@ pub(crate) async fn index_backlog(pool: &PgPool) -> Result<u64> {
             return Ok(indexed);
         }
         let mut transaction = begin_writing(pool).await?;
-        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT d.id, d.model FROM story_backlog b JOIN documents d ON d.id = b.document_id
+        let rows: Vec<(i64, Vec<u8>, Option<Vec<u8>>)> = sqlx::query_as(
+            "SELECT d.id, d.model, (SELECT data FROM originals WHERE sha256 = d.model_original)
+             FROM story_backlog b JOIN documents d ON d.id = b.document_id
              ORDER BY b.document_id LIMIT 500",
         )
         .fetch_all(&mut *transaction)
@@ -330,7 +331,7 @@ pub(crate) async fn index_backlog(pool: &PgPool) -> Result<u64> {
         if rows.is_empty() {
             return Ok(indexed);
         }
-        let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<i64> = rows.iter().map(|(id, ..)| *id).collect();
         let documents = story::decode_backlog(rows);
         let written: Vec<(i64, &Document)> = documents.iter().map(|(id, document)| (*id, document)).collect();
         index(&mut transaction, &written, &ids).await?;

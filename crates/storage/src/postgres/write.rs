@@ -185,8 +185,8 @@ pub(crate) async fn write(
     }
     if !plan.revised.is_empty() {
         sqlx::query(
-            "INSERT INTO revisions (document_id, fingerprint, model)
-             SELECT id, fingerprint, model FROM documents WHERE id = ANY($1) ORDER BY id",
+            "INSERT INTO revisions (document_id, fingerprint, model, model_original)
+             SELECT id, fingerprint, model, model_original FROM documents WHERE id = ANY($1) ORDER BY id",
         )
         .bind(&plan.revised)
         .execute(&mut **transaction)
@@ -194,9 +194,10 @@ pub(crate) async fn write(
     }
     if !plan.passing.is_empty() {
         sqlx::query(
-            "INSERT INTO revisions (document_id, fingerprint, model)
-             SELECT document_id, fingerprint, model FROM unnest($1::int8[], $2::text[], $3::bytea[])
-                 WITH ORDINALITY AS r (document_id, fingerprint, model, ordinal)
+            "INSERT INTO revisions (document_id, fingerprint, model, model_original)
+             SELECT document_id, fingerprint, model, model_original
+             FROM unnest($1::int8[], $2::text[], $3::bytea[], $4::text[])
+                 WITH ORDINALITY AS r (document_id, fingerprint, model, model_original, ordinal)
              ORDER BY ordinal",
         )
         .bind(plan.passing.iter().map(|(id, _)| *id).collect::<Vec<_>>())
@@ -207,6 +208,7 @@ pub(crate) async fn write(
                 .collect::<Vec<_>>(),
         )
         .bind(plan.passing.iter().map(|(_, prepared)| prepared.model.as_slice()).collect::<Vec<_>>())
+        .bind(plan.passing.iter().map(|(_, prepared)| prepared.model_original.as_deref()).collect::<Vec<_>>())
         .execute(&mut **transaction)
         .await?;
     }
@@ -372,15 +374,16 @@ async fn insert_documents(
     let documents = || rows.iter().map(|row| &row.prepared.document);
     sqlx::query(
         "INSERT INTO documents (id, fingerprint, title, published, site, language, url, authors, excerpt,
-                                word_count, story_id, model, search_config, search_vector)
+                                word_count, story_id, model, model_original, search_config, search_vector)
          SELECT id, fingerprint, title, published, site, language, url, authors, excerpt, word_count, story_id,
-                model, config,
+                model, model_original, config,
                 setweight(to_tsvector(config::regconfig, title), 'A')
                     || setweight(to_tsvector(config::regconfig, body), 'B')
          FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::text[], $10::int8[], $11::int8[], $12::bytea[], $13::text[], $14::text[])
+                     $8::text[], $9::text[], $10::int8[], $11::int8[], $12::bytea[], $13::text[], $14::text[],
+                     $15::text[])
              AS d (id, fingerprint, title, published, site, language, url, authors, excerpt, word_count,
-                   story_id, model, config, body)",
+                   story_id, model, config, body, model_original)",
     )
     .bind(rows.iter().map(|row| row.id).collect::<Vec<_>>())
     .bind(documents().map(|document| document.fingerprint.as_str()).collect::<Vec<_>>())
@@ -396,6 +399,7 @@ async fn insert_documents(
     .bind(rows.iter().map(|row| row.prepared.model.as_slice()).collect::<Vec<_>>())
     .bind(documents().map(|document| database.config_for(document.language.as_deref())).collect::<Vec<_>>())
     .bind(rows.iter().map(|row| indexed_body(&row.prepared.body)).collect::<Vec<_>>())
+    .bind(rows.iter().map(|row| row.prepared.model_original.as_deref()).collect::<Vec<_>>())
     .execute(&mut **transaction)
     .await?;
     Ok(())
@@ -443,7 +447,8 @@ pub(crate) async fn replace_document(
         "UPDATE documents SET fingerprint = $1, title = $2, published = $3, site = $4, language = $5, authors = $6,
                 excerpt = $7, word_count = $8, model = $9, search_config = $10,
                 search_vector = setweight(to_tsvector($10::regconfig, $2), 'A')
-                             || setweight(to_tsvector($10::regconfig, $11), 'B')
+                             || setweight(to_tsvector($10::regconfig, $11), 'B'),
+                model_original = $13
          WHERE id = $12",
     )
     .bind(&document.fingerprint)
@@ -458,6 +463,7 @@ pub(crate) async fn replace_document(
     .bind(database.config_for(document.language.as_deref()))
     .bind(indexed_body(&prepared.body))
     .bind(id)
+    .bind(&prepared.model_original)
     .execute(&mut **transaction)
     .await?;
     Ok(())

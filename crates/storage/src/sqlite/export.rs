@@ -11,7 +11,7 @@ use crate::export::ExportRow;
 /// `document_tags` order.
 type Exported = (Vec<ExportRow>, Vec<(i64, String)>);
 
-const DOCUMENT_COLUMNS: &str = "SELECT d.id, d.model, r.read_at IS NOT NULL
+const DOCUMENT_COLUMNS: &str = "SELECT d.id, d.model, (SELECT data FROM originals WHERE sha256 = d.model_original), r.read_at IS NOT NULL
      FROM documents d LEFT JOIN reading_states r ON r.document_id = d.id";
 
 pub(crate) async fn export_page(pool: &SqlitePool, after: i64, limit: u32) -> Result<Exported> {

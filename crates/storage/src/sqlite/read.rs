@@ -31,11 +31,13 @@ pub(crate) async fn count_documents(pool: &SqlitePool) -> Result<i64> {
 
 /// One document with its sources; `Error::NotFound` when there is none.
 pub(crate) async fn document(pool: &SqlitePool, id: i64) -> Result<StoredDocument> {
-    let row: Option<(Vec<u8>, String, i64)> =
-        sqlx::query_as("SELECT model, added_at, story_id FROM documents WHERE id = ?")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
+    let row: Option<shared::DocumentRow> = sqlx::query_as(
+        "SELECT d.model, o.data, d.added_at, d.story_id
+         FROM documents d LEFT JOIN originals o ON o.sha256 = d.model_original WHERE d.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     let row = row.ok_or(Error::NotFound(id))?;
     let sources: Vec<SourceRow> = sqlx::query_as(
         "SELECT location, format, original_sha256, imported_at FROM sources WHERE document_id = ? ORDER BY id",
@@ -57,11 +59,14 @@ pub(crate) async fn story_members(pool: &SqlitePool, story: i64) -> Result<Vec<i
 
 /// Earlier versions of a document, oldest first.
 pub(crate) async fn revisions(pool: &SqlitePool, id: i64) -> Result<Vec<Revision>> {
-    let rows: Vec<(Vec<u8>, String)> =
-        sqlx::query_as("SELECT model, superseded_at FROM revisions WHERE document_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<shared::RevisionRow> = sqlx::query_as(
+        "SELECT r.model, o.data, r.superseded_at
+         FROM revisions r LEFT JOIN originals o ON o.sha256 = r.model_original
+         WHERE r.document_id = ? ORDER BY r.id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
     shared::revisions(id, rows)
 }
 

@@ -23,7 +23,7 @@ use crate::reading::ReadingRow;
 fn statement(coverage: i64) -> String {
     // The limit is written into the statement, not bound: see the module documentation of `sqlite`.
     format!(
-        "SELECT d.model, d.story_id,
+        "SELECT d.model, (SELECT data FROM originals WHERE sha256 = d.model_original), d.story_id,
                 (SELECT json_group_array(json_array(id, location))
                  FROM sources WHERE document_id = d.id),
                 (SELECT json_group_array(name)
@@ -102,6 +102,7 @@ pub(crate) fn direct_reading_row(
                 row.get(9)?,
                 row.get(10)?,
                 row.get(11)?,
+                row.get(12)?,
             ))
         })
         .optional()

@@ -94,8 +94,10 @@ pub(crate) async fn search(
     // The page is chosen first, from ids and scores alone, and only its rows are
     // read whole: the sorter never carries the stored models of every match.
     let mut arguments = SqliteArguments::default();
-    let mut sql =
-        String::from("SELECT d.id, d.title, d.site, d.published, d.language, d.model, page.score FROM (");
+    let mut sql = String::from(
+        "SELECT d.id, d.title, d.site, d.published, d.language, d.model,
+                (SELECT data FROM originals WHERE sha256 = d.model_original), page.score FROM (",
+    );
     if plan.match_expression.is_some() {
         if matches!(plan.scoring, Some(Scoring::Recency)) {
             sql.push_str("SELECT documents_fts.rowid AS id, 0.0 AS score FROM documents_fts");

@@ -183,6 +183,10 @@ const CATCH_UP_PAGE: i64 = 500;
 /// Catching up on this many documents or more logs its progress, every as many.
 const CATCH_UP_REPORT: i64 = 50_000;
 
+/// A listed document's id, and its title, model and the original its model was
+/// compressed against if it is still stored.
+type CatchUpRow = (i64, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// Brings the index file up to date with the archive: rebuilds it when it is not
 /// this archive's (see the module's comment), then indexes every document listed
 /// in `search_pending`. Returns how many documents it indexed.
@@ -240,8 +244,10 @@ pub(crate) async fn catch_up(pool: &SqlitePool, index: &mut SqliteConnection) ->
     }
     let mut indexed = 0;
     loop {
-        let rows: Vec<(i64, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT p.document_id, d.title, d.model FROM search_pending p
+        let rows: Vec<CatchUpRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT p.document_id, d.title, d.model,
+                    (SELECT data FROM originals WHERE sha256 = d.model_original)
+             FROM search_pending p
              LEFT JOIN documents d ON d.id = p.document_id
              WHERE p.document_id <= ?1
              ORDER BY p.document_id LIMIT {CATCH_UP_PAGE}"
@@ -255,14 +261,14 @@ pub(crate) async fn catch_up(pool: &SqlitePool, index: &mut SqliteConnection) ->
         let ids: Vec<i64> = rows.iter().map(|(id, ..)| *id).collect();
         let mut stale = Vec::new();
         let mut index_rows = Vec::new();
-        for (id, title, model) in rows {
+        for (id, title, model, original) in rows {
             let (Some(title), Some(model)) = (title, model) else {
                 // Listed but not stored: nothing to find.
                 stale.push(id);
                 continue;
             };
             // A model this build cannot read is still found by its title.
-            let body = match decode_model(id, &model) {
+            let body = match decode_model(id, &model, original.as_deref()) {
                 Ok(document) => searchable_body(&document),
                 Err(error) => {
                     tracing::warn!(document = id, %error, "indexing the title only");

@@ -52,7 +52,7 @@ pub(crate) async fn import_batch(
 pub(crate) type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
 /// Rows a multi-row statement writes at most: SQLite takes at most 32,766
-/// parameters a statement, and the widest row here has 12.
+/// parameters a statement, and the widest row here has 13.
 pub(crate) const ROWS_PER_STATEMENT: usize = 1000;
 
 /// A JSON array, bound as one parameter and read with `json_each`.
@@ -194,7 +194,7 @@ pub(crate) async fn write(
     for rows in plan.inserts.chunks(ROWS_PER_STATEMENT) {
         QueryBuilder::new(
             "INSERT INTO documents (id, fingerprint, title, published, site, language, url, authors, excerpt,
-                                    word_count, story_id, model) ",
+                                    word_count, story_id, model, model_original) ",
         )
         .push_values(rows, |mut values, row| {
             let document = &row.prepared.document;
@@ -210,7 +210,8 @@ pub(crate) async fn write(
                 .push_bind(&row.prepared.excerpt)
                 .push_bind(document.word_count as i64)
                 .push_bind(row.story)
-                .push_bind(&row.prepared.model);
+                .push_bind(&row.prepared.model)
+                .push_bind(&row.prepared.model_original);
         })
         .build()
         .execute(&mut **transaction)
@@ -218,8 +219,9 @@ pub(crate) async fn write(
     }
     if !plan.revised.is_empty() {
         sqlx::query(
-            "INSERT INTO revisions (document_id, fingerprint, model)
-             SELECT id, fingerprint, model FROM documents WHERE id IN (SELECT value FROM json_each(?1))
+            "INSERT INTO revisions (document_id, fingerprint, model, model_original)
+             SELECT id, fingerprint, model, model_original FROM documents
+             WHERE id IN (SELECT value FROM json_each(?1))
              ORDER BY id",
         )
         .bind(json_list(&plan.revised))
@@ -227,9 +229,12 @@ pub(crate) async fn write(
         .await?;
     }
     for passing in plan.passing.chunks(ROWS_PER_STATEMENT) {
-        QueryBuilder::new("INSERT INTO revisions (document_id, fingerprint, model) ")
+        QueryBuilder::new("INSERT INTO revisions (document_id, fingerprint, model, model_original) ")
             .push_values(passing, |mut row, (id, prepared)| {
-                row.push_bind(*id).push_bind(&prepared.document.fingerprint).push_bind(&prepared.model);
+                row.push_bind(*id)
+                    .push_bind(&prepared.document.fingerprint)
+                    .push_bind(&prepared.model)
+                    .push_bind(&prepared.model_original);
             })
             .build()
             .execute(&mut **transaction)
@@ -499,7 +504,7 @@ pub(crate) async fn replace_document(
     let document = &prepared.document;
     sqlx::query(
         "UPDATE documents SET fingerprint = ?, title = ?, published = ?, site = ?, language = ?, authors = ?,
-                excerpt = ?, word_count = ?, model = ?
+                excerpt = ?, word_count = ?, model = ?, model_original = ?
          WHERE id = ?",
     )
     .bind(&document.fingerprint)
@@ -511,6 +516,7 @@ pub(crate) async fn replace_document(
     .bind(&prepared.excerpt)
     .bind(document.word_count as i64)
     .bind(&prepared.model)
+    .bind(&prepared.model_original)
     .bind(id)
     .execute(&mut **transaction)
     .await?;

@@ -146,15 +146,15 @@ impl Archive {
         }
     }
 
-    /// Overwrites a stored document's model and title behind the store's back,
-    /// as an older parser might have stored them.
+    /// Overwrites a stored document's model (compressed alone) and title behind
+    /// the store's back, as an older parser might have stored them.
     pub async fn overwrite_document(&self, id: i64, model: Vec<u8>, title: &str) {
         use sqlx::Connection;
         match &self.location {
             Location::Sqlite { path, .. } => {
                 let mut connection =
                     sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-                sqlx::query("UPDATE documents SET model = ?, title = ? WHERE id = ?")
+                sqlx::query("UPDATE documents SET model = ?, model_original = NULL, title = ? WHERE id = ?")
                     .bind(model)
                     .bind(title)
                     .bind(id)
@@ -164,13 +164,15 @@ impl Archive {
             }
             Location::Postgres { url, .. } => {
                 let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
-                sqlx::query("UPDATE documents SET model = $1, title = $2 WHERE id = $3")
-                    .bind(model)
-                    .bind(title)
-                    .bind(id)
-                    .execute(&mut connection)
-                    .await
-                    .unwrap();
+                sqlx::query(
+                    "UPDATE documents SET model = $1, model_original = NULL, title = $2 WHERE id = $3",
+                )
+                .bind(model)
+                .bind(title)
+                .bind(id)
+                .execute(&mut connection)
+                .await
+                .unwrap();
             }
         }
     }
