@@ -608,6 +608,7 @@ fn archive_members_are_named_in_the_summary() {
     let reparsed = json_of(&run(dossier(home.path()).arg("--db").arg(&db).args(["reparse", "--json"])));
     assert_eq!(reparsed["examined"], 4, "{reparsed}");
     assert_eq!(reparsed["changed"], 0, "{reparsed}");
+    assert_eq!(reparsed["recompressed"], 0, "models are stored compact at import: {reparsed}");
     assert_eq!(reparsed["failed"], 0, "{reparsed}");
 }
 

@@ -25,6 +25,7 @@ pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
         let summary = serde_json::json!({
             "examined": report.examined,
             "changed": report.changed,
+            "recompressed": report.recompressed,
             "failed": report.failed.len(),
             "failures": failures,
         });
@@ -40,6 +41,13 @@ pub async fn run(db: &Path, args: Args) -> anyhow::Result<ExitCode> {
             report.changed,
             report.failed.len()
         )?;
+        if report.recompressed > 0 {
+            writeln!(
+                out,
+                "{} unchanged documents stored more compactly (compressed against their originals)",
+                report.recompressed
+            )?;
+        }
     }
     Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -18,6 +18,9 @@ use crate::{Backend, Result, Store, postgres, sqlite};
 pub struct ReparseReport {
     pub examined: usize,
     pub changed: usize,
+    /// Documents whose parse is unchanged but whose model, stored before models
+    /// were compressed against their originals, now is (smaller, same content).
+    pub recompressed: usize,
     /// Documents left as they were, with why.
     pub failed: Vec<(i64, String)>,
 }
@@ -71,6 +74,16 @@ pub(crate) struct Change {
     pub(crate) prepared: PreparedDocument,
 }
 
+/// A stored model compressed alone that can be compressed against its original
+/// now, its document unchanged: written only where the stored model is still
+/// `stored` (an import may have revised the document since it was read).
+pub(crate) struct Recompression {
+    pub(crate) id: i64,
+    pub(crate) stored: Vec<u8>,
+    pub(crate) model: Vec<u8>,
+    pub(crate) original: String,
+}
+
 /// What updating one changed document did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Updated {
@@ -94,10 +107,20 @@ impl Store {
             after = last.id;
             report.examined += page.len();
             let mut changes = Vec::new();
+            let mut recompressions = Vec::new();
             for (stored, parsed) in parse_again(page) {
                 match parsed {
                     Err(reason) => report.failed.push((stored.id, reason)),
-                    Ok(prepared) if unchanged(&stored, &prepared) => {}
+                    Ok(prepared) if unchanged(&stored, &prepared) => {
+                        if let (None, Some(original)) = (&stored.model_original, prepared.model_original) {
+                            recompressions.push(Recompression {
+                                id: stored.id,
+                                stored: stored.model,
+                                model: prepared.model,
+                                original,
+                            });
+                        }
+                    }
                     Ok(prepared) => changes.push(Change {
                         id: stored.id,
                         fingerprint: stored.fingerprint,
@@ -105,6 +128,12 @@ impl Store {
                         prepared,
                     }),
                 }
+            }
+            if !recompressions.is_empty() {
+                report.recompressed += match &self.backend {
+                    Backend::Sqlite(pool) => sqlite::recompress(pool, &recompressions).await?,
+                    Backend::Postgres(database) => postgres::recompress(database, &recompressions).await?,
+                };
             }
             if changes.is_empty() {
                 continue;

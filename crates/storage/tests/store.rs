@@ -19,6 +19,7 @@ on_every_backend!(
     unknown_ids_are_not_found,
     the_database_survives_reopening,
     reparse_brings_documents_stored_by_an_older_parser_up_to_date,
+    reparse_stores_models_compressed_alone_against_their_originals,
     readers_keep_working_during_an_import,
     two_handles_import_and_search_at_once,
     an_exports_highlights_are_kept_once,
@@ -210,10 +211,37 @@ async fn reparse_brings_documents_stored_by_an_older_parser_up_to_date(archive: 
     assert_eq!(store.list_documents(1, 0).await.unwrap()[0].title, current.title);
     // Running it again changes nothing.
     let again = store.reparse().await.unwrap();
-    assert_eq!((again.examined, again.changed), (1, 0));
+    assert_eq!((again.examined, again.changed, again.recompressed), (1, 0, 0));
     // The search index follows.
     let hits = store.search(&SearchRequest::new("decade")).await.unwrap().hits;
     assert_eq!(hits.len(), 1);
+}
+
+async fn reparse_stores_models_compressed_alone_against_their_originals(archive: Archive) {
+    let store = archive.store.clone();
+    let results = store.import_batch(None, vec![seed_item()]).await.unwrap();
+    let id = ids(&results[0].outcome)[0];
+    let stored = store.document(id).await.unwrap();
+    // The same document as an archive made before models were compressed against
+    // their originals holds it.
+    let alone = zstd::bulk::compress(&serde_json::to_vec(&stored.document).unwrap(), 3).unwrap();
+    archive.overwrite_document(id, alone.clone(), &stored.document.title).await;
+    let length = || archive.rows("SELECT CAST(length(model) AS TEXT) FROM documents");
+    assert_eq!(length().await, [alone.len().to_string()]);
+
+    let report = store.reparse().await.unwrap();
+    assert_eq!((report.changed, report.recompressed, report.failed.len()), (0, 1, 0), "{report:?}");
+    let named = archive.rows("SELECT model_original FROM documents").await;
+    assert_eq!(named, [stored.sources[0].original_sha256.as_str()]);
+    let now: usize = length().await[0].parse().unwrap();
+    assert!(now * 3 < alone.len() * 2, "{now} bytes against {} alone", alone.len());
+    assert_eq!(store.document(id).await.unwrap().document, stored.document);
+    let hits = store.search(&SearchRequest::new("decade")).await.unwrap().hits;
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].snippet.text.contains("decade"), "{:?}", hits[0].snippet);
+    // Once is enough.
+    let again = store.reparse().await.unwrap();
+    assert_eq!((again.changed, again.recompressed), (0, 0));
 }
 
 async fn readers_keep_working_during_an_import(archive: Archive) {

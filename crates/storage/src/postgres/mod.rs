@@ -29,7 +29,7 @@ pub(crate) use library::*;
 pub(crate) use links::{failed_fetches, preview_answers, urls_with_text};
 pub(crate) use read::*;
 pub(crate) use reading::{image, reading_row};
-pub(crate) use reparse::{apply_reparse, reparse_page};
+pub(crate) use reparse::{apply_reparse, recompress, reparse_page};
 pub(crate) use search::{matching_ids, search};
 pub(crate) use write::{begin_import, finish_import, import_batch};
 

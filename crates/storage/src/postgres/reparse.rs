@@ -5,7 +5,7 @@ use super::Database;
 use super::write::{ask, begin_writing, write};
 use crate::Result;
 use crate::plan::{Plan, Questions};
-use crate::reparse::{Change, Stored, StoredRow, Updated};
+use crate::reparse::{Change, Recompression, Stored, StoredRow, Updated};
 
 /// Up to `limit` documents after id `after`, in id order.
 pub(crate) async fn reparse_page(database: &Database, after: i64, limit: i64) -> Result<Vec<Stored>> {
@@ -39,4 +39,21 @@ pub(crate) async fn apply_reparse(
     write(&mut transaction, database, &plan, None).await?;
     transaction.commit().await?;
     Ok(outcomes)
+}
+
+/// Writes the models of one page compressed against their originals, in one
+/// transaction; returns how many documents still held the model that was read.
+pub(crate) async fn recompress(database: &Database, models: &[Recompression]) -> Result<usize> {
+    let result = sqlx::query(
+        "UPDATE documents d SET model = r.model, model_original = r.original
+         FROM unnest($1::int8[], $2::bytea[], $3::text[], $4::bytea[]) AS r (id, model, original, stored)
+         WHERE d.id = r.id AND d.model = r.stored AND d.model_original IS NULL",
+    )
+    .bind(models.iter().map(|model| model.id).collect::<Vec<_>>())
+    .bind(models.iter().map(|model| model.model.as_slice()).collect::<Vec<_>>())
+    .bind(models.iter().map(|model| model.original.as_str()).collect::<Vec<_>>())
+    .bind(models.iter().map(|model| model.stored.as_slice()).collect::<Vec<_>>())
+    .execute(&database.pool)
+    .await?;
+    Ok(result.rows_affected() as usize)
 }

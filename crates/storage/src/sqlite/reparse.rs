@@ -7,7 +7,7 @@ use super::search_index;
 use super::write::{ask, write};
 use crate::Result;
 use crate::plan::{Plan, Questions};
-use crate::reparse::{Change, Stored, StoredRow, Updated};
+use crate::reparse::{Change, Recompression, Stored, StoredRow, Updated};
 
 /// Up to `limit` documents after id `after`, in id order.
 pub(crate) async fn reparse_page(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<Stored>> {
@@ -42,4 +42,26 @@ pub(crate) async fn apply_reparse(
     // The page's search rows, written before the next page is read.
     search_index::index_now(&mut *pool.acquire().await?, &rows).await?;
     Ok(outcomes)
+}
+
+/// Writes the models of one page compressed against their originals, in one
+/// transaction; returns how many documents still held the model that was read.
+pub(crate) async fn recompress(pool: &SqlitePool, models: &[Recompression]) -> Result<usize> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut written = 0;
+    for model in models {
+        written += sqlx::query(
+            "UPDATE documents SET model = ?1, model_original = ?2
+             WHERE id = ?3 AND model = ?4 AND model_original IS NULL",
+        )
+        .bind(&model.model)
+        .bind(&model.original)
+        .bind(model.id)
+        .bind(&model.stored)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected() as usize;
+    }
+    transaction.commit().await?;
+    Ok(written)
 }
