@@ -5,7 +5,9 @@
 //!
 //! Pages of documents are read in id order, parsed again on every core, and the
 //! changed ones are planned (`crate::plan`) and written like an import batch, one
-//! transaction a page.
+//! transaction a page. An unchanged document whose model was stored compressed
+//! alone, before models were compressed against their originals, has its model
+//! rewritten that way (`Recompression`), with nothing else about it.
 
 use dossier_core::Format;
 
