@@ -146,12 +146,9 @@ impl ImportItem {
         bytes: &[u8],
         parsed: Result<Vec<Document>, String>,
     ) -> ImportItem {
-        let original_sha256 = sha256_hex(bytes);
-        let parsed = parsed.map(|documents| {
-            let original = (documents.len() == 1).then_some((bytes, original_sha256.as_str()));
-            documents.into_iter().map(|document| PreparedDocument::new(document, original)).collect()
-        });
-        ImportItem::prepare(location, format, bytes, original_sha256, parsed)
+        let parsed =
+            parsed.map(|documents| documents.into_iter().map(|document| (document, Vec::new())).collect());
+        ImportItem::prepare(location, format, bytes, parsed)
     }
 
     /// A collection parsed elsewhere (`dossier_core::parse_collection`): each
@@ -164,33 +161,35 @@ impl ImportItem {
         bytes: &[u8],
         parsed: Result<Vec<Item>, String>,
     ) -> ImportItem {
-        let original_sha256 = sha256_hex(bytes);
-        let parsed = parsed.map(|items| {
-            let original = (items.len() == 1).then_some((bytes, original_sha256.as_str()));
-            items
-                .into_iter()
-                .map(|item| PreparedDocument {
-                    highlights: item.highlights.into_iter().filter_map(PreparedHighlight::new).collect(),
-                    ..PreparedDocument::new(item.document, original)
-                })
-                .collect()
-        });
-        ImportItem::prepare(location, format, bytes, original_sha256, parsed)
+        let parsed =
+            parsed.map(|items| items.into_iter().map(|item| (item.document, item.highlights)).collect());
+        ImportItem::prepare(location, format, bytes, parsed)
     }
 
     fn prepare(
         location: String,
         format: Format,
         bytes: &[u8],
-        original_sha256: String,
-        documents: Result<Vec<PreparedDocument>, String>,
+        documents: Result<Vec<(Document, Vec<Highlight>)>, String>,
     ) -> ImportItem {
-        let prepared = documents.map(|documents| Prepared {
-            original_sha256,
-            original_length: bytes.len(),
-            original_compressed: compress(bytes, None),
-            documents,
-            images: Vec::new(),
+        let prepared = documents.map(|documents| {
+            let original_sha256 = sha256_hex(bytes);
+            // The only document of its input is compressed against it (`encode_model`).
+            let original = (documents.len() == 1).then_some((bytes, original_sha256.as_str()));
+            let documents = documents
+                .into_iter()
+                .map(|(document, highlights)| PreparedDocument {
+                    highlights: highlights.into_iter().filter_map(PreparedHighlight::new).collect(),
+                    ..PreparedDocument::new(document, original)
+                })
+                .collect();
+            Prepared {
+                original_length: bytes.len(),
+                original_compressed: compress(bytes, None),
+                original_sha256,
+                documents,
+                images: Vec::new(),
+            }
         });
         ImportItem { location, format, prepared }
     }
@@ -461,12 +460,20 @@ fn compress(bytes: &[u8], prefix: Option<&[u8]>) -> Vec<u8> {
 /// Decodes a stored model; `original` is the compressed data of the original
 /// it was compressed against (the row's `model_original`), if it was.
 pub(crate) fn decode_model(id: i64, bytes: &[u8], original: Option<&[u8]>) -> Result<Document> {
+    let prefix = original
+        .map(|original| decompress(original, original.len() * 4))
+        .transpose()
+        .map_err(|error| Error::Corrupt { id, message: format!("its model cannot be read: {error}") })?;
+    decode_model_against(id, bytes, prefix.as_deref())
+}
+
+/// Decodes a stored model given the original it was compressed against already
+/// decompressed (`prefix`), if it was.
+pub(crate) fn decode_model_against(id: i64, bytes: &[u8], prefix: Option<&[u8]>) -> Result<Document> {
     let corrupt = |message: String| Error::Corrupt { id, message };
-    let json = match original {
+    let json = match prefix {
         None => decompress(bytes, bytes.len() * 4),
-        Some(original) => {
-            decompress(original, original.len() * 4).and_then(|prefix| decompress_against(bytes, &prefix))
-        }
+        Some(prefix) => decompress_against(bytes, prefix),
     }
     .map_err(|error| corrupt(format!("its model cannot be read: {error}")))?;
     serde_json::from_slice(&json).map_err(|error| corrupt(error.to_string()))

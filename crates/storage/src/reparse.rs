@@ -11,7 +11,7 @@
 
 use dossier_core::Format;
 
-use crate::import::{PreparedDocument, decompress};
+use crate::import::{PreparedDocument, decode_model_against, decompress};
 use crate::pipeline::{BATCH_SIZE, load_in_parallel};
 use crate::{Backend, Result, Store, postgres, sqlite};
 
@@ -33,8 +33,11 @@ pub(crate) struct Stored {
     pub(crate) fingerprint: String,
     pub(crate) story: i64,
     pub(crate) model: Vec<u8>,
-    /// The compressed original the stored model was compressed against, if it was.
-    pub(crate) model_original: Option<Vec<u8>>,
+    /// The SHA-256 of the original the stored model was compressed against, if
+    /// it was, and that original's compressed bytes when it is not the source's
+    /// below (the source's are read and decompressed once, for both).
+    pub(crate) model_original: Option<String>,
+    pub(crate) model_original_data: Option<Vec<u8>>,
     pub(crate) format: String,
     pub(crate) position: usize,
     /// The SHA-256 of the newest source that set its text, and its original
@@ -44,15 +47,39 @@ pub(crate) struct Stored {
     pub(crate) original: Option<(Vec<u8>, i64)>,
 }
 
-/// A page row: id, fingerprint, story, model, the original the model was
-/// compressed against, format, position, the source's original's SHA-256, and
-/// that original's compressed bytes and length (absent if it is missing).
-pub(crate) type StoredRow =
-    (i64, String, i64, Vec<u8>, Option<Vec<u8>>, String, i64, String, Option<Vec<u8>>, Option<i64>);
+/// A page row: id, fingerprint, story, model, the SHA-256 of the original the
+/// model was compressed against and that original's bytes unless it is the
+/// source's, format, position, the source's original's SHA-256, and that
+/// original's compressed bytes and length (absent if it is missing).
+pub(crate) type StoredRow = (
+    i64,
+    String,
+    i64,
+    Vec<u8>,
+    Option<String>,
+    Option<Vec<u8>>,
+    String,
+    i64,
+    String,
+    Option<Vec<u8>>,
+    Option<i64>,
+);
 
 impl From<StoredRow> for Stored {
     fn from(
-        (id, fingerprint, story, model, model_original, format, position, original_sha256, data, length): StoredRow,
+        (
+            id,
+            fingerprint,
+            story,
+            model,
+            model_original,
+            model_original_data,
+            format,
+            position,
+            original_sha256,
+            data,
+            length,
+        ): StoredRow,
     ) -> Stored {
         Stored {
             id,
@@ -60,6 +87,7 @@ impl From<StoredRow> for Stored {
             story,
             model,
             model_original,
+            model_original_data,
             format,
             position: position as usize,
             original_sha256,
@@ -113,7 +141,7 @@ impl Store {
             for (stored, parsed) in parse_again(page) {
                 match parsed {
                     Err(reason) => report.failed.push((stored.id, reason)),
-                    Ok(prepared) if unchanged(&stored, &prepared) => {
+                    Ok((prepared, true)) => {
                         if let (None, Some(original)) = (&stored.model_original, prepared.model_original) {
                             recompressions.push(Recompression {
                                 id: stored.id,
@@ -123,7 +151,7 @@ impl Store {
                             });
                         }
                     }
-                    Ok(prepared) => changes.push(Change {
+                    Ok((prepared, false)) => changes.push(Change {
                         id: stored.id,
                         fingerprint: stored.fingerprint,
                         story: stored.story,
@@ -160,8 +188,12 @@ impl Store {
     }
 }
 
+/// A stored document's new parse and whether it is exactly what is stored, or
+/// why there is none.
+type Reparsed = Result<(PreparedDocument, bool), String>;
+
 /// Parses stored documents again from their original bytes, on every core.
-fn parse_again(page: Vec<Stored>) -> Vec<(Stored, Result<PreparedDocument, String>)> {
+fn parse_again(page: Vec<Stored>) -> Vec<(Stored, Reparsed)> {
     load_in_parallel(page, &|mut stored: Stored| {
         let format = Format::from_name(&stored.format).unwrap_or(Format::Text);
         let original = match stored.original.take().map(|(data, length)| decompress(&data, length as usize)) {
@@ -175,14 +207,25 @@ fn parse_again(page: Vec<Stored>) -> Vec<(Stored, Result<PreparedDocument, Strin
                 return Err("the original no longer yields this document".to_owned());
             }
             let only = (documents.len() == 1).then_some((bytes.as_slice(), stored.original_sha256.as_str()));
-            Ok(PreparedDocument::new(documents.swap_remove(stored.position), only))
+            let prepared = PreparedDocument::new(documents.swap_remove(stored.position), only);
+            // The stored model, read against the source's bytes decompressed above
+            // when those are its original; one that cannot be read counts as changed.
+            let other;
+            let prefix = match &stored.model_original {
+                None => None,
+                Some(sha256) if *sha256 == stored.original_sha256 => Some(bytes.as_slice()),
+                Some(_) => {
+                    other = stored
+                        .model_original_data
+                        .as_deref()
+                        .and_then(|data| decompress(data, data.len() * 4).ok());
+                    other.as_deref()
+                }
+            };
+            let unchanged = decode_model_against(stored.id, &stored.model, prefix)
+                .is_ok_and(|stored| stored == prepared.document);
+            Ok((prepared, unchanged))
         });
         (stored, parsed)
     })
-}
-
-/// Whether the new parse is exactly what is stored.
-fn unchanged(stored: &Stored, prepared: &PreparedDocument) -> bool {
-    crate::import::decode_model(stored.id, &stored.model, stored.model_original.as_deref()).ok().as_ref()
-        == Some(&prepared.document)
 }

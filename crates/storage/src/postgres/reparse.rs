@@ -11,7 +11,9 @@ use crate::reparse::{Change, Recompression, Stored, StoredRow, Updated};
 pub(crate) async fn reparse_page(database: &Database, after: i64, limit: i64) -> Result<Vec<Stored>> {
     let rows: Vec<StoredRow> = sqlx::query_as(
         "SELECT d.id, d.fingerprint, d.story_id, d.model,
-                (SELECT data FROM originals WHERE sha256 = d.model_original),
+                d.model_original,
+                CASE WHEN d.model_original <> s.original_sha256
+                     THEN (SELECT data FROM originals WHERE sha256 = d.model_original) END,
                 s.format, s.position, s.original_sha256, o.data, o.byte_length
          FROM documents d
          JOIN sources s ON s.id = coalesce(
