@@ -28,7 +28,7 @@ const USAGE: &str = "usage: cargo xtask bench [--quick] [--db postgres://…] [-
        cargo xtask bench extract [--peers] [--quick] [--rounds N] [--corpus DIR] [--limit N] [--report PATH]
        cargo xtask bench web [--docs N] [--quick] [--rounds N] [--dir DIR] [--connections C] [--seconds D] [--report PATH]
        cargo xtask bench import [--lines N] [--files N] [--words N] [--quick] [--dir DIR] [--report PATH]
-       cargo xtask bench entities [--rounds N] [--quick] [--report PATH]
+       cargo xtask bench entities [--rounds N] [--quick] [--corpus DIR] [--report PATH]
 
 Without a name, every benchmark runs at the size its issue names (--quick: under a minute
 each) and BENCHMARKS.md is written from the reports (--quick: target/bench/quick/BENCHMARKS.md).
