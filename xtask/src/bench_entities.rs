@@ -34,7 +34,8 @@ const TARGET: f64 = 0.30;
 /// Each round parses the texts this many times, so a round lasts long enough
 /// for the clock.
 const PASSES: usize = 20;
-/// The same for the real articles, each several times as long as an annotated text.
+/// The same for the real articles, each several times as long as an annotated text
+/// (one pass with `--quick`, a smoke test).
 const ARTICLE_PASSES: usize = 4;
 /// Extracted texts shorter than this are a page's leftovers (an index, an error
 /// page), not an article.
@@ -259,21 +260,23 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     // The same with and without, on real articles.
     let real = match crate::eval::resolve_corpus(corpus).and_then(|corpus| real_articles(&corpus)) {
         Ok(articles) => {
+            let passes = if quick { 1 } else { ARTICLE_PASSES };
             let bytes: usize = articles.iter().map(Vec::len).sum();
             let (article_mentions, article_events) = density(&articles)?;
             println!(
-                "real articles (readability-pages, the text Dossier extracts): {} texts ({} kB; {article_mentions:.0} entity mentions and {article_events:.1} dated events a thousand words), {rounds} rounds of {ARTICLE_PASSES} passes",
+                "real articles (readability-pages, the text Dossier extracts): {} texts ({} kB; {article_mentions:.0} entity mentions and {article_events:.1} dated events a thousand words), {rounds} rounds of {passes} pass{}",
                 articles.len(),
-                bytes / 1000
+                bytes / 1000,
+                if passes == 1 { "" } else { "es" }
             );
             let (mut with_ms, mut without_ms, mut fractions) = (Vec::new(), Vec::new(), Vec::new());
             for round in 0..rounds {
-                let (with, without) = alternate(&articles, ARTICLE_PASSES, round)?;
+                let (with, without) = alternate(&articles, passes, round)?;
                 fractions.push(with / without.max(f64::EPSILON) - 1.0);
                 with_ms.push(with);
                 without_ms.push(without);
             }
-            let per_article = |ms: f64| ms * 1000.0 / (ARTICLE_PASSES * articles.len()) as f64;
+            let per_article = |ms: f64| ms * 1000.0 / (passes * articles.len()) as f64;
             let added = quantile(&fractions, 0.5);
             println!(
                 "  parse with {:.1} µs an article, without {:.1} µs; added: median {:.1} % (p25 {:.1} %, p75 {:.1} %)",
