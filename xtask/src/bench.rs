@@ -180,6 +180,64 @@ fn step(name: &str, quick: bool, postgres: Option<&str>, report: &Path) -> anyho
     }
 }
 
+/// A benchmark run's working folder (archives, generated inputs: gigabytes at a
+/// million documents), `target/bench/scratch/NAME-PID`, removed when the run
+/// ends. A run stopped by a signal (Ctrl-C, `kill`) cannot remove its own, so each
+/// run first removes the folders of runs whose process is gone.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> anyhow::Result<Scratch> {
+        Scratch::within(&project_root().join("target/bench/scratch"), name)
+    }
+
+    fn within(parent: &Path, name: &str) -> anyhow::Result<Scratch> {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        remove_abandoned(parent);
+        let path = parent.join(format!("{name}-{}", std::process::id()));
+        // A folder of this name is an earlier process's that had the same id.
+        if path.exists() {
+            std::fs::remove_dir_all(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(Scratch(path))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Removes the scratch folders in `parent` whose process is gone.
+fn remove_abandoned(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let process =
+            name.to_str().and_then(|name| name.rsplit_once('-')).and_then(|(_, id)| id.parse().ok());
+        if let Some(process) = process
+            && process != std::process::id()
+            && !is_running(process)
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether process `id` is running: on Linux, whether `/proc` lists it. Where
+/// there is no `/proc`, every process counts as running, and nothing is removed.
+fn is_running(id: u32) -> bool {
+    !Path::new("/proc/self").exists() || Path::new("/proc").join(id.to_string()).exists()
+}
+
 /// Where a benchmark's JSON report goes unless `--report` says otherwise.
 pub fn report_path(name: &str, quick: bool) -> PathBuf {
     let folder = project_root().join("target/bench");
@@ -296,5 +354,42 @@ impl Spread {
 
     pub fn to_json(&self) -> Value {
         json!({ "median": self.median, "min": self.min, "max": self.max })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scratch;
+
+    /// A run's folder goes when the run ends; one left by a run that was killed
+    /// goes when the next run starts; a running process's stays.
+    #[test]
+    fn scratch_folders_are_removed_by_their_run_or_the_next() {
+        let parent = tempfile::tempdir().unwrap();
+        // A process that has ended, and one that is still running.
+        let ended = std::process::Command::new("true").spawn().unwrap();
+        let ended_id = ended.id();
+        let mut ended = ended;
+        ended.wait().unwrap();
+        let mut running = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let abandoned = parent.path().join(format!("storage-{ended_id}"));
+        let alive = parent.path().join(format!("storage-{}", running.id()));
+        let unrelated = parent.path().join("notes");
+        for folder in [&abandoned, &alive, &unrelated] {
+            std::fs::create_dir_all(folder.join("inside")).unwrap();
+        }
+
+        let scratch = Scratch::within(parent.path(), "web").unwrap();
+        let path = scratch.path().to_owned();
+        assert!(path.is_dir());
+        assert_eq!(path, parent.path().join(format!("web-{}", std::process::id())));
+        assert!(!abandoned.exists(), "a killed run's folder is removed");
+        assert!(alive.exists(), "a running process's folder is kept");
+        assert!(unrelated.exists(), "a folder that is no run's is kept");
+        std::fs::write(path.join("archive.db"), b"data").unwrap();
+        drop(scratch);
+        assert!(!path.exists(), "the run's own folder goes with it");
+        running.kill().unwrap();
+        running.wait().unwrap();
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Options: `--lines N` (default 1,000,000), `--files N` (default 200,000),
 //! `--words N` mean words an article (default 150), `--quick` (4,000 lines,
-//! 1,000 files), `--dir DIR` (default a temporary folder), `--report PATH`.
+//! 1,000 files), `--dir DIR` (default a scratch folder, `bench::Scratch`), `--report PATH`.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -90,8 +90,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         .join(folder)
         .join("dossier");
 
-    let temporary = tempfile::tempdir()?;
-    let folder = options.folder.clone().unwrap_or_else(|| temporary.path().to_owned());
+    let scratch = crate::bench::Scratch::new("import")?;
+    let folder = options.folder.clone().unwrap_or_else(|| scratch.path().to_owned());
     std::fs::create_dir_all(&folder)?;
 
     let ndjson = folder.join("articles.ndjson");

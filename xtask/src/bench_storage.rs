@@ -95,8 +95,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 }
 
 async fn bench(options: Options) -> anyhow::Result<()> {
-    let temporary = tempfile::tempdir()?;
-    let folder = options.folder.clone().unwrap_or_else(|| temporary.path().to_owned());
+    let scratch = crate::bench::Scratch::new("storage")?;
+    let folder = options.folder.clone().unwrap_or_else(|| scratch.path().to_owned());
     std::fs::create_dir_all(&folder)?;
     println!("storage benchmark: {} documents, in {}", options.documents, folder.display());
 

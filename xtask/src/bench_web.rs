@@ -117,8 +117,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 }
 
 async fn bench(options: Options) -> anyhow::Result<()> {
-    let temporary = tempfile::tempdir()?;
-    let folder = options.folder.clone().unwrap_or_else(|| temporary.path().to_owned());
+    let scratch = crate::bench::Scratch::new("web")?;
+    let folder = options.folder.clone().unwrap_or_else(|| scratch.path().to_owned());
     std::fs::create_dir_all(&folder)?;
     let db = folder.join("archive.db");
     println!("web benchmark: {} documents, in {}", options.documents, folder.display());
