@@ -71,6 +71,33 @@ fn alternate(texts: &[Vec<u8>], passes: usize, round: usize) -> anyhow::Result<(
     })
 }
 
+/// The median and quartiles of a share measured once a round (0.5 is 50 %).
+struct Quartiles {
+    median: f64,
+    p25: f64,
+    p75: f64,
+}
+
+impl Quartiles {
+    fn of(values: &[f64]) -> Quartiles {
+        Quartiles { median: quantile(values, 0.5), p25: quantile(values, 0.25), p75: quantile(values, 0.75) }
+    }
+
+    /// `median 74.4 % (p25 66.7 %, p75 81.1 %)`
+    fn percent(&self) -> String {
+        format!(
+            "median {:.1} % (p25 {:.1} %, p75 {:.1} %)",
+            self.median * 100.0,
+            self.p25 * 100.0,
+            self.p75 * 100.0
+        )
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "median": self.median, "p25": self.p25, "p75": self.p75 })
+    }
+}
+
 /// Entity mentions and dated events a thousand words, over `texts` parsed with
 /// the stage: how much the stage finds in them.
 fn density(texts: &[Vec<u8>]) -> anyhow::Result<(f64, f64)> {
@@ -242,21 +269,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     line("  entities alone:                 ", &entities_ms);
     line("  speaker links alone:            ", &links_ms);
     line("  dated events alone:             ", &events_ms);
-    let median_added = quantile(&added, 0.5);
+    let (added, estimated) = (Quartiles::of(&added), Quartiles::of(&estimated));
     println!(
-        "added to parsing (with / without): median {:.1} % (p25 {:.1} %, p75 {:.1} %); target at most {:.0} %: {}",
-        median_added * 100.0,
-        quantile(&added, 0.25) * 100.0,
-        quantile(&added, 0.75) * 100.0,
+        "added to parsing (with / without): {}; target at most {:.0} %: {}",
+        added.percent(),
         TARGET * 100.0,
-        if median_added <= TARGET { "met" } else { "NOT met" }
+        if added.median <= TARGET { "met" } else { "NOT met" }
     );
-    println!(
-        "the stage alone against parsing less it: median {:.1} % (p25 {:.1} %, p75 {:.1} %)",
-        quantile(&estimated, 0.5) * 100.0,
-        quantile(&estimated, 0.25) * 100.0,
-        quantile(&estimated, 0.75) * 100.0,
-    );
+    println!("the stage alone against parsing less it: {}", estimated.percent());
     // The same with and without, on real articles.
     let real = match crate::eval::resolve_corpus(corpus).and_then(|corpus| real_articles(&corpus)) {
         Ok(articles) => {
@@ -277,14 +297,12 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 without_ms.push(without);
             }
             let per_article = |ms: f64| ms * 1000.0 / (passes * articles.len()) as f64;
-            let added = quantile(&fractions, 0.5);
+            let added = Quartiles::of(&fractions);
             println!(
-                "  parse with {:.1} µs an article, without {:.1} µs; added: median {:.1} % (p25 {:.1} %, p75 {:.1} %)",
+                "  parse with {:.1} µs an article, without {:.1} µs; added: {}",
                 per_article(quantile(&with_ms, 0.5)),
                 per_article(quantile(&without_ms, 0.5)),
-                added * 100.0,
-                quantile(&fractions, 0.25) * 100.0,
-                quantile(&fractions, 0.75) * 100.0,
+                added.percent(),
             );
             serde_json::json!({
                 "source": "readability-pages",
@@ -294,11 +312,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 "events_per_thousand_words": article_events,
                 "parse_us_per_text": per_article(quantile(&with_ms, 0.5)),
                 "baseline_us_per_text": per_article(quantile(&without_ms, 0.5)),
-                "added_fraction": {
-                    "median": added,
-                    "p25": quantile(&fractions, 0.25),
-                    "p75": quantile(&fractions, 0.75),
-                },
+                "added_fraction": added.to_json(),
             })
         }
         Err(error) => {
@@ -320,15 +334,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "speaker_links": per_text(quantile(&links_ms, 0.5)),
             "events": per_text(quantile(&events_ms, 0.5)),
         },
-        "added_fraction": { "median": median_added, "p25": quantile(&added, 0.25), "p75": quantile(&added, 0.75) },
-        "stage_alone_fraction": {
-            "median": quantile(&estimated, 0.5),
-            "p25": quantile(&estimated, 0.25),
-            "p75": quantile(&estimated, 0.75),
-        },
+        "added_fraction": added.to_json(),
+        "stage_alone_fraction": estimated.to_json(),
         "real_articles": real,
         "target": TARGET,
-        "met": median_added <= TARGET,
+        "met": added.median <= TARGET,
     });
     crate::bench::write_report(&report, &command, json)
 }
