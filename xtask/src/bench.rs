@@ -367,9 +367,8 @@ mod tests {
     fn scratch_folders_are_removed_by_their_run_or_the_next() {
         let parent = tempfile::tempdir().unwrap();
         // A process that has ended, and one that is still running.
-        let ended = std::process::Command::new("true").spawn().unwrap();
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
         let ended_id = ended.id();
-        let mut ended = ended;
         ended.wait().unwrap();
         let mut running = std::process::Command::new("sleep").arg("30").spawn().unwrap();
         let abandoned = parent.path().join(format!("storage-{ended_id}"));
