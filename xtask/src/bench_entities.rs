@@ -98,19 +98,24 @@ impl Quartiles {
     }
 }
 
-/// Entity mentions and dated events a thousand words, over `texts` parsed with
-/// the stage: how much the stage finds in them.
-fn density(texts: &[Vec<u8>]) -> anyhow::Result<(f64, f64)> {
-    let (mut words, mut mentions, mut events) = (0usize, 0usize, 0usize);
-    for text in texts {
-        for document in dossier_core::parse(text, Format::Text)? {
-            words += document.word_count;
-            mentions += document.entities.iter().map(|entity| entity.mentions.len()).sum::<usize>();
-            events += document.events.len();
-        }
-    }
+/// Entity mentions and dated events a thousand words in `documents` (parsed with
+/// the stage): how much the stage finds in them.
+fn density(documents: &[Document]) -> (f64, f64) {
+    let words: usize = documents.iter().map(|document| document.word_count).sum();
+    let mentions: usize =
+        documents.iter().flat_map(|document| &document.entities).map(|entity| entity.mentions.len()).sum();
+    let events: usize = documents.iter().map(|document| document.events.len()).sum();
     let per_thousand = |count: usize| count as f64 * 1000.0 / words.max(1) as f64;
-    Ok((per_thousand(mentions), per_thousand(events)))
+    (per_thousand(mentions), per_thousand(events))
+}
+
+/// Each text parsed as plain text, with the stage.
+fn parse_all(texts: &[Vec<u8>]) -> anyhow::Result<Vec<Document>> {
+    let mut documents = Vec::with_capacity(texts.len());
+    for text in texts {
+        documents.extend(dossier_core::parse(text, Format::Text)?);
+    }
+    Ok(documents)
 }
 
 /// The plain text of the readability corpus' pages as Dossier extracts them: the
@@ -219,17 +224,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     anyhow::ensure!(!texts.is_empty(), "no texts in tests/entities or seeds");
     let bytes: usize = texts.iter().map(Vec::len).sum();
-    let (mentions, events) = density(&texts)?;
+    // Plain text is one document a text.
+    let mut documents = parse_all(&texts)?;
+    let (mentions, events) = density(&documents);
     println!(
         "{} texts ({} kB; {mentions:.0} entity mentions and {events:.1} dated events a thousand words), {rounds} rounds of {PASSES} passes",
         texts.len(),
         bytes / 1000
     );
 
-    let mut documents: Vec<_> = texts
-        .iter()
-        .map(|text| dossier_core::parse(text, Format::Text).map(|mut documents| documents.remove(0)))
-        .collect::<Result<_, _>>()?;
     let (mut parse_ms, mut baseline_ms, mut stage_ms) = (Vec::new(), Vec::new(), Vec::new());
     let (mut added, mut estimated) = (Vec::new(), Vec::new());
     let (mut entities_ms, mut links_ms, mut events_ms) = (Vec::new(), Vec::new(), Vec::new());
@@ -282,7 +285,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         Ok(articles) => {
             let passes = if quick { 1 } else { ARTICLE_PASSES };
             let bytes: usize = articles.iter().map(Vec::len).sum();
-            let (article_mentions, article_events) = density(&articles)?;
+            let (article_mentions, article_events) = density(&parse_all(&articles)?);
             println!(
                 "real articles (readability-pages, the text Dossier extracts): {} texts ({} kB; {article_mentions:.0} entity mentions and {article_events:.1} dated events a thousand words), {rounds} rounds of {passes} pass{}",
                 articles.len(),
