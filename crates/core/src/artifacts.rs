@@ -104,14 +104,50 @@ fn core_word(raw: &str) -> &str {
 /// lowercase letter just before an uppercase one, which most paragraphs do not:
 /// they are refused in one pass over their bytes.
 fn has_glued_word(text: &str) -> bool {
-    let lower_before_upper = if text.is_ascii() {
-        text.as_bytes().windows(2).any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
-    } else {
+    let lower_before_upper = ascii_lower_before_upper(text.as_bytes()).unwrap_or_else(|| {
         text.chars()
             .zip(text.chars().skip(1))
             .any(|(first, second)| first.is_lowercase() && second.is_uppercase())
-    };
+    });
     lower_before_upper && text.split_whitespace().any(|raw| split_glued(core_word(raw)).is_some())
+}
+
+/// Whether an ASCII lowercase letter comes right before an uppercase one in
+/// `bytes`, read eight bytes at a time; `None` when a byte is not ASCII.
+fn ascii_lower_before_upper(bytes: &[u8]) -> Option<bool> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn splat(byte: u8) -> u64 {
+        0x0101_0101_0101_0101 * byte as u64
+    }
+    // In bytes below 0x80, adding at most 0x80 sets a byte's top bit exactly when it
+    // reaches the bound, and never carries into the next byte.
+    let in_range = |word: u64, first: u8, last: u8| {
+        word.wrapping_add(splat(0x80 - first)) & !word.wrapping_add(splat(0x80 - last - 1)) & HIGH
+    };
+    let (mut found, mut carried) = (false, 0);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        if word & HIGH != 0 {
+            return None;
+        }
+        let lower = in_range(word, b'a', b'z');
+        // Each byte's lowercase bit moved onto the byte after it; the last byte's
+        // onto the next chunk's first.
+        found |= ((lower << 8) | carried) & in_range(word, b'A', b'Z') != 0;
+        carried = lower >> 56;
+    }
+    let mut previous_lower = carried != 0;
+    for &byte in chunks.remainder() {
+        if !byte.is_ascii() {
+            return None;
+        }
+        found |= previous_lower && byte.is_ascii_uppercase();
+        previous_lower = byte.is_ascii_lowercase();
+    }
+    Some(found)
 }
 
 /// `dailymailMeta` → (`dailymail`, `Meta`): a lowercase run of three or more letters
@@ -338,6 +374,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Eight bytes at a time, across chunk boundaries, as byte by byte.
+        #[test]
+        fn lower_before_upper_is_read_as_by_its_definition(
+            bytes in proptest::collection::vec(proptest::prop_oneof![
+                8 => proptest::sample::select(b"aAzZ@[`{ 0".to_vec()),
+                1 => proptest::num::u8::ANY,
+            ], 0..40),
+        ) {
+            let expected = bytes.is_ascii().then(|| {
+                bytes.windows(2).any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
+            });
+            proptest::prop_assert_eq!(ascii_lower_before_upper(&bytes), expected);
+        }
+
         /// The one-pass refusal never refuses a text with a word of the glued shape.
         #[test]
         fn glued_words_are_found_in_any_text(

@@ -67,23 +67,16 @@ pub fn split_lines(text: &str) -> Vec<&str> {
     let mut lines = Vec::new();
     let bytes = text.as_bytes();
     let mut start = 0;
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'\n' => {
-                lines.push(&text[start..index]);
-                start = index + 1;
-            }
-            b'\r' => {
-                lines.push(&text[start..index]);
-                if bytes.get(index + 1) == Some(&b'\n') {
-                    index += 1;
-                }
-                start = index + 1;
-            }
-            _ => {}
+    for index in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        // The LF of a CRLF: its line ended at the CR.
+        if index < start {
+            continue;
         }
-        index += 1;
+        lines.push(&text[start..index]);
+        start = index + 1;
+        if bytes[index] == b'\r' && bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
     }
     if start < bytes.len() {
         lines.push(&text[start..]);
@@ -99,8 +92,22 @@ pub fn clean_line(line: &str) -> String {
     let mut pending_space = false;
     let mut rest = line;
     while !rest.is_empty() {
-        // A run of ASCII letters, digits and punctuation is copied whole.
-        let printable = rest.bytes().take_while(|byte| matches!(byte, b'!'..=b'~')).count();
+        // A run of ASCII letters, digits and punctuation is copied whole, with the
+        // single spaces between such runs (which it keeps as they are).
+        let bytes = rest.as_bytes();
+        let mut printable = 0;
+        while let Some(&byte) = bytes.get(printable) {
+            if matches!(byte, b'!'..=b'~') {
+                printable += 1;
+            } else if byte == b' '
+                && printable > 0
+                && bytes.get(printable + 1).is_some_and(|next| matches!(next, b'!'..=b'~'))
+            {
+                printable += 2;
+            } else {
+                break;
+            }
+        }
         if printable > 0 {
             if pending_space && !out.is_empty() {
                 out.push(' ');
@@ -295,6 +302,20 @@ mod tests {
     fn leaves_latin_text_alone() {
         assert_eq!(repair_mojibake("Âge, café, naïve, Ærø"), None);
         assert_eq!(repair_mojibake("plain ascii"), None);
+    }
+
+    proptest::proptest! {
+        /// Lines split at every LF, CRLF and lone CR, as the definition says,
+        /// however the endings are mixed and repeated.
+        #[test]
+        fn lines_split_as_by_their_definition(text in "(?s)([ab\u{e9}]{0,3}|\r|\n|\r\n){0,16}") {
+            let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+            let mut expected: Vec<&str> = unified.split('\n').collect();
+            if expected.last() == Some(&"") {
+                expected.pop();
+            }
+            proptest::prop_assert_eq!(split_lines(&text), expected);
+        }
     }
 
     #[test]

@@ -60,37 +60,99 @@ pub(crate) fn without_entities_and_events<T>(parse: impl FnOnce() -> T) -> T {
     parse()
 }
 
+/// What an ASCII byte is to the word count and the fingerprint: whitespace (as
+/// `char::is_whitespace`, with the vertical tab that `u8::is_ascii_whitespace`
+/// leaves out), a letter or digit, or other punctuation; bytes from 0x80 start or
+/// go on a character that is decoded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum ByteClass {
+    Space = 0,
+    Alphanumeric = 1,
+    Punctuation = 2,
+    NotAscii = 3,
+}
+
+const BYTE_CLASSES: [ByteClass; 256] = {
+    let mut classes = [ByteClass::NotAscii; 256];
+    let mut byte = 0;
+    while byte < 0x80 {
+        let value = byte as u8;
+        classes[byte] = if matches!(value, b'\t'..=b'\r' | b' ') {
+            ByteClass::Space
+        } else if value.is_ascii_alphanumeric() {
+            ByteClass::Alphanumeric
+        } else {
+            ByteClass::Punctuation
+        };
+        byte += 1;
+    }
+    classes
+};
+
+/// The class of the character starting at `at` (not ASCII) and its width.
+fn class_of_character(text: &str, at: usize) -> (ByteClass, char, usize) {
+    let character = text[at..].chars().next().unwrap_or(' ');
+    let class = if character.is_whitespace() {
+        ByteClass::Space
+    } else if character.is_alphanumeric() {
+        ByteClass::Alphanumeric
+    } else {
+        ByteClass::Punctuation
+    };
+    (class, character, character.len_utf8())
+}
+
 /// The words of `text`: its runs of non-whitespace holding a letter or a digit.
 fn count_words(text: &str) -> usize {
     let bytes = text.as_bytes();
     let (mut count, mut at) = (0, 0);
-    // Whether the run being read is one, and whether it has a letter or digit yet.
-    let (mut in_word, mut counted) = (false, false);
+    // Whether the run being read (if any) is counted already: outside a run and at
+    // a run's leading punctuation, a letter or digit is what counts it.
+    let mut counted = false;
     while at < bytes.len() {
-        let byte = bytes[at];
-        let (space, alphanumeric, width) = if byte.is_ascii() {
-            // `char::is_whitespace` of ASCII: tab to carriage return (with the
-            // vertical tab, which `u8::is_ascii_whitespace` leaves out) and space.
-            (matches!(byte, b'\t'..=b'\r' | b' '), byte.is_ascii_alphanumeric(), 1)
-        } else {
-            let character = text[at..].chars().next().unwrap_or(' ');
-            (character.is_whitespace(), character.is_alphanumeric(), character.len_utf8())
+        let (class, width) = match BYTE_CLASSES[usize::from(bytes[at])] {
+            ByteClass::NotAscii => {
+                let (class, _, width) = class_of_character(text, at);
+                (class, width)
+            }
+            class => (class, 1),
         };
-        if space {
-            in_word = false;
-        } else {
-            if !in_word {
-                (in_word, counted) = (true, false);
-            }
-            if alphanumeric && !counted {
-                counted = true;
-                count += 1;
-            }
-        }
         at += width;
+        match class {
+            ByteClass::Space => counted = false,
+            ByteClass::Alphanumeric => {
+                count += usize::from(!counted);
+                counted = true;
+                // The rest of the run, up to whitespace or a character to decode.
+                while at < bytes.len()
+                    && matches!(
+                        BYTE_CLASSES[usize::from(bytes[at])],
+                        ByteClass::Alphanumeric | ByteClass::Punctuation
+                    )
+                {
+                    at += 1;
+                }
+            }
+            ByteClass::Punctuation | ByteClass::NotAscii => {}
+        }
     }
     count
 }
+
+/// Lowercase ASCII letters and digits by byte, and 0 for every other byte.
+const ASCII_FOLDED: [u8; 256] = {
+    let mut folded = [0; 256];
+    let mut byte = 0;
+    while byte < 0x80 {
+        let value = byte as u8;
+        if value.is_ascii_alphanumeric() {
+            folded[byte] = value.to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    folded
+};
 
 /// Hex SHA-256 (first 128 bits) of the title and body, lowercased with every run of
 /// whitespace and punctuation folded to one space, so that copies differing only in
@@ -100,41 +162,46 @@ pub fn fingerprint(title: &str, body: &[impl AsRef<str>]) -> String {
     let mut pending_space = false;
     let mut started = false;
     // Normalised text is fed in chunks: hashing per character costs more than the rest
-    // of the derivation together. Most text is ASCII, read and lowercased a byte at a time.
+    // of the derivation together. Most text is ASCII, folded through a table a word
+    // at a time.
     let mut buffer: Vec<u8> = Vec::with_capacity(64 * 1024);
     for part in std::iter::once(title).chain(body.iter().map(AsRef::as_ref)) {
         let bytes = part.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
             let byte = bytes[at];
-            let character = if byte.is_ascii() {
+            let folded = ASCII_FOLDED[usize::from(byte)];
+            if folded != 0 {
+                if pending_space && started {
+                    buffer.push(b' ');
+                }
+                (pending_space, started) = (false, true);
+                // The whole ASCII word, copied folded in one extension.
+                let end = bytes[at..]
+                    .iter()
+                    .position(|&next| ASCII_FOLDED[usize::from(next)] == 0)
+                    .map_or(bytes.len(), |length| at + length);
+                buffer.extend(bytes[at..end].iter().map(|&next| ASCII_FOLDED[usize::from(next)]));
+                at = end;
+                continue;
+            }
+            if byte.is_ascii() {
+                pending_space = true;
                 at += 1;
-                if !byte.is_ascii_alphanumeric() {
-                    pending_space = true;
-                    continue;
-                }
-                None
-            } else {
-                let character = part[at..].chars().next().unwrap_or(' ');
-                at += character.len_utf8();
-                if !character.is_alphanumeric() {
-                    pending_space = true;
-                    continue;
-                }
-                Some(character)
-            };
+                continue;
+            }
+            let (class, character, width) = class_of_character(part, at);
+            at += width;
+            if class != ByteClass::Alphanumeric {
+                pending_space = true;
+                continue;
+            }
             if pending_space && started {
                 buffer.push(b' ');
             }
-            pending_space = false;
-            started = true;
-            match character {
-                None => buffer.push(byte.to_ascii_lowercase()),
-                Some(character) => {
-                    for lower in character.to_lowercase() {
-                        buffer.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
-                    }
-                }
+            (pending_space, started) = (false, true);
+            for lower in character.to_lowercase() {
+                buffer.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
             }
         }
         pending_space = true;
