@@ -116,6 +116,14 @@ pub(crate) struct IndexRow {
     pub(crate) replaces: bool,
 }
 
+/// The most index rows one statement inserts: three parameters a row, within
+/// SQLite's 32,766 a statement. More than a batch (`BATCH_SIZE`), so that a
+/// batch's rows make one segment rather than one for each statement; a second
+/// statement for a batch's last 24 rows made a segment of its own every batch,
+/// which the index then merged.
+const ROWS_A_STATEMENT: usize = 10_000;
+const _: () = assert!(ROWS_A_STATEMENT >= crate::BATCH_SIZE && 3 * ROWS_A_STATEMENT <= 32_766);
+
 /// Writes `rows` into the index file in one transaction. A row whose document
 /// may have been indexed already (a replacement, or an id at or below
 /// `indexed_through`: another process caught it up first) loses its old rows first.
@@ -134,10 +142,10 @@ async fn write_rows(index: &mut SqliteConnection, rows: &[IndexRow]) -> Result<(
             .execute(&mut *transaction)
             .await?;
     }
-    // FTS5 flushes its in-memory postings at every statement savepoint, so the rows
-    // go in a few large statements rather than one statement each (3 parameters a
-    // row, well under SQLite's 32,766 a statement).
-    for chunk in rows.chunks(1000) {
+    // FTS5 flushes its in-memory postings at every statement savepoint, into a
+    // segment of their own: a batch's rows go in one statement, so that its postings
+    // make one segment (see `ROWS_A_STATEMENT`).
+    for chunk in rows.chunks(ROWS_A_STATEMENT) {
         let sql = format!(
             "INSERT INTO documents_fts (rowid, title, body) VALUES {}",
             vec!["(?, ?, ?)"; chunk.len()].join(", ")
@@ -418,6 +426,54 @@ mod tests {
         .fetch_one(pool(store))
         .await
         .unwrap()
+    }
+
+    /// The segments of the index file's full-text index, read from FTS5's
+    /// structure record (row 10 of `documents_fts_data`): a four-byte cookie, in
+    /// newer files a four-byte marker, then the count of levels and of segments.
+    async fn segments(index: &mut SqliteConnection) -> u64 {
+        let (record,): (Vec<u8>,) = sqlx::query_as("SELECT block FROM documents_fts_data WHERE id = 10")
+            .fetch_one(&mut *index)
+            .await
+            .unwrap();
+        let mut at = if record[4..8] == [0xff, 0, 0, 1] { 8 } else { 4 };
+        let mut varint = || {
+            let mut value = 0u64;
+            loop {
+                let byte = record[at];
+                at += 1;
+                value = value << 7 | u64::from(byte & 0x7f);
+                if byte & 0x80 == 0 {
+                    return value;
+                }
+            }
+        };
+        let _levels = varint();
+        varint()
+    }
+
+    #[tokio::test]
+    async fn a_batch_of_index_rows_makes_one_segment() {
+        let folder = tempfile::tempdir().unwrap();
+        let options =
+            SqliteConnectOptions::new().filename(folder.path().join("archive.db")).create_if_missing(true);
+        let mut index = prepare(&options).await.unwrap();
+        let rows: Vec<IndexRow> = (1..=crate::BATCH_SIZE as i64)
+            .map(|id| IndexRow {
+                id,
+                title: format!("Report {id}"),
+                body: format!("The heron number {id} was seen by the river."),
+                replaces: false,
+            })
+            .collect();
+        write_rows(&mut index, &rows).await.unwrap();
+        assert_eq!(segments(&mut index).await, 1);
+        let (river,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'river'")
+                .fetch_one(&mut index)
+                .await
+                .unwrap();
+        assert_eq!(river, crate::BATCH_SIZE as i64);
     }
 
     #[tokio::test]
